@@ -1,0 +1,271 @@
+import { abortReason, sleep } from './sleep';
+import { VideoJobError, isAbortError } from './videoJobError';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface HttpRequest {
+  method: HttpMethod;
+  url: string;
+  headers?: Record<string, string>;
+  /** Sent as JSON. */
+  body?: unknown;
+  /**
+   * Whether the request may be repeated without side effects. Idempotent requests are retried on network
+   * errors, timeouts, malformed bodies, 408/502/503/504 and 429. Defaults to `true` for GET/PUT/DELETE and
+   * `false` for POST (a submit is only retried on 429, which means the provider did not take it).
+   */
+  idempotent?: boolean;
+  signal?: AbortSignal;
+  /** Named in every error. */
+  provider: string;
+  /** Named in every error, when known. */
+  jobId?: string;
+  /** Statuses besides 2xx and 304 that are returned to the caller instead of thrown (e.g. fal's 400 on cancel). */
+  allowStatus?: readonly number[];
+  /** How to read the body. Defaults to `'json'`. */
+  responseType?: 'json' | 'text' | 'none';
+}
+
+export interface HttpResponse<T = unknown> {
+  status: number;
+  headers: Headers;
+  /** The parsed body; `undefined` on 304 and with `responseType: 'none'`. */
+  data: T;
+  /** `true` for `304 Not Modified`: the job is unchanged since the last poll. */
+  notModified: boolean;
+}
+
+export interface RetryOptions {
+  /** Retries after the first attempt. Defaults to `3`. */
+  retries?: number;
+  /** First backoff delay; doubled each retry, with +/-20 % jitter. Defaults to `500` ms. */
+  baseDelayMs?: number;
+  /** Largest backoff delay. Defaults to `8000` ms. */
+  maxDelayMs?: number;
+  /**
+   * The longest `Retry-After` the transport waits out itself; a longer one is thrown as `rate_limited` with
+   * `retryAfterMs`, so the poll schedule can sleep it instead. Defaults to `30000` ms.
+   */
+  maxRetryAfterMs?: number;
+}
+
+export interface TransportOptions {
+  /** Defaults to `globalThis.fetch`. */
+  fetch?: typeof fetch;
+  retry?: RetryOptions;
+  /** Per-attempt time limit. Defaults to `30000` ms. */
+  requestTimeoutMs?: number;
+  /** Defaults to `Math.random`. */
+  random?: () => number;
+  /** Defaults to `Date.now`. */
+  now?: () => number;
+}
+
+export interface Transport {
+  request<T = unknown>(request: HttpRequest): Promise<HttpResponse<T>>;
+}
+
+const RETRYABLE_STATUS = new Set([408, 429, 502, 503, 504]);
+
+export function createTransport(options: TransportOptions = {}): Transport {
+  const retries = options.retry?.retries ?? 3;
+  const baseDelayMs = options.retry?.baseDelayMs ?? 500;
+  const maxDelayMs = options.retry?.maxDelayMs ?? 8000;
+  const maxRetryAfterMs = options.retry?.maxRetryAfterMs ?? 30_000;
+  const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+  const random = options.random ?? Math.random;
+  const now = options.now ?? Date.now;
+
+  async function attempt<T>(req: HttpRequest): Promise<HttpResponse<T>> {
+    const fetchFn = options.fetch ?? globalThis.fetch;
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(req.signal?.reason);
+    req.signal?.addEventListener('abort', onAbort, { once: true });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, requestTimeoutMs);
+    try {
+      const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
+      const init: RequestInit = { method: req.method, headers, signal: controller.signal };
+      if (req.body !== undefined) {
+        headers['content-type'] ??= 'application/json';
+        init.body = JSON.stringify(req.body);
+      }
+      let response: Response;
+      try {
+        response = await fetchFn(req.url, init);
+      } catch (error) {
+        throw failure(req, error, timedOut, requestTimeoutMs);
+      }
+      if (response.status === 304) return { status: 304, headers: response.headers, data: undefined as T, notModified: true };
+      const ok = response.ok || req.allowStatus?.includes(response.status);
+      let text: string;
+      try {
+        text = req.responseType === 'none' && ok ? '' : await response.text();
+      } catch (error) {
+        throw failure(req, error, timedOut, requestTimeoutMs);
+      }
+      if (!ok) throw httpError(req, response, text, now());
+      if (req.responseType === 'none') return { status: response.status, headers: response.headers, data: undefined as T, notModified: false };
+      if (req.responseType === 'text') return { status: response.status, headers: response.headers, data: text as T, notModified: false };
+      return { status: response.status, headers: response.headers, data: parseJson<T>(req, response.status, text), notModified: false };
+    } finally {
+      clearTimeout(timer);
+      req.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  return {
+    async request<T>(req: HttpRequest): Promise<HttpResponse<T>> {
+      const idempotent = req.idempotent ?? req.method !== 'POST';
+      for (let retry = 0; ; retry++) {
+        if (req.signal?.aborted) throw abortReason(req.signal);
+        try {
+          return await attempt<T>(req);
+        } catch (error) {
+          if (!(error instanceof VideoJobError)) throw error;
+          const mayRetry = error.retryable && (idempotent || error.kind === 'rate_limited') && retry < retries;
+          if (!mayRetry) throw error;
+          let delay: number;
+          if (error.retryAfterMs !== undefined) {
+            if (error.retryAfterMs > maxRetryAfterMs) throw error;
+            delay = error.retryAfterMs;
+          } else {
+            delay = Math.min(maxDelayMs, baseDelayMs * 2 ** retry) * (0.8 + 0.4 * random());
+          }
+          await sleep(delay, req.signal);
+        }
+      }
+    },
+  };
+}
+
+function failure(req: HttpRequest, error: unknown, timedOut: boolean, timeoutMs: number): VideoJobError {
+  const context = { provider: req.provider, jobId: req.jobId, cause: error };
+  if (req.signal?.aborted) return abortReason(req.signal);
+  if (timedOut) {
+    return new VideoJobError({
+      kind: 'timeout',
+      retryable: true,
+      message: `${req.method} ${describeUrl(req.url)} got no answer within ${Math.round(timeoutMs / 1000)} s; it is retried when safe`,
+      ...context,
+    });
+  }
+  if (isAbortError(error)) return new VideoJobError({ kind: 'cancelled', message: 'the request was aborted', ...context });
+  const text = error instanceof Error ? error.message : String(error);
+  return new VideoJobError({
+    kind: 'network',
+    message: `${req.method} ${describeUrl(req.url)} failed before an answer (${text}); check the connection or the proxy URL`,
+    ...context,
+  });
+}
+
+function httpError(req: HttpRequest, response: Response, body: string, now: number): VideoJobError {
+  const status = response.status;
+  const reason = providerReason(body);
+  const said = reason ? `: "${reason}"` : '';
+  const base = { provider: req.provider, jobId: req.jobId, status };
+  if (status === 401 || status === 403) {
+    return new VideoJobError({
+      kind: 'auth',
+      message: `the provider refused the credentials (${status})${said}; check the API key configured on the server proxy`,
+      ...base,
+    });
+  }
+  if (status === 404) {
+    return new VideoJobError({
+      kind: 'not_found',
+      message: `the provider does not know this ${req.jobId ? 'job' : 'endpoint'} (404)${said}; it may have expired, been deleted or belong to another account`,
+      ...base,
+    });
+  }
+  const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), now);
+  if (status === 429) {
+    return new VideoJobError({
+      kind: 'rate_limited',
+      message: `rate limited (429)${said}; ${retryAfterMs !== undefined ? `retry after ${Math.ceil(retryAfterMs / 1000)} s` : 'slow down and retry later'}`,
+      retryAfterMs,
+      ...base,
+    });
+  }
+  const retryable = RETRYABLE_STATUS.has(status);
+  return new VideoJobError({
+    kind: 'http',
+    retryable,
+    retryAfterMs: status === 503 ? retryAfterMs : undefined,
+    message: `${req.method} ${describeUrl(req.url)} answered ${status}${said}; ${
+      retryable ? 'the provider is unavailable for now, it is retried when safe' : status < 500 ? 'check the request input' : 'the provider had an internal error, try again later'
+    }`,
+    ...base,
+  });
+}
+
+function parseJson<T>(req: HttpRequest, status: number, text: string): T {
+  if (text.trim() === '') return undefined as T;
+  try {
+    return JSON.parse(text) as T;
+  } catch (error) {
+    return failJson(req, status, text, error);
+  }
+}
+
+function failJson(req: HttpRequest, status: number, text: string, error: unknown): never {
+  throw new VideoJobError({
+    kind: 'invalid_response',
+    retryable: true,
+    status,
+    provider: req.provider,
+    jobId: req.jobId,
+    message: `${req.method} ${describeUrl(req.url)} answered ${status} with a body that is not JSON (${JSON.stringify(text.slice(0, 60))}); a proxy may be in the way, it is retried when safe`,
+    cause: error,
+  });
+}
+
+/** Pulls the provider's human-readable reason out of an error body, whatever its shape. */
+export function providerReason(body: string): string | undefined {
+  if (!body) return undefined;
+  try {
+    const json: unknown = JSON.parse(body);
+    const found = findMessage(json);
+    if (found) return found.slice(0, 300);
+  } catch {
+    // not JSON: fall through to the text itself
+  }
+  const text = body.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  return text ? text.slice(0, 200) : undefined;
+}
+
+function findMessage(value: unknown, depth = 0): string | undefined {
+  if (depth > 3 || value === null || value === undefined) return undefined;
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return findMessage(value[0], depth + 1);
+  if (typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    for (const key of ['message', 'detail', 'error', 'errorMessage', 'error_message', 'msg', 'title']) {
+      const found = findMessage(record[key], depth + 1);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/** `Retry-After` in ms from now: delta-seconds or an HTTP date. */
+export function parseRetryAfter(value: string | null, now: number): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - now);
+}
+
+function describeUrl(url: string): string {
+  try {
+    const parsed = new URL(url, 'http://relative.invalid');
+    return parsed.pathname;
+  } catch {
+    return url;
+  }
+}

@@ -1,0 +1,82 @@
+import type { JobRef, JobSnapshot } from './jobSnapshot';
+import type { ProviderAdapter } from './provider';
+import type { PollingOptions } from './schedule';
+import type { RetryOptions } from './transport';
+
+export interface VideoClientOptions {
+  /** The providers this client can talk to, by the name jobs will carry (`JobRef.provider`). */
+  providers: Record<string, ProviderAdapter>;
+  /** Poll schedule for every job; each option can be overridden per job. */
+  polling?: PollingOptions;
+  /** Transport retries for idempotent requests. */
+  retry?: RetryOptions;
+  /** Per-request time limit. Defaults to `30000` ms. */
+  requestTimeoutMs?: number;
+  /** How long `watch`/`wait` follow a job before ending with a `timeout` error. Defaults to `600000` (10 min). */
+  timeoutMs?: number;
+  /** Defaults to `globalThis.fetch` (looked up at call time, so test doubles installed later are used). */
+  fetch?: typeof fetch;
+  /** Clock (epoch ms). Defaults to `Date.now`. */
+  now?: () => number;
+  /** Random source for jitter. Defaults to `Math.random`. */
+  random?: () => number;
+}
+
+export interface SubmitOptions {
+  provider: string;
+  model: string;
+  input: Record<string, unknown>;
+  webhookUrl?: string;
+  idempotencyKey?: string;
+  signal?: AbortSignal;
+}
+
+export interface WatchOptions {
+  signal?: AbortSignal;
+  /** Overrides the client's polling options for this job. */
+  polling?: PollingOptions;
+  /** Overrides the client's `timeoutMs` for this job. */
+  timeoutMs?: number;
+  /** Cancel the remote job when watching times out. Defaults to `false`: the job may still finish and be resumed. */
+  cancelOnTimeout?: boolean;
+  /** Use the provider's status stream when it has one, polling when it drops. Defaults to `false`. */
+  stream?: boolean;
+  /** Called with every changed snapshot (also yielded by `watch`). */
+  onUpdate?: (snapshot: JobSnapshot) => void;
+}
+
+export interface NextPollOptions {
+  polling?: PollingOptions;
+  /** The page is hidden: poll at the slower background pace. */
+  hidden?: boolean;
+}
+
+export interface VideoClient {
+  /** Names of the registered providers. */
+  readonly providerNames: readonly string[];
+  getProvider(name: string): ProviderAdapter;
+  /** Validates the input, submits the job (never retried blindly) and returns its first snapshot. */
+  submit(options: SubmitOptions): Promise<JobSnapshot>;
+  /**
+   * Fetches the job once. A `304` or an unchanged answer returns the very same snapshot object as before, so
+   * consumers comparing by reference do not re-render. A terminal snapshot is returned without a request.
+   */
+  getStatus(ref: JobRef, options?: { signal?: AbortSignal }): Promise<JobSnapshot>;
+  /**
+   * Stops local work for the job, asks the provider to cancel, and returns the final snapshot: `cancelled`,
+   * or `completed` (with its video) when the job finished first.
+   */
+  cancel(ref: JobRef, options?: { signal?: AbortSignal }): Promise<JobSnapshot>;
+  /** Follows the job on the poll schedule, yielding each real change, ending after the terminal snapshot. */
+  watch(ref: JobRef, options?: WatchOptions): AsyncIterable<JobSnapshot>;
+  /** `watch` to the end; resolves with the terminal snapshot (a failed job resolves, it does not throw). */
+  wait(ref: JobRef, options?: WatchOptions): Promise<JobSnapshot>;
+  /** Milliseconds until this job should be polled again, or `false` once it is terminal. */
+  nextPollDelay(ref: JobRef, options?: NextPollOptions): number | false;
+  /** The latest snapshot this client has seen of a job. */
+  getSnapshot(ref: JobRef): JobSnapshot | undefined;
+  /** Called with every new snapshot of any job this client follows. Returns the unsubscribe function. */
+  subscribe(listener: (snapshot: JobSnapshot) => void): () => void;
+  /** Forgets what the client keeps for a job (schedule history, last snapshot). */
+  forget(ref: JobRef): void;
+}

@@ -1,0 +1,29 @@
+// Public API of react-video-jobs. Explicit named exports only; each layer keeps its own section.
+
+// --- core ---
+export type { JobStatus, TerminalJobStatus } from './core/jobStatus';
+export { JOB_STATUSES, isTerminalStatus } from './core/jobStatus';
+export type { JobRef, JobUrls, JobSnapshot, VideoResult, JobCancellation } from './core/jobSnapshot';
+export { createSnapshot, jobKey } from './core/jobSnapshot';
+export type { VideoJobErrorKind, VideoJobErrorInit, VideoJobErrorJSON } from './core/videoJobError';
+export { VideoJobError, toVideoJobError } from './core/videoJobError';
+export type { HttpMethod, HttpRequest, HttpResponse, RetryOptions, TransportOptions, Transport } from './core/transport';
+export { createTransport, parseRetryAfter } from './core/transport';
+export type {
+  ProviderAdapter,
+  ProviderCapabilities,
+  ProviderContext,
+  SubmitRequest,
+  StatusRequest,
+  CancelOutcome,
+  Unchanged,
+} from './core/provider';
+export { UNCHANGED } from './core/provider';
+export type { PollingOptions } from './core/schedule';
+export type { VideoClient, VideoClientOptions, SubmitOptions, WatchOptions, NextPollOptions } from './core/videoClient';
+
+// --- providers ---
+
+// --- react ---
+
+// --- components ---
