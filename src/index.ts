@@ -7,7 +7,14 @@ export type { JobRef, JobUrls, JobSnapshot, VideoResult, JobCancellation } from 
 export { createSnapshot, jobKey } from './core/jobSnapshot';
 export type { VideoJobErrorKind, VideoJobErrorInit, VideoJobErrorJSON } from './core/videoJobError';
 export { VideoJobError, toVideoJobError } from './core/videoJobError';
-export type { HttpMethod, HttpRequest, HttpResponse, RetryOptions, TransportOptions, Transport } from './core/transport';
+export type {
+  HttpMethod,
+  HttpRequest,
+  HttpResponse,
+  RetryOptions,
+  TransportOptions,
+  Transport,
+} from './core/transport';
 export { createTransport, parseRetryAfter } from './core/transport';
 export type {
   ProviderAdapter,

@@ -99,7 +99,8 @@ export function createTransport(options: TransportOptions = {}): Transport {
       } catch (error) {
         throw failure(req, error, timedOut, requestTimeoutMs);
       }
-      if (response.status === 304) return { status: 304, headers: response.headers, data: undefined as T, notModified: true };
+      if (response.status === 304)
+        return { status: 304, headers: response.headers, data: undefined as T, notModified: true };
       const ok = response.ok || req.allowStatus?.includes(response.status);
       let text: string;
       try {
@@ -108,9 +109,16 @@ export function createTransport(options: TransportOptions = {}): Transport {
         throw failure(req, error, timedOut, requestTimeoutMs);
       }
       if (!ok) throw httpError(req, response, text, now());
-      if (req.responseType === 'none') return { status: response.status, headers: response.headers, data: undefined as T, notModified: false };
-      if (req.responseType === 'text') return { status: response.status, headers: response.headers, data: text as T, notModified: false };
-      return { status: response.status, headers: response.headers, data: parseJson<T>(req, response.status, text), notModified: false };
+      if (req.responseType === 'none')
+        return { status: response.status, headers: response.headers, data: undefined as T, notModified: false };
+      if (req.responseType === 'text')
+        return { status: response.status, headers: response.headers, data: text as T, notModified: false };
+      return {
+        status: response.status,
+        headers: response.headers,
+        data: parseJson<T>(req, response.status, text),
+        notModified: false,
+      };
     } finally {
       clearTimeout(timer);
       req.signal?.removeEventListener('abort', onAbort);
@@ -153,7 +161,8 @@ function failure(req: HttpRequest, error: unknown, timedOut: boolean, timeoutMs:
       ...context,
     });
   }
-  if (isAbortError(error)) return new VideoJobError({ kind: 'cancelled', message: 'the request was aborted', ...context });
+  if (isAbortError(error))
+    return new VideoJobError({ kind: 'cancelled', message: 'the request was aborted', ...context });
   const text = error instanceof Error ? error.message : String(error);
   return new VideoJobError({
     kind: 'network',
@@ -196,7 +205,11 @@ function httpError(req: HttpRequest, response: Response, body: string, now: numb
     retryable,
     retryAfterMs: status === 503 ? retryAfterMs : undefined,
     message: `${req.method} ${describeUrl(req.url)} answered ${status}${said}; ${
-      retryable ? 'the provider is unavailable for now, it is retried when safe' : status < 500 ? 'check the request input' : 'the provider had an internal error, try again later'
+      retryable
+        ? 'the provider is unavailable for now, it is retried when safe'
+        : status < 500
+          ? 'check the request input'
+          : 'the provider had an internal error, try again later'
     }`,
     ...base,
   });
@@ -233,7 +246,10 @@ export function providerReason(body: string): string | undefined {
   } catch {
     // not JSON: fall through to the text itself
   }
-  const text = body.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  const text = body
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return text ? text.slice(0, 200) : undefined;
 }
 
