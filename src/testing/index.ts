@@ -1,0 +1,33 @@
+// react-video-jobs/testing: the browser-safe simulator. The Node-only loopback server is in
+// `react-video-jobs/testing/server` (src/testing/server.ts), so no `node:` import reaches a browser bundle.
+export { createSimulator } from './createSimulator';
+export type {
+  Simulator,
+  SimulatorOptions,
+  SimJobInfo,
+  SimRequestLog,
+  SimCountFilter,
+  SimFault,
+} from './createSimulator';
+export type { SimJob, SimJobSpec, SimJobPhase, SimLogLine, ResolvedSimJobSpec } from './simJob';
+export type { SimFaults, SimOneShotFault, SimEndpoint } from './simFaults';
+export type {
+  WireFormat,
+  WireContext,
+  WireRoute,
+  SimRequest,
+  RoutedSimRequest,
+  SimVideoFile,
+  SimStreamEvent,
+} from './wireFormat';
+export { WIRE_FORMATS } from './wireFormats';
+export { falWire } from './wire/fal';
+export {
+  SAMPLE_MP4_BASE64,
+  SAMPLE_MP4_CONTENT_TYPE,
+  SAMPLE_MP4_WIDTH,
+  SAMPLE_MP4_HEIGHT,
+  SAMPLE_MP4_DURATION_SECONDS,
+  sampleVideoBytes,
+  sampleVideoBlobUrl,
+} from './sampleVideo';

@@ -1,0 +1,154 @@
+import type { SimJob } from '../simJob';
+import type { RoutedSimRequest, WireContext, WireFormat, WireRoute } from '../wireFormat';
+
+// fal's queue API (https://docs.fal.ai/model-endpoints/queue), as the simulator speaks it:
+//   POST {base}/{model}[?fal_webhook=url]          -> { request_id, status_url, response_url, cancel_url, queue_position }
+//   GET  {base}/{app}/requests/{id}/status?logs=1  -> IN_QUEUE (queue_position) | IN_PROGRESS (logs) | COMPLETED (logs, metrics[, error, error_type])
+//   GET  {base}/{app}/requests/{id}/status/stream  -> SSE, one `data:` status object per change, closed after COMPLETED
+//   GET  {base}/{app}/requests/{id}                -> the model's output ({ video: { url, content_type, file_name, file_size } }) or its error
+//   PUT  {base}/{app}/requests/{id}/cancel         -> 202 { status: 'CANCELLATION_REQUESTED' } | 400 { status: 'ALREADY_COMPLETED' }
+// Quirk kept from the real API: `{model}` may carry a sub-path (`fal-ai/kling-video/v2/master/text-to-video`)
+// but the request URLs use only the app id (`fal-ai/kling-video`); clients must use the URLs handed back.
+// The queue's status enum is closed (IN_QUEUE / IN_PROGRESS / COMPLETED): a failed or cancelled request is
+// COMPLETED with `error` and `error_type` (fal's request-error categories, e.g. `client_cancelled`).
+
+/** Apps under these namespaces have three-segment ids (`workflows/owner/name`), as in fal's own client. */
+const NAMESPACES = new Set(['workflows', 'comfy']);
+
+const REQUEST_PATH = /^\/(.+?)\/requests\/([^/]+)(\/status(?:\/stream)?|\/cancel)?\/?$/;
+
+function appIdOf(model: string): string {
+  const parts = model.split('/').filter(Boolean);
+  return parts.slice(0, NAMESPACES.has(parts[0] ?? '') ? 3 : 2).join('/');
+}
+
+function route(req: { method: string; path: string }): WireRoute | undefined {
+  const match = REQUEST_PATH.exec(req.path);
+  if (match) {
+    const [, , id = '', suffix = ''] = match;
+    const jobId = decodeURIComponent(id);
+    if (req.method === 'GET' && suffix === '/status') return { endpoint: 'status', jobId };
+    if (req.method === 'GET' && suffix === '/status/stream') return { endpoint: 'stream', jobId };
+    if (req.method === 'GET' && suffix === '') return { endpoint: 'result', jobId };
+    if (req.method === 'PUT' && suffix === '/cancel') return { endpoint: 'cancel', jobId };
+    return undefined;
+  }
+  if (req.method === 'POST' && appIdOf(req.path).split('/').length >= 2) return { endpoint: 'submit' };
+  return undefined;
+}
+
+function urlsOf(base: string, job: SimJob) {
+  const root = `${base}/${job.meta.appId ?? appIdOf(job.model)}/requests/${job.id}`;
+  return { response_url: root, status_url: `${root}/status`, cancel_url: `${root}/cancel` };
+}
+
+/** The body of `GET .../status` (and of each stream event). */
+export function falStatusBody(base: string, job: SimJob, withLogs: boolean): Record<string, unknown> {
+  const common = { request_id: job.id, ...urlsOf(base, job) };
+  if (job.status === 'queued') return { status: 'IN_QUEUE', queue_position: job.queuePosition ?? 0, ...common };
+  const logs = withLogs
+    ? job.logs.map((line) => ({
+        message: line.message,
+        level: line.level,
+        source: 'USER',
+        timestamp: new Date(line.at).toISOString(),
+      }))
+    : null;
+  if (job.status === 'running') return { status: 'IN_PROGRESS', ...common, logs };
+  const body: Record<string, unknown> = { status: 'COMPLETED', ...common, logs };
+  if (job.startedAt !== undefined && job.endedAt !== undefined)
+    body.metrics = { inference_time: (job.endedAt - job.startedAt) / 1000 };
+  if (job.status === 'failed') {
+    body.error = job.errorMessage ?? 'Internal error';
+    body.error_type = 'runner_server_error';
+  }
+  if (job.status === 'cancelled') {
+    body.error = 'Request was cancelled by the client';
+    body.error_type = 'client_cancelled';
+  }
+  return body;
+}
+
+function handle(req: RoutedSimRequest, ctx: WireContext): Response {
+  const { route: where } = req;
+  if (where.endpoint === 'submit') {
+    if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) {
+      return ctx.json(422, {
+        detail: [{ loc: ['body'], msg: 'Input should be a valid dictionary', type: 'dict_type' }],
+      });
+    }
+    const model = req.path.replace(/^\/+|\/+$/g, '');
+    const webhookUrl = req.url.searchParams.get('fal_webhook') ?? undefined;
+    const job = ctx.createJob({
+      model,
+      input: req.body,
+      meta: { appId: appIdOf(model) },
+      ...(webhookUrl ? { webhookUrl } : {}),
+    });
+    return ctx.json(
+      200,
+      { status: 'IN_QUEUE', request_id: job.id, ...urlsOf(req.base, job), queue_position: job.queuePosition ?? 0 },
+      { 'x-fal-request-id': job.id },
+    );
+  }
+
+  const jobId = where.jobId ?? '';
+  const withLogs = req.url.searchParams.get('logs') === '1';
+  if (where.endpoint === 'cancel') {
+    const outcome = ctx.cancel(jobId);
+    if (outcome === 'not_found') return ctx.json(404, { status: 'NOT_FOUND', detail: `Request ${jobId} not found` });
+    if (outcome === 'already_ended') return ctx.json(400, { status: 'ALREADY_COMPLETED' });
+    return ctx.json(202, { status: 'CANCELLATION_REQUESTED' });
+  }
+
+  const job = ctx.job(jobId);
+  if (!job) return ctx.json(404, { detail: `Request ${jobId} not found` });
+  const headers = { 'x-fal-request-id': job.id };
+  if (where.endpoint === 'status') return ctx.json(200, falStatusBody(req.base, job, withLogs), headers);
+  if (where.endpoint === 'stream') {
+    return ctx.sse(
+      job.id,
+      (current) => ({ data: JSON.stringify(falStatusBody(req.base, current, withLogs)) }),
+      req.signal ? { signal: req.signal } : {},
+    );
+  }
+
+  // result
+  if (job.status === 'queued' || job.status === 'running') {
+    return ctx.json(400, { detail: 'Request is still in progress' }, headers);
+  }
+  if (job.status === 'failed') {
+    return ctx.json(
+      422,
+      { detail: [{ loc: ['body'], msg: job.errorMessage ?? 'Internal error', type: 'generation_failed' }] },
+      headers,
+    );
+  }
+  if (job.status === 'cancelled') {
+    return ctx.json(
+      400,
+      { detail: 'Request was cancelled by the client', error_type: 'client_cancelled' },
+      { ...headers, 'x-fal-error-type': 'client_cancelled' },
+    );
+  }
+  const video = ctx.video(job);
+  return ctx.json(
+    200,
+    {
+      video: { url: video.url, content_type: video.contentType, file_name: video.fileName, file_size: video.fileSize },
+      seed: 42,
+    },
+    headers,
+  );
+}
+
+export const falWire: WireFormat = {
+  provider: 'fal',
+  hosts: ['queue.fal.run'],
+  route,
+  handle,
+  errorBody(status, message) {
+    // fal answers validation errors with a FastAPI-style `detail` array and everything else with a string.
+    return status === 422 ? { detail: [{ loc: ['body'], msg: message, type: 'value_error' }] } : { detail: message };
+  },
+};
