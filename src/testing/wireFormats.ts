@@ -3,6 +3,9 @@ import { falWire } from './wire/fal';
 
 /**
  * Every wire format the simulator speaks. To add a provider: write `wire/<provider>.ts` exporting a
- * `WireFormat`, import it here and add it to the list (one line each, to keep merges trivial).
+ * `WireFormat`, import it above and add it below, one line each so parallel additions merge cleanly.
  */
-export const WIRE_FORMATS: readonly WireFormat[] = [falWire];
+// prettier-ignore
+export const WIRE_FORMATS: readonly WireFormat[] = [
+  falWire,
+];
