@@ -1,32 +1,51 @@
 /// <reference types="vitest/config" />
-import { defineConfig } from 'vite';
+import { existsSync, readFileSync } from 'node:fs';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 
-const external = [
-  'react',
-  'react/jsx-runtime',
-  'react-dom',
-  '@tanstack/react-query',
-  'zod',
-  'zod/mini',
-  /^node:/,
-];
+/**
+ * Library entries, keyed by output file name (`dist/<key>.js`). An entry whose source file does not exist yet is
+ * left out, so the package builds while the layers are written; the package check then reports the missing file.
+ */
+const entries: Record<string, string> = {
+  index: 'src/index.ts',
+  server: 'src/server/index.ts',
+  testing: 'src/testing/index.ts',
+  // Node-only loopback server for the simulator: its own entry so no `node:` import reaches a browser bundle.
+  'testing-server': 'src/testing/server.ts',
+};
+
+/** Peer and runtime dependencies stay imports; the app's bundler dedupes them. */
+const external = [/^react(-dom)?($|\/)/, /^@tanstack\/react-query($|\/)/, /^zod($|\/)/, /^node:/];
+
+const stylesSource = 'src/components/styles.css';
+
+/** Ships the components' stylesheet as `dist/styles.css` (the `./styles.css` export), when it exists. */
+function copyStyles(): Plugin {
+  return {
+    name: 'react-video-jobs:copy-styles',
+    apply: 'build',
+    buildStart() {
+      if (existsSync(stylesSource)) this.addWatchFile(stylesSource);
+    },
+    generateBundle() {
+      if (!existsSync(stylesSource)) return;
+      this.emitFile({ type: 'asset', fileName: 'styles.css', source: readFileSync(stylesSource, 'utf8') });
+    },
+  };
+}
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), copyStyles()],
   build: {
     target: 'es2022',
     sourcemap: true,
     minify: false,
     lib: {
-      entry: {
-        index: 'src/index.ts',
-        server: 'src/server/index.ts',
-        testing: 'src/testing/index.ts',
-      },
+      entry: Object.fromEntries(Object.entries(entries).filter(([, source]) => existsSync(source))),
       formats: ['es'],
     },
-    rollupOptions: { external },
+    rolldownOptions: { external },
   },
   test: {
     globals: true,
