@@ -1,0 +1,189 @@
+import type { JobRef, JobSnapshot, VideoResult } from '../core/jobSnapshot';
+import type { JobStatus } from '../core/jobStatus';
+import type { PollingOptions } from '../core/schedule';
+import type { VideoJobError } from '../core/videoJobError';
+
+/**
+ * Where a job stands, as the hooks report it: the job's own status, plus `idle` (nothing submitted or
+ * followed yet) and `submitting` (the submit request is on its way; there is no job id yet).
+ */
+export type VideoGenerationStatus = 'idle' | 'submitting' | JobStatus;
+
+/** A key-value store for persisted job refs, shaped like `localStorage` (sync) or an async store. */
+export interface StateStorage {
+  getItem(name: string): string | null | Promise<string | null>;
+  setItem(name: string, value: string): unknown;
+  removeItem(name: string): unknown;
+}
+
+/** A storage that reads and writes JSON values; made by `createJSONStorage`. Never throws. */
+export interface JobStorage {
+  getItem(name: string): PersistedJob | null | Promise<PersistedJob | null>;
+  setItem(name: string, value: PersistedJob): void;
+  removeItem(name: string): void;
+}
+
+/** What `persist` keeps for a hook's job: enough to resume it, and the result once it has ended. */
+export interface PersistedJob {
+  /** Format version of this record. */
+  version: 1;
+  ref: JobRef;
+  /** The last status seen. */
+  status: JobStatus;
+  /** The finished video, kept with the record until `keepFinishedMs` has passed. */
+  video?: VideoResult;
+  /** The error of a failed job, as `VideoJobError.toJSON()`. */
+  error?: ReturnType<VideoJobError['toJSON']>;
+  /** When the job was seen ending (epoch ms). */
+  finishedAt?: number;
+  /** When the record was written (epoch ms). */
+  savedAt: number;
+}
+
+/** Where and how long `persist` keeps a hook's job. */
+export interface PersistOptions {
+  /** Storage key. Defaults to `"react-video-jobs:<provider>:<model>"`. */
+  key?: string;
+  /**
+   * Where records go. Defaults to the `<VideoJobsProvider storage>`, which defaults to
+   * `createJSONStorage(() => localStorage)` (nothing is stored where that is unavailable).
+   */
+  storage?: JobStorage;
+  /** How long a finished job stays stored with its result, then it is dropped. Defaults to `86400000` (24 h). */
+  keepFinishedMs?: number;
+}
+
+/** The flat state both `useVideoGeneration` and `useJobStatus` return. */
+export interface VideoJobState {
+  /** The latest snapshot of the job, or `undefined` before the first answer. */
+  job: JobSnapshot | undefined;
+  /** The job being followed; store it to resume the job later. */
+  ref: JobRef | undefined;
+  status: VideoGenerationStatus;
+  /**
+   * What went wrong: the submit or cancel failing, the job failing (`provider_failed`), following timing out
+   * (`timeout`; the job may still finish, `resume(ref)` follows it again), or the last poll failing (polling
+   * goes on and the error clears with the next good answer).
+   */
+  error: VideoJobError | undefined;
+  /** The finished video's URL, once `completed`. */
+  videoUrl: string | undefined;
+  /** The finished video, once `completed`. */
+  video: VideoResult | undefined;
+  /** 0-based position in the provider's queue while `queued`, when the provider tells it. */
+  queuePosition: number | undefined;
+  /** 0..1 while `running`, when the provider tells it; 1 when completed. */
+  progress: number | undefined;
+  /** Time since the job was submitted; advances every `tickMs` while active, frozen once it ends. */
+  elapsedMs: number;
+  isIdle: boolean;
+  isSubmitting: boolean;
+  /** Submitting, queued or running, and still being followed (not timed out). */
+  isActive: boolean;
+  isCompleted: boolean;
+  isFailed: boolean;
+  isCancelled: boolean;
+  /** A `cancel()` is on its way. */
+  isCancelling: boolean;
+}
+
+/** Options shared by `useJobStatus` and `useVideoGeneration`. */
+export interface FollowJobOptions {
+  /** Overrides the client's poll schedule for this job. Defaults to the client's `polling`. */
+  polling?: PollingOptions;
+  /**
+   * Stop following after this long (the job may still finish; `error` becomes a `timeout` error and the ref
+   * is kept for `resume`). Defaults to `600000` (10 min).
+   */
+  timeoutMs?: number;
+  /** How often `elapsedMs` advances while the job is active (re-rendering this component). `false` stops the tick. Defaults to `1000`. */
+  tickMs?: number | false;
+  /** Called once with each new snapshot of the job, however many components follow it. */
+  onUpdate?: (job: JobSnapshot) => void;
+}
+
+export interface UseJobStatusOptions extends FollowJobOptions {
+  /** Set to `false` to stop following without unmounting. Defaults to `true`. */
+  enabled?: boolean;
+}
+
+export interface UseJobStatusResult extends VideoJobState {
+  /** Stops polling at once, asks the provider to cancel, and resolves with the final snapshot. */
+  cancel: () => Promise<JobSnapshot | undefined>;
+  /** Polls now, outside the schedule. */
+  refetch: () => Promise<JobSnapshot | undefined>;
+}
+
+export interface UseVideoGenerationOptions extends FollowJobOptions {
+  /** The provider name as registered in `createVideoClient({ providers })`. */
+  provider: string;
+  /** The model or endpoint, e.g. `"fal-ai/veo3"`. */
+  model: string;
+  /**
+   * Keep the job's ref (and, once it ends, its result) in storage and resume it on mount, so a reload,
+   * crash or closed tab loses nothing. `true` uses the default key; a string is the key. Defaults to `false`.
+   */
+  persist?: boolean | string | PersistOptions;
+  /** Called once when the job completes, however many times the component re-renders, remounts or resumes. */
+  onCompleted?: (job: JobSnapshot) => void;
+  /** Called once when the job fails. */
+  onFailed?: (job: JobSnapshot, error: VideoJobError) => void;
+  /** Called once when the job ends cancelled. */
+  onCancelled?: (job: JobSnapshot) => void;
+}
+
+export interface GenerateOptions {
+  /**
+   * Start a new job even though one is submitting or active: the current one is cancelled first. Without it,
+   * `generate` is ignored (and `generateAsync` rejects) while a job is under way. Defaults to `false`.
+   */
+  replace?: boolean;
+  /** Passed to the provider as the job's webhook. */
+  webhookUrl?: string;
+  /** Sent where the provider accepts an idempotency key. */
+  idempotencyKey?: string;
+}
+
+export interface UseVideoGenerationResult<
+  Input extends Record<string, unknown> = Record<string, unknown>,
+> extends VideoJobState {
+  /** Submits a job; errors land in `error`. Ignored while a job is submitting or active unless `{ replace: true }`. */
+  generate: (input: Input, options?: GenerateOptions) => void;
+  /** Like `generate`, resolving with the terminal snapshot (a failed job resolves too); rejects when the submit fails. */
+  generateAsync: (input: Input, options?: GenerateOptions) => Promise<JobSnapshot>;
+  /** Stops polling at once, asks the provider to cancel, and resolves with the final snapshot. */
+  cancel: () => Promise<JobSnapshot | undefined>;
+  /** Back to `idle`; forgets the job (it is not cancelled) and its persisted record. */
+  reset: () => void;
+  /** Follows an existing job (submitted elsewhere, or before a reload) instead of submitting one. */
+  resume: (ref: JobRef) => void;
+}
+
+/** A job this app follows, as `useVideoJobs` lists it. */
+export interface TrackedJob {
+  /** `provider:id`, as `jobKey(ref)` makes it. */
+  key: string;
+  ref: JobRef;
+  /** The latest snapshot seen, or `undefined` before the first answer. */
+  job: JobSnapshot | undefined;
+  /** When this app started following the job (epoch ms). */
+  since: number;
+  /** When the job was seen ending (epoch ms). */
+  finishedAt?: number;
+}
+
+export interface UseVideoJobsOptions {
+  /** List finished jobs that ended at most this long ago. Defaults to `3600000` (1 h). */
+  recentMs?: number;
+}
+
+export interface UseVideoJobsResult {
+  /** Active jobs first (newest first), then recent finished ones (newest first). */
+  jobs: readonly TrackedJob[];
+  /** Jobs still queued or running (or not answered yet). */
+  active: readonly TrackedJob[];
+  /** Jobs that ended within `recentMs`. */
+  recent: readonly TrackedJob[];
+  /** Removes a job from the list (it is not cancelled). */
+  remove: (ref: JobRef) => void;
+}
