@@ -34,3 +34,14 @@ export type { VideoClient, VideoClientOptions, SubmitOptions, WatchOptions, Next
 // --- react ---
 
 // --- components ---
+export type { VideoJobProgressProps, VideoJobProgressElement } from './components/VideoJobProgress';
+export { VideoJobProgress } from './components/VideoJobProgress';
+export type { VideoJobProgressLabels } from './components/videoJobProgressLabels';
+export { defaultVideoJobProgressLabels } from './components/videoJobProgressLabels';
+export type { VideoJobProgressState, VideoJobDisplayStatus } from './components/videoJobProgressView';
+export type { VideoPlayerProps, VideoPlayerElement } from './components/VideoPlayer';
+export { VideoPlayer } from './components/VideoPlayer';
+export type { VideoPlayerLabels } from './components/videoPlayerLabels';
+export { defaultVideoPlayerLabels } from './components/videoPlayerLabels';
+export { safeMediaUrl } from './components/safeMediaUrl';
+export { formatDuration } from './components/formatDuration';

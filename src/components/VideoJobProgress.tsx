@@ -1,0 +1,212 @@
+import {
+  forwardRef,
+  useCallback,
+  useEffect,
+  useRef,
+  useState,
+  type ComponentPropsWithoutRef,
+  type CSSProperties,
+} from 'react';
+import type { JobSnapshot } from '../core/jobSnapshot';
+import { useNow } from './useNow';
+import { defaultVideoJobProgressLabels, type VideoJobProgressLabels } from './videoJobProgressLabels';
+import { buildProgressView, type RunningObservation, type VideoJobProgressState } from './videoJobProgressView';
+import { visuallyHidden } from './visuallyHidden';
+
+export type VideoJobProgressElement = HTMLDivElement;
+
+export interface VideoJobProgressProps extends Omit<ComponentPropsWithoutRef<'div'>, 'children'> {
+  /** The job to show. Takes precedence over `state.job`. */
+  job?: JobSnapshot | null;
+  /** A generation hook's result (`useVideoGeneration`, `useJobStatus`): job, status, elapsed time and cancel. */
+  state?: VideoJobProgressState;
+  /** Shows a Cancel button while the job runs. Defaults to `state.cancel`. May return a promise: the button is busy until it settles. */
+  onCancel?: () => unknown;
+  /** Shows a Retry button when the job failed. Defaults to `state.retry`. */
+  onRetry?: () => unknown;
+  /** Marks the Cancel button busy. Defaults to `state.isCancelling`, or `true` while `onCancel`'s promise is pending. */
+  cancelling?: boolean;
+  /** Overrides for every visible and announced string. */
+  labels?: Partial<VideoJobProgressLabels>;
+  /** Offers the provider's latest log lines behind a disclosure. Defaults to `true`. */
+  showLogs?: boolean;
+  /** How many of the latest log lines to show. Defaults to `5`. */
+  maxLogLines?: number;
+}
+
+/** Screen readers only notice changes to a live region that was already there, so milestones wait this long. */
+const ANNOUNCE_DELAY_MS = 100;
+
+/**
+ * The status of one video job in words, a progress bar, elapsed and remaining time, the latest logs, and
+ * Cancel / Retry. Unstyled: every part carries `data-part`, the root `data-status`; the optional
+ * `react-video-jobs/styles.css` theme styles them.
+ */
+export const VideoJobProgress = forwardRef<VideoJobProgressElement, VideoJobProgressProps>(function VideoJobProgress(
+  {
+    job: jobProp,
+    state,
+    onCancel,
+    onRetry,
+    cancelling,
+    labels: labelOverrides,
+    showLogs = true,
+    maxLogLines = 5,
+    style,
+    ...rest
+  },
+  ref,
+) {
+  const labels: VideoJobProgressLabels = { ...defaultVideoJobProgressLabels, ...labelOverrides };
+  const job = jobProp ?? state?.job ?? undefined;
+  const running = job?.status === 'running';
+  const now = useNow(job ? job.status === 'queued' || job.status === 'running' : displayIsBusy(state?.status));
+
+  // Remember where the running phase was first seen, to estimate time left without a provider `startedAt`.
+  const [firstRunning, setFirstRunning] = useState<RunningObservation>();
+  if (running && job.progress !== undefined && firstRunning?.jobId !== job.id) {
+    setFirstRunning({ jobId: job.id, at: job.updatedAt, progress: job.progress });
+  }
+
+  const view = buildProgressView({ job, state, now, labels, firstRunning });
+
+  // Let the (empty) live region exist before its first announcement; see ANNOUNCE_DELAY_MS.
+  const [announcerReady, setAnnouncerReady] = useState(false);
+  useEffect(() => {
+    const timer = setTimeout(() => setAnnouncerReady(true), ANNOUNCE_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, []);
+
+  const cancel = onCancel ?? state?.cancel;
+  const retry = onRetry ?? state?.retry;
+  const [cancelPending, setCancelPending] = useState(false);
+  const busyCancelling = Boolean(cancelling ?? state?.isCancelling ?? false) || cancelPending;
+  const showCancel = Boolean(cancel) && view.active;
+  const showRetry = Boolean(retry) && view.status === 'failed';
+
+  const mounted = useRef(true);
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+    };
+  }, []);
+
+  const handleCancel = useCallback(() => {
+    if (!cancel || busyCancelling) return;
+    const result = cancel();
+    if (isThenable(result)) {
+      setCancelPending(true);
+      const settle = () => {
+        if (mounted.current) setCancelPending(false);
+      };
+      result.then(settle, settle);
+    }
+  }, [cancel, busyCancelling]);
+
+  // When Cancel disappears while focused (the job ended), keep keyboard users in place instead of on <body>.
+  const panelRef = useRef<HTMLDivElement>(null);
+  const restoreFocus = useRef(false);
+  const cancelRef = useCallback((node: HTMLButtonElement | null) => {
+    if (
+      node === null &&
+      typeof document !== 'undefined' &&
+      document.activeElement?.getAttribute('data-part') === 'cancel'
+    ) {
+      restoreFocus.current = true;
+    }
+  }, []);
+  useEffect(() => {
+    if (!restoreFocus.current) return;
+    restoreFocus.current = false;
+    const target = panelRef.current?.querySelector<HTMLElement>('[data-part="retry"]') ?? panelRef.current;
+    target?.focus();
+  });
+
+  const logs = job && showLogs ? job.logs.slice(-Math.max(1, maxLogLines)) : [];
+  const progressStyle = { '--rvj-progress': (view.percent ?? 0) / 100 } as CSSProperties;
+
+  return (
+    <div ref={ref} data-part="root" data-status={view.status} style={style} {...rest}>
+      <div
+        ref={panelRef}
+        role="group"
+        aria-label={labels.group}
+        aria-busy={view.active}
+        tabIndex={-1}
+        data-part="panel"
+      >
+        <div data-part="header">
+          <p data-part="status">{view.text}</p>
+          {(view.elapsedText || view.remainingText) && (
+            <p data-part="time" suppressHydrationWarning>
+              {view.elapsedText && <span data-part="elapsed">{view.elapsedText}</span>}
+              {view.remainingText && <span data-part="remaining">{view.remainingText}</span>}
+            </p>
+          )}
+        </div>
+        {view.showProgressbar && (
+          <div
+            role="progressbar"
+            aria-label={labels.progressbar}
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={view.percent}
+            aria-valuetext={view.remainingText ? `${view.text}, ${view.remainingText}` : view.text}
+            data-part="progress"
+            data-state={view.percent === undefined ? 'indeterminate' : view.percent >= 100 ? 'complete' : 'determinate'}
+            style={progressStyle}
+          >
+            <div data-part="indicator" />
+          </div>
+        )}
+        {view.stalledText && <p data-part="stalled">{view.stalledText}</p>}
+        {logs.length > 0 && (
+          <details data-part="logs">
+            <summary data-part="logs-summary">{labels.logs(job?.logs.length ?? 0)}</summary>
+            <ol data-part="log-lines" start={(job?.logs.length ?? 0) - logs.length + 1}>
+              {logs.map((line, index) => (
+                <li key={index} data-part="log-line">
+                  {line}
+                </li>
+              ))}
+            </ol>
+          </details>
+        )}
+        {(showCancel || showRetry) && (
+          <div data-part="actions">
+            {showCancel && (
+              <button
+                ref={cancelRef}
+                type="button"
+                data-part="cancel"
+                aria-disabled={busyCancelling || undefined}
+                aria-busy={busyCancelling || undefined}
+                data-state={busyCancelling ? 'busy' : 'idle'}
+                onClick={handleCancel}
+              >
+                {busyCancelling ? labels.cancelling : labels.cancel}
+              </button>
+            )}
+            {showRetry && (
+              <button type="button" data-part="retry" onClick={() => void retry?.()}>
+                {labels.retry}
+              </button>
+            )}
+          </div>
+        )}
+      </div>
+      <div role="status" aria-live="polite" aria-atomic="true" data-part="announcer" style={visuallyHidden}>
+        {announcerReady ? view.announcement : ''}
+      </div>
+    </div>
+  );
+});
+
+function displayIsBusy(status: string | undefined): boolean {
+  return status === 'submitting' || status === 'pending' || status === 'loading';
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}

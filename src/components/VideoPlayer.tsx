@@ -1,0 +1,260 @@
+import {
+  forwardRef,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ComponentPropsWithoutRef,
+  type ForwardedRef,
+  type SyntheticEvent,
+} from 'react';
+import type { JobSnapshot } from '../core/jobSnapshot';
+import type { VideoClient } from '../core/videoClient';
+import { VideoJobError } from '../core/videoJobError';
+import { safeMediaUrl } from './safeMediaUrl';
+import { useVideoSource } from './useVideoSource';
+import { defaultVideoPlayerLabels, type VideoPlayerLabels } from './videoPlayerLabels';
+
+export type VideoPlayerElement = HTMLDivElement;
+
+export interface VideoPlayerProps extends Omit<ComponentPropsWithoutRef<'div'>, 'children' | 'onError'> {
+  /** A finished job: plays `job.video.url`, sized by its width and height. */
+  job?: JobSnapshot | null;
+  /** A URL to play instead of the job's. Only `https:`, `http:` and `blob:` URLs are ever loaded. */
+  src?: string;
+  /** Image shown before playback. Same URL rules as `src`. */
+  poster?: string;
+  /** Starts playing as soon as it can, muted (browsers block autoplay with sound). Defaults to `false`. */
+  autoPlay?: boolean;
+  /** Defaults to `false`. */
+  loop?: boolean;
+  /** Defaults to `false` (`true` when `autoPlay`). */
+  muted?: boolean;
+  /** Shows the browser's own controls. Defaults to `true`. */
+  controls?: boolean;
+  /** Adds a download link; a string sets the suggested file name. Defaults to `false`. */
+  download?: boolean | string;
+  /** CSS `aspect-ratio` of the frame, e.g. `16 / 9`. Defaults to the job's width / height when known. */
+  aspectRatio?: number | string;
+  /** Called once each time the player ends in its error state. */
+  onError?: (error: VideoJobError) => void;
+  /**
+   * Fetches a fresh job record when the signed URL has expired or fails to load; tried once before the
+   * error shows. Defaults to asking `client` when one is given.
+   */
+  onRefresh?: () => Promise<JobSnapshot | undefined>;
+  /** Used to refresh an expired URL when no `onRefresh` is given. */
+  client?: Pick<VideoClient, 'getStatus' | 'forget'>;
+  /** Overrides for every visible string. */
+  labels?: Partial<VideoPlayerLabels>;
+}
+
+/**
+ * A native `<video>` for a generated video: loading and error states, one automatic refresh of an expired
+ * signed URL, and a strict URL policy. Unstyled: parts carry `data-part`, the root `data-status`
+ * (`empty`, `loading`, `refreshing`, `ready`, `error`).
+ */
+export const VideoPlayer = forwardRef<VideoPlayerElement, VideoPlayerProps>(function VideoPlayer(props, ref) {
+  const url = props.src ?? props.job?.video?.url;
+  if (!url) {
+    const labels = { ...defaultVideoPlayerLabels, ...props.labels };
+    return (
+      <div ref={ref} data-part="root" data-status="empty" className={props.className} style={props.style}>
+        <div data-part="frame" style={{ aspectRatio: frameAspectRatio(props) }}>
+          <p data-part="empty">{labels.empty}</p>
+        </div>
+      </div>
+    );
+  }
+  // A new URL is a new video: start over with fresh state (one refresh in reserve, loading again).
+  return <VideoPlayerMedia key={url} {...props} url={url} forwardedRef={ref} />;
+});
+
+interface VideoPlayerMediaProps extends VideoPlayerProps {
+  url: string;
+  forwardedRef: ForwardedRef<VideoPlayerElement>;
+}
+
+function VideoPlayerMedia({
+  job,
+  src,
+  url: originalUrl,
+  poster,
+  autoPlay = false,
+  loop = false,
+  muted = false,
+  controls = true,
+  download = false,
+  aspectRatio,
+  onError,
+  onRefresh,
+  client,
+  labels: labelOverrides,
+  forwardedRef,
+  ...rest
+}: VideoPlayerMediaProps) {
+  const labels = { ...defaultVideoPlayerLabels, ...labelOverrides };
+  const context = { provider: job?.provider, jobId: job?.id };
+  const ownsJobUrl = job?.video !== undefined && (src === undefined || src === job.video.url);
+  const refresh =
+    onRefresh ??
+    (client && job
+      ? async () => {
+          // A terminal snapshot is cached by the client; forget it so the provider is really asked again.
+          client.forget(job.ref);
+          return client.getStatus(job.ref);
+        }
+      : undefined);
+  const source = useVideoSource(originalUrl, ownsJobUrl ? job?.video?.expiresAt : undefined, refresh, context);
+
+  const safeUrl = safeMediaUrl(source.url);
+  const unsafeError = useMemo(
+    () =>
+      safeUrl === undefined
+        ? new VideoJobError({
+            kind: 'invalid_response',
+            field: 'video.url',
+            message: `the video URL is not an https:, http: or blob: URL (${describeScheme(source.url)}), so it was not loaded; check what the provider returned`,
+            ...(job ? { provider: job.provider, jobId: job.id } : {}),
+          })
+        : undefined,
+    [safeUrl, source.url, job],
+  );
+  const error = unsafeError ?? source.error;
+  const status = unsafeError ? 'error' : source.phase;
+
+  const onErrorRef = useRef(onError);
+  useEffect(() => {
+    onErrorRef.current = onError;
+  });
+  useEffect(() => {
+    if (error) onErrorRef.current?.(error);
+  }, [error]);
+
+  // Where playback was when the media failed, so a refreshed URL picks up from there.
+  const resumeRef = useRef<{ time: number; playing: boolean }>({ time: 0, playing: false });
+  const [autoPlayBlocked, setAutoPlayBlocked] = useState(false);
+
+  function handleReady(event: SyntheticEvent<HTMLVideoElement>) {
+    if (source.phase !== 'loading') return;
+    source.onReady();
+    const video = event.currentTarget;
+    if (autoPlay || resumeRef.current.playing) {
+      startPlayback(video, autoPlay, () => setAutoPlayBlocked(true));
+    }
+  }
+
+  function handleMediaError(event: SyntheticEvent<HTMLVideoElement>) {
+    const video = event.currentTarget;
+    resumeRef.current = { time: video.currentTime || 0, playing: !video.paused };
+    source.onMediaError(mediaError(video, context));
+  }
+
+  function handleLoadedMetadata(event: SyntheticEvent<HTMLVideoElement>) {
+    const { time } = resumeRef.current;
+    if (time > 0) event.currentTarget.currentTime = time;
+  }
+
+  const safePoster = safeMediaUrl(poster);
+  const fileName = typeof download === 'string' ? download : (job?.video?.fileName ?? '');
+  const canRetry = !unsafeError;
+  const busy = status === 'loading' || status === 'refreshing';
+
+  return (
+    <div
+      ref={forwardedRef}
+      data-part="root"
+      data-status={status}
+      data-autoplay={autoPlay ? (autoPlayBlocked ? 'blocked' : 'on') : undefined}
+      aria-busy={busy || undefined}
+      {...rest}
+    >
+      <div data-part="frame" style={{ aspectRatio: frameAspectRatio({ job, aspectRatio }) }}>
+        {status !== 'error' && safeUrl && (
+          <video
+            key={source.attempt}
+            data-part="video"
+            aria-label={labels.video}
+            src={safeUrl}
+            poster={safePoster}
+            controls={controls}
+            loop={loop}
+            muted={muted || autoPlay}
+            playsInline
+            preload="metadata"
+            onLoadedMetadata={handleLoadedMetadata}
+            onLoadedData={handleReady}
+            onCanPlay={handleReady}
+            onError={handleMediaError}
+          />
+        )}
+        {busy && (
+          <div data-part="overlay" role="status">
+            <span data-part="spinner" aria-hidden="true" />
+            <span data-part="overlay-text">{status === 'refreshing' ? labels.refreshing : labels.loading}</span>
+          </div>
+        )}
+        {status === 'error' && (
+          <div data-part="error" role="alert">
+            <p data-part="error-message">{unsafeError ? labels.unsafeUrl : labels.loadFailed}</p>
+            {canRetry && (
+              <button type="button" data-part="retry" onClick={source.retry}>
+                {labels.retry}
+              </button>
+            )}
+          </div>
+        )}
+      </div>
+      {download !== false && safeUrl && status !== 'error' && (
+        <a data-part="download" href={safeUrl} download={fileName}>
+          {labels.download}
+        </a>
+      )}
+    </div>
+  );
+}
+
+function frameAspectRatio({ job, aspectRatio }: Pick<VideoPlayerProps, 'job' | 'aspectRatio'>): string | undefined {
+  if (aspectRatio !== undefined) return String(aspectRatio);
+  const width = job?.video?.width;
+  const height = job?.video?.height;
+  return width && height && width > 0 && height > 0 ? `${width} / ${height}` : undefined;
+}
+
+/** Starts playback; a refusal (autoplay policy) is not an error, it leaves the controls to the viewer. */
+function startPlayback(video: HTMLVideoElement, mute: boolean, onBlocked: () => void): void {
+  // Browsers only autoplay muted media; set the property too, React's `muted` prop may not have landed yet.
+  if (mute) video.muted = true;
+  let pending: Promise<void> | undefined;
+  try {
+    pending = video.play();
+  } catch {
+    onBlocked();
+    return;
+  }
+  if (pending && typeof pending.catch === 'function') pending.catch(onBlocked);
+}
+
+const MEDIA_ERROR_NAMES: Record<number, string> = {
+  1: 'MEDIA_ERR_ABORTED',
+  2: 'MEDIA_ERR_NETWORK',
+  3: 'MEDIA_ERR_DECODE',
+  4: 'MEDIA_ERR_SRC_NOT_SUPPORTED',
+};
+
+function mediaError(video: HTMLVideoElement, context: { provider?: string; jobId?: string }): VideoJobError {
+  const code = MEDIA_ERROR_NAMES[video.error?.code ?? 0] ?? 'MEDIA_ERR_UNKNOWN';
+  return new VideoJobError({
+    kind: 'network',
+    code,
+    retryable: true,
+    message: `the video could not be loaded (${code}); its signed URL may have expired: fetch the job again, or check the connection`,
+    ...context,
+  });
+}
+
+/** Names the scheme of a refused URL without echoing the URL (it may be a huge data: URL or a script). */
+function describeScheme(url: string): string {
+  const match = /^\s*([a-z][a-z0-9+.-]*):/i.exec(url);
+  return match?.[1] ? `scheme "${match[1].toLowerCase()}:"` : 'not an absolute URL';
+}

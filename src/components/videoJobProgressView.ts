@@ -1,0 +1,181 @@
+import type { JobSnapshot } from '../core/jobSnapshot';
+import { isTerminalStatus, type JobStatus } from '../core/jobStatus';
+import type { VideoJobProgressLabels } from './videoJobProgressLabels';
+
+/** What `<VideoJobProgress>` shows: the job's own status, or `idle` / `submitting` before there is a job. */
+export type VideoJobDisplayStatus = 'idle' | 'submitting' | JobStatus;
+
+/**
+ * The part of a generation hook's result the component reads (`useVideoGeneration`, `useJobStatus`).
+ * Structural, so any object of this shape works.
+ */
+export interface VideoJobProgressState {
+  job?: JobSnapshot | null;
+  /** The hook's status; `"submitting"` / `"pending"` before the first snapshot. */
+  status?: string;
+  /** Used when the job carries no timestamps to count from. */
+  elapsedMs?: number | null;
+  /** A failure with no job to show it on (e.g. the submit itself was rejected). */
+  error?: Error | null;
+  cancel?: () => unknown;
+  retry?: () => unknown;
+  isCancelling?: boolean;
+}
+
+/** Where the running phase was first seen, for a remaining-time estimate when the provider sends no `startedAt`. */
+export interface RunningObservation {
+  jobId: string;
+  at: number;
+  progress: number;
+}
+
+export interface VideoJobProgressView {
+  status: VideoJobDisplayStatus;
+  /** Work is under way (submitting, queued or running). */
+  active: boolean;
+  /** The status in words. */
+  text: string;
+  /** What the live region says: changes only at milestones. */
+  announcement: string;
+  /** 0..100 when progress is known; `undefined` means indeterminate. */
+  percent: number | undefined;
+  /** Whether a progress bar makes sense at all in this status. */
+  showProgressbar: boolean;
+  elapsedText: string | undefined;
+  remainingText: string | undefined;
+  stalledText: string | undefined;
+}
+
+/** Estimates below this much progress swing too wildly to show. */
+const MIN_PROGRESS_FOR_ESTIMATE = 0.03;
+
+export function displayStatus(
+  job: JobSnapshot | undefined,
+  state: VideoJobProgressState | undefined,
+): VideoJobDisplayStatus {
+  if (job) return job.status;
+  if (state?.error) return 'failed';
+  switch (state?.status) {
+    case 'submitting':
+    case 'pending':
+    case 'loading':
+      return 'submitting';
+    case 'queued':
+    case 'running':
+    case 'completed':
+    case 'failed':
+    case 'cancelled':
+      return state.status;
+    default:
+      return 'idle';
+  }
+}
+
+/** The provider's reason without our `"<provider> job <id>: "` prefix, which means nothing to a viewer. */
+export function failureReason(job: JobSnapshot | undefined, error: Error | null | undefined): string | undefined {
+  const failure = job?.error ?? error ?? undefined;
+  if (!failure) return undefined;
+  const detail = (failure as { detail?: unknown }).detail;
+  return typeof detail === 'string' && detail !== '' ? detail : failure.message || undefined;
+}
+
+export function buildProgressView(options: {
+  job: JobSnapshot | undefined;
+  state: VideoJobProgressState | undefined;
+  now: number;
+  labels: VideoJobProgressLabels;
+  firstRunning: RunningObservation | undefined;
+}): VideoJobProgressView {
+  const { job, state, labels } = options;
+  const status = displayStatus(job, state);
+  const active = status === 'submitting' || status === 'queued' || status === 'running';
+  // Never trust the ticking clock to be fresher than the snapshot on screen.
+  const now = job ? Math.max(options.now, job.updatedAt) : options.now;
+  const reason = failureReason(job, state?.error);
+  const percent = progressPercent(job, status);
+
+  let text: string;
+  let announcement = '';
+  switch (status) {
+    case 'idle':
+      text = labels.idle;
+      break;
+    case 'submitting':
+      text = labels.submitting;
+      break;
+    case 'queued':
+      text = labels.queued(job?.queuePosition === undefined ? undefined : job.queuePosition + 1);
+      announcement = labels.announceQueued;
+      break;
+    case 'running':
+      text = labels.running(percent);
+      announcement = labels.announceRunning;
+      break;
+    case 'completed':
+      text = labels.completed;
+      announcement = labels.announceCompleted;
+      break;
+    case 'failed':
+      text = labels.failed(reason);
+      announcement = labels.announceFailed(reason);
+      break;
+    case 'cancelled':
+      text = labels.cancelled(job?.cancellation?.remote);
+      announcement = labels.announceCancelled;
+      break;
+  }
+
+  const elapsedMs = elapsed(job, state, now);
+  const remainingMs = status === 'running' && job ? remaining(job, now, options.firstRunning) : undefined;
+  return {
+    status,
+    active,
+    text,
+    announcement,
+    percent,
+    showProgressbar: active || status === 'completed',
+    elapsedText:
+      elapsedMs === undefined ? undefined : status === 'completed' ? labels.took(elapsedMs) : labels.elapsed(elapsedMs),
+    remainingText: remainingMs === undefined ? undefined : labels.remaining(remainingMs),
+    stalledText:
+      status === 'queued' && job?.stalledSince !== undefined ? labels.stalled(now - job.stalledSince) : undefined,
+  };
+}
+
+function progressPercent(job: JobSnapshot | undefined, status: VideoJobDisplayStatus): number | undefined {
+  if (status === 'completed') return 100;
+  if (status !== 'running' || job?.progress === undefined || !Number.isFinite(job.progress)) return undefined;
+  return Math.min(100, Math.max(0, Math.floor(job.progress * 100)));
+}
+
+function elapsed(
+  job: JobSnapshot | undefined,
+  state: VideoJobProgressState | undefined,
+  now: number,
+): number | undefined {
+  const start = job?.createdAt ?? job?.startedAt;
+  if (job && start !== undefined) {
+    const end = isTerminalStatus(job.status) ? (job.completedAt ?? job.updatedAt) : now;
+    return Math.max(0, end - start);
+  }
+  return typeof state?.elapsedMs === 'number' ? Math.max(0, state.elapsedMs) : undefined;
+}
+
+/**
+ * Time left at the rate progress has moved so far. The rate is measured up to the snapshot's `updatedAt`
+ * (when the progress was observed), so the estimate keeps counting down between polls.
+ */
+function remaining(job: JobSnapshot, now: number, firstRunning: RunningObservation | undefined): number | undefined {
+  const progress = job.progress;
+  if (progress === undefined || progress < MIN_PROGRESS_FOR_ESTIMATE || progress >= 1) return undefined;
+  let rate: number;
+  if (job.startedAt !== undefined && job.updatedAt > job.startedAt) {
+    rate = progress / (job.updatedAt - job.startedAt);
+  } else if (firstRunning && firstRunning.jobId === job.id && job.updatedAt > firstRunning.at) {
+    rate = (progress - firstRunning.progress) / (job.updatedAt - firstRunning.at);
+  } else {
+    return undefined;
+  }
+  if (!(rate > 0)) return undefined;
+  return Math.max(0, (1 - progress) / rate - (now - job.updatedAt));
+}

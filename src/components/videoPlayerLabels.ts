@@ -1,0 +1,30 @@
+/** Every string `<VideoPlayer>` shows. Pass a partial object as `labels` to translate or reword. */
+export interface VideoPlayerLabels {
+  /** Accessible name of the `<video>`. Defaults to `"Generated video"`. */
+  video: string;
+  /** Before there is a video to play. Defaults to `"No video yet"`. */
+  empty: string;
+  /** Until the video can play. Defaults to `"Loading video…"`. */
+  loading: string;
+  /** While a fresh signed URL is fetched. Defaults to `"Refreshing the video link…"`. */
+  refreshing: string;
+  /** The video could not be loaded, even with a fresh URL. */
+  loadFailed: string;
+  /** The URL is not `https:`, `http:` or `blob:`; the URL itself is never shown. */
+  unsafeUrl: string;
+  /** Defaults to `"Retry"`. */
+  retry: string;
+  /** The download link. Defaults to `"Download video"`. */
+  download: string;
+}
+
+export const defaultVideoPlayerLabels: VideoPlayerLabels = {
+  video: 'Generated video',
+  empty: 'No video yet',
+  loading: 'Loading video…',
+  refreshing: 'Refreshing the video link…',
+  loadFailed: 'The video could not be loaded. Its link may have expired or the connection dropped.',
+  unsafeUrl: 'This video cannot be played: its address is not a web address.',
+  retry: 'Retry',
+  download: 'Download video',
+};
