@@ -1,5 +1,8 @@
 import type { WireFormat } from './wireFormat';
 import { falWire } from './wire/fal';
+import { klingWire } from './wire/kling';
+import { aigatewayWire } from './wire/aigateway';
+import { videogenWire } from './wire/videogen';
 
 /**
  * Every wire format the simulator speaks. To add a provider: write `wire/<provider>.ts` exporting a
@@ -8,4 +11,7 @@ import { falWire } from './wire/fal';
 // prettier-ignore
 export const WIRE_FORMATS: readonly WireFormat[] = [
   falWire,
+  klingWire,
+  aigatewayWire,
+  videogenWire,
 ];

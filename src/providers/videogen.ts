@@ -1,0 +1,325 @@
+import { z } from 'zod/mini';
+import {
+  createSnapshot,
+  type JobRef,
+  type JobSnapshot,
+  type JobSnapshotInit,
+  type VideoResult,
+} from '../core/jobSnapshot';
+import type { JobStatus } from '../core/jobStatus';
+import { UNCHANGED, type CancelOutcome, type ProviderAdapter, type ProviderContext } from '../core/provider';
+import { VideoJobError } from '../core/videoJobError';
+import {
+  joinUrl,
+  lookupStatus,
+  parseWith,
+  requirePlayableUrl,
+  targetRequest,
+  toEpochMs,
+  validateWith,
+  type CommonProviderOptions,
+} from './shared';
+
+/** `apiKey` is sent as a bearer token. */
+export interface VideoGenOptions extends CommonProviderOptions {
+  /** The API origin. Defaults to `https://api.videogen.io`. */
+  baseUrl?: string;
+}
+
+/**
+ * The body of `POST /v1/tools/<model>` (the job's model is the tool, e.g. `"generate-video-clip"`). Images and
+ * videos are passed as uploaded file ids (`POST /v1/files/upload`), not URLs. Options of other tools pass through.
+ */
+export type VideoGenInput = {
+  /** Optional when reference images or a source video are given. */
+  prompt?: string;
+  /** Reference images (image-to-video), as file ids (`vg_file_...`). */
+  imageFileIds?: string[];
+  /** A source video to restyle, as a file id. */
+  videoFileId?: string;
+  generateAudio?: boolean;
+  /**
+   * An object in VideoGen's own shape, or `"W:H"`, sent as `{ width: W, height: H }`. Defaults to VideoGen's 16:9.
+   */
+  aspectRatio?: string | Record<string, unknown>;
+  watermarkMode?: 'AUTO' | 'VIDEO_GEN' | 'NONE';
+  /** 1..100. Defaults to VideoGen's `1`; the snapshot's `video` is the first result. */
+  numResults?: number;
+  isOutputTemporary?: boolean;
+  [option: string]: unknown;
+};
+
+const DEFAULT_BASE_URL = 'https://api.videogen.io';
+
+/** Input fields people reach for by habit that VideoGen does not take: it wants uploaded file ids. */
+const URL_FIELDS = ['image', 'imageUrl', 'image_url', 'imageUrls', 'videoUrl', 'video_url'];
+
+const inputSchema = z.looseObject({
+  prompt: z.optional(z.string().check(z.minLength(1))),
+  imageFileIds: z.optional(z.array(z.string().check(z.minLength(1))).check(z.minLength(1))),
+  videoFileId: z.optional(z.string().check(z.minLength(1))),
+  generateAudio: z.optional(z.boolean()),
+  aspectRatio: z.optional(
+    z.union([z.string().check(z.regex(/^\d+:\d+$/, 'must look like "16:9"')), z.record(z.string(), z.unknown())]),
+  ),
+  watermarkMode: z.optional(z.enum(['AUTO', 'VIDEO_GEN', 'NONE'])),
+  numResults: z.optional(z.int().check(z.gte(1), z.lte(100))),
+  isOutputTemporary: z.optional(z.boolean()),
+});
+
+const sourceSchema = z.looseObject({
+  status: z.optional(z.nullable(z.string())),
+  url: z.optional(z.nullable(z.string())),
+  /** Unix seconds. */
+  expiresAt: z.optional(z.nullable(z.number())),
+  width: z.optional(z.nullable(z.number())),
+  height: z.optional(z.nullable(z.number())),
+});
+
+const fileSchema = z.looseObject({
+  fileId: z.string(),
+  type: z.optional(z.nullable(z.string())),
+  displayName: z.optional(z.nullable(z.string())),
+  durationSeconds: z.optional(z.nullable(z.number())),
+  downloadSource: z.optional(z.nullable(sourceSchema)),
+});
+
+/** A result names its file; it may carry the hydrated file (webhook shape) or a `downloadUrl` (MCP shape), or neither. */
+const resultSchema = z.looseObject({
+  fileId: z.string(),
+  type: z.optional(z.nullable(z.string())),
+  file: z.optional(z.nullable(fileSchema)),
+  downloadUrl: z.optional(z.nullable(z.string())),
+});
+
+const executionSchema = z.looseObject({
+  toolExecutionId: z.string(),
+  status: z.string(),
+  toolType: z.optional(z.nullable(z.string())),
+  progressPercentage: z.optional(z.nullable(z.number())),
+  attemptIndex: z.optional(z.nullable(z.number())),
+  results: z.optional(z.nullable(z.array(resultSchema))),
+  error: z.optional(
+    z.nullable(
+      z.looseObject({ message: z.optional(z.nullable(z.string())), code: z.optional(z.nullable(z.string())) }),
+    ),
+  ),
+});
+
+const submitSchema = z.looseObject({ toolExecutionId: z.string().check(z.minLength(1)) });
+
+type Execution = z.infer<typeof executionSchema>;
+type StorageFile = z.infer<typeof fileSchema>;
+
+const STATUSES: Record<string, JobStatus> = {
+  pending: 'queued',
+  running: 'running',
+  succeeded: 'completed',
+  failed: 'failed',
+  cancelled: 'cancelled',
+};
+
+const WEBHOOK_NOTE =
+  'VideoGen sends webhooks to endpoints registered on the account (POST /v1/webhooks/endpoints), not per job; the job webhook URL was not sent';
+
+/**
+ * VideoGen's tools API: `POST /v1/tools/<tool>` answers `202 { toolExecutionId }`, `GET /v1/tools/executions/{id}`
+ * reports `progressPercentage`, and a finished execution lists file ids, which are resolved to a playable URL
+ * through `GET /v1/files/{fileId}` when the execution does not carry the URL itself.
+ */
+export function videogen(options: VideoGenOptions = {}): ProviderAdapter<VideoGenInput> {
+  const name = 'videogen';
+  const baseUrl = options.baseUrl ?? DEFAULT_BASE_URL;
+
+  async function call(
+    ctx: ProviderContext,
+    init: {
+      method: 'GET' | 'POST';
+      url: string;
+      body?: unknown;
+      jobId?: string;
+      signal?: AbortSignal;
+      allowStatus?: readonly number[];
+    },
+  ) {
+    const target = targetRequest(options, init.url, options.apiKey);
+    return ctx.request<unknown>({ ...init, url: target.url, headers: target.headers });
+  }
+
+  /** The playable URL of the execution's video, resolved through the files endpoint when needed. */
+  async function resolveVideo(
+    ctx: ProviderContext,
+    ref: JobRef,
+    execution: Execution,
+    signal: AbortSignal | undefined,
+  ): Promise<VideoResult | undefined> {
+    const results = execution.results ?? [];
+    const result = results.find((entry) => (entry.type ?? entry.file?.type ?? 'VIDEO') === 'VIDEO') ?? results[0];
+    if (!result) {
+      throw new VideoJobError({
+        kind: 'invalid_response',
+        provider: ref.provider,
+        jobId: ref.id,
+        field: 'results',
+        message: 'the execution succeeded but lists no results; report it with the raw answer',
+      });
+    }
+    const inline = fromFile(result.file, ctx.now()) ?? (result.downloadUrl ? { url: result.downloadUrl } : undefined);
+    if (inline) return checked(ref, inline);
+    const response = await call(ctx, {
+      method: 'GET',
+      url: joinUrl(baseUrl, `/v1/files/${encodeURIComponent(result.fileId)}`),
+      jobId: ref.id,
+      signal,
+    });
+    const file = parseWith(fileSchema, response.data, { provider: ref.provider, jobId: ref.id, what: 'file' });
+    const resolved = fromFile(file, ctx.now());
+    return resolved && checked(ref, resolved);
+  }
+
+  return {
+    name,
+    capabilities: { cancel: true, progress: true, queuePosition: false, webhooks: true, streaming: false },
+
+    validateInput(model: string, input: unknown): VideoGenInput {
+      if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(model)) {
+        throw invalidInput(
+          model,
+          'model',
+          `must be a VideoGen tool such as "generate-video-clip" (got ${JSON.stringify(model)})`,
+        );
+      }
+      if (input && typeof input === 'object') {
+        const field = URL_FIELDS.find((key) => key in input);
+        if (field) {
+          throw invalidInput(
+            model,
+            field,
+            'is not accepted: VideoGen takes uploaded file ids, not URLs; upload with POST /v1/files/upload and pass `imageFileIds` / `videoFileId`',
+          );
+        }
+      }
+      const parsed = validateWith(name, model, inputSchema, input) as VideoGenInput;
+      if (model === 'generate-video-clip' && !parsed.prompt && !parsed.imageFileIds && !parsed.videoFileId) {
+        throw invalidInput(
+          model,
+          'prompt',
+          'is missing: generate-video-clip needs a `prompt`, `imageFileIds` or a `videoFileId`',
+        );
+      }
+      return parsed;
+    },
+
+    async submit(ctx, request): Promise<JobSnapshot> {
+      const body: Record<string, unknown> = { ...request.input };
+      const ratio = request.input.aspectRatio;
+      if (typeof ratio === 'string') {
+        const [width, height] = ratio.split(':').map(Number);
+        body.aspectRatio = { width, height };
+      }
+      const response = await call(ctx, {
+        method: 'POST',
+        url: joinUrl(baseUrl, `/v1/tools/${request.model}`),
+        body,
+        signal: request.signal,
+      });
+      const { toolExecutionId } = parseWith(submitSchema, response.data, { provider: name, what: 'submit' });
+      const ref: JobRef = { provider: name, id: toolExecutionId, model: request.model, createdAt: ctx.now() };
+      return createSnapshot(
+        { ref, status: 'queued', raw: response.data, logs: request.webhookUrl ? [WEBHOOK_NOTE] : [] },
+        ctx.now(),
+      );
+    },
+
+    async getStatus(ctx, ref, request) {
+      const response = await call(ctx, {
+        method: 'GET',
+        url: joinUrl(baseUrl, `/v1/tools/executions/${encodeURIComponent(ref.id)}`),
+        jobId: ref.id,
+        signal: request.signal,
+      });
+      if (response.notModified) return UNCHANGED;
+      const execution = parseWith(executionSchema, response.data, {
+        provider: ref.provider,
+        jobId: ref.id,
+        what: 'status',
+      });
+      const status = lookupStatus(ref.provider, STATUSES, execution.status, 'status', ref.id);
+      const init: JobSnapshotInit = { ref, status, raw: execution };
+      const attempt = execution.attemptIndex ?? 0;
+      if (attempt > 0) init.logs = [`VideoGen is on attempt ${attempt + 1} of this execution`];
+      if (status === 'running' && typeof execution.progressPercentage === 'number') {
+        init.progress = Math.min(1, Math.max(0, execution.progressPercentage / 100));
+      }
+      if (status === 'completed') {
+        const video = await resolveVideo(ctx, ref, execution, request.signal);
+        if (!video) {
+          // The execution is done but the file's download rendition is still being prepared: keep polling.
+          init.status = 'running';
+          init.progress = 0.99;
+          init.logs = [...(init.logs ?? []), 'VideoGen is preparing the file for download'];
+        } else {
+          init.video = video;
+          init.progress = 1;
+        }
+      }
+      if (status === 'failed') {
+        const code = execution.error?.code;
+        init.error = new VideoJobError({
+          kind: 'provider_failed',
+          provider: ref.provider,
+          jobId: ref.id,
+          message: `VideoGen failed the execution: ${execution.error?.message || 'no reason given'}`,
+          ...(code ? { code } : {}),
+        });
+      }
+      return createSnapshot(init, ctx.now());
+    },
+
+    async cancel(ctx, ref, request): Promise<CancelOutcome> {
+      const response = await call(ctx, {
+        method: 'POST',
+        url: joinUrl(baseUrl, `/v1/tools/executions/${encodeURIComponent(ref.id)}/cancel`),
+        jobId: ref.id,
+        signal: request.signal,
+        allowStatus: [400, 409],
+      });
+      // An execution that already reached a terminal status cannot be cancelled any more.
+      if (response.status === 400 || response.status === 409) return 'already_completed';
+      const parsed = executionSchema.safeParse(response.data);
+      if (!parsed.success) return 'requested';
+      const status = STATUSES[parsed.data.status];
+      if (status === 'cancelled') return 'cancelled';
+      if (status === 'completed' || status === 'failed') return 'already_completed';
+      return 'requested';
+    },
+  };
+}
+
+function checked(ref: JobRef, video: VideoResult): VideoResult {
+  return { ...video, url: requirePlayableUrl(ref.provider, ref.id, 'downloadSource.url', video.url) };
+}
+
+function fromFile(file: StorageFile | null | undefined, now: number): VideoResult | undefined {
+  const source = file?.downloadSource;
+  if (!file || !source?.url || (source.status && source.status !== 'ready')) return undefined;
+  const expiresAt = toEpochMs(source.expiresAt);
+  // An expired signed URL is no URL: the files endpoint hands out a fresh one.
+  if (expiresAt !== undefined && expiresAt <= now) return undefined;
+  const video: VideoResult = { url: source.url, contentType: 'video/mp4' };
+  if (expiresAt !== undefined) video.expiresAt = expiresAt;
+  if (typeof source.width === 'number') video.width = source.width;
+  if (typeof source.height === 'number') video.height = source.height;
+  if (typeof file.durationSeconds === 'number') video.durationSeconds = file.durationSeconds;
+  if (file.displayName) video.fileName = file.displayName;
+  return video;
+}
+
+function invalidInput(model: string, field: string, problem: string): VideoJobError {
+  return new VideoJobError({
+    kind: 'invalid_input',
+    provider: 'videogen',
+    field,
+    message: `input for ${model || 'videogen'} is invalid: ${field} ${problem}; fix the input, nothing was sent`,
+  });
+}

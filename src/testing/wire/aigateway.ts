@@ -1,0 +1,160 @@
+import type { SimJob } from '../simJob';
+import { videoFileResponse } from '../simResponses';
+import type { RoutedSimRequest, SimRequest, WireContext, WireFormat, WireRoute } from '../wireFormat';
+
+// The AI gateway async-job pattern (https://aigateway.sh/docs/async-jobs), as the simulator speaks it:
+//   POST {base}/v1/videos/generations  { model, prompt, webhook_url, ... }  -> 202 { id: 'job_...', status: 'queued', object: 'job', ... }
+//   POST {base}/v1/audio/music         (same)
+//   GET  {base}/v1/jobs/{id}  -> { id, object: 'job', status: queued | running | completed | failed | cancelled, model,
+//                                   created_at, started_at, completed_at (unix s), result: { file_url }, error: { code, message } }
+//        answered 304 Not Modified when the same job was polled less than 3 s before.
+//   POST {base}/v1/jobs/{id}/cancel -> 200 the job record (cancelled) | 409 when it already ended
+//   GET  {base}/v1/files/jobs/{id}.mp4?expires=<unix s>&signature=<hex> -> the video; 403 once expired or tampered.
+// Result URLs are signed for 24 h from the moment the record is fetched, so re-fetching the job hands out a fresh one.
+// Errors follow the OpenAI shape: { error: { message, type, code } }.
+
+const MIN_POLL_INTERVAL_MS = 3000;
+const SIGNED_URL_TTL_S = 24 * 60 * 60;
+
+const SUBMIT_PATHS = new Set(['/v1/videos/generations', '/v1/audio/music']);
+const JOB_PATH = /^\/v1\/jobs\/([^/]+)(\/cancel)?\/?$/;
+const FILE_PATH = /^\/v1\/files\/jobs\/([^/]+)\.mp4$/;
+
+function route(req: SimRequest): WireRoute | undefined {
+  if (req.method === 'POST' && SUBMIT_PATHS.has(req.path)) return { endpoint: 'submit' };
+  const job = JOB_PATH.exec(req.path);
+  if (job) {
+    const jobId = decodeURIComponent(job[1] ?? '');
+    if (req.method === 'GET' && !job[2]) return { endpoint: 'status', jobId };
+    if (req.method === 'POST' && job[2]) return { endpoint: 'cancel', jobId };
+    return undefined;
+  }
+  const file = FILE_PATH.exec(req.path);
+  if (file && (req.method === 'GET' || req.method === 'HEAD'))
+    return { endpoint: 'file', jobId: decodeURIComponent(file[1] ?? '') };
+  return undefined;
+}
+
+/** Not a real HMAC: the simulator only needs a signature that changes with the expiry and cannot be guessed by accident. */
+function sign(jobId: string, expires: number): string {
+  let hash = 0x811c9dc5;
+  for (const char of `${jobId}:${expires}:sim-media-secret`) {
+    hash ^= char.charCodeAt(0);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(16).padStart(8, '0');
+}
+
+function seconds(ms: number | undefined): number | null {
+  return ms === undefined ? null : Math.floor(ms / 1000);
+}
+
+/** A freshly signed URL for the job's video, valid 24 h from now. */
+function signedFileUrl(req: SimRequest, ctx: WireContext, job: SimJob): string {
+  const expires = Math.floor(ctx.now() / 1000) + SIGNED_URL_TTL_S;
+  const query = `expires=${expires}&signature=${sign(job.id, expires)}`;
+  const plain = ctx.video(job).url;
+  // With the simulator's default video URL, serve the file here so the signature is enforced; a configured
+  // `videoUrl` (e.g. a static asset in Storybook) only gets the query string.
+  if (plain === `${req.url.origin}/files/${encodeURIComponent(job.id)}.mp4`) {
+    return `${req.base}/v1/files/jobs/${encodeURIComponent(job.id)}.mp4?${query}`;
+  }
+  return `${plain}${plain.includes('?') ? '&' : '?'}${query}`;
+}
+
+function jobRecord(req: SimRequest, ctx: WireContext, job: SimJob): Record<string, unknown> {
+  const record: Record<string, unknown> = {
+    id: job.id,
+    object: 'job',
+    status: job.status,
+    model: job.model,
+    created_at: seconds(job.createdAt),
+    started_at: seconds(job.startedAt),
+    completed_at: seconds(job.endedAt),
+    result: null,
+    error: null,
+  };
+  if (job.status === 'completed') {
+    const video = ctx.video(job);
+    record.result = {
+      file_url: signedFileUrl(req, ctx, job),
+      content_type: video.contentType,
+      duration: video.durationSeconds,
+      width: video.width,
+      height: video.height,
+    };
+  }
+  if (job.status === 'failed')
+    record.error = { code: 'generation_failed', message: job.errorMessage ?? 'Generation failed' };
+  return record;
+}
+
+function handle(req: RoutedSimRequest, ctx: WireContext): Response {
+  const { route: where } = req;
+  if (where.endpoint === 'submit') {
+    const body = req.body as Record<string, unknown> | undefined;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      return ctx.error(400, 'Request body must be a JSON object');
+    }
+    if (typeof body.model !== 'string' || !body.model) return ctx.error(400, 'model is required');
+    if (typeof body.prompt !== 'string' || !body.prompt) return ctx.error(400, 'prompt is required');
+    const webhookUrl = typeof body.webhook_url === 'string' && body.webhook_url ? body.webhook_url : undefined;
+    const media = req.path === '/v1/audio/music' ? 'music' : 'video';
+    const job = ctx.createJob({
+      id: `job_${ctx.uuid().replace(/-/g, '')}`,
+      model: body.model,
+      input: body,
+      meta: { media },
+      ...(webhookUrl ? { webhookUrl } : {}),
+    });
+    return ctx.json(202, {
+      id: job.id,
+      status: 'queued',
+      object: 'job',
+      model: job.model,
+      created_at: seconds(job.createdAt),
+    });
+  }
+
+  const jobId = where.jobId ?? '';
+  if (where.endpoint === 'file') {
+    const job = ctx.job(jobId);
+    const expires = Number(req.url.searchParams.get('expires'));
+    const signature = req.url.searchParams.get('signature');
+    if (!job || job.status !== 'completed') return ctx.error(404, 'No such file');
+    if (!Number.isFinite(expires) || signature !== sign(job.id, expires)) return ctx.error(403, 'Invalid signature');
+    if (expires * 1000 <= ctx.now()) return ctx.error(403, 'Signed URL expired; fetch the job again for a fresh URL');
+    return videoFileResponse(req.method, req.headers.get('range'));
+  }
+  if (where.endpoint === 'cancel') {
+    const outcome = ctx.cancel(jobId);
+    if (outcome === 'not_found') return ctx.error(404, `Job ${jobId} not found`);
+    if (outcome === 'already_ended') return ctx.error(409, `Job ${jobId} has already ended and cannot be cancelled`);
+    return ctx.json(200, jobRecord(req, ctx, ctx.job(jobId)!));
+  }
+  const job = ctx.job(jobId);
+  if (!job) return ctx.error(404, `Job ${jobId} not found`);
+  return ctx.json(200, jobRecord(req, ctx, job));
+}
+
+const ERROR_TYPES: Record<number, string> = {
+  400: 'invalid_request_error',
+  401: 'authentication_error',
+  403: 'permission_error',
+  404: 'not_found_error',
+  409: 'invalid_request_error',
+  429: 'rate_limit_error',
+  502: 'provider_error',
+  504: 'timeout_error',
+};
+
+export const aigatewayWire: WireFormat = {
+  provider: 'aigateway',
+  hosts: ['api.aigateway.sh', 'media.aigateway.sh'],
+  notModifiedWithinMs: MIN_POLL_INTERVAL_MS,
+  route,
+  handle,
+  errorBody(status, message) {
+    return { error: { message, type: ERROR_TYPES[status] ?? 'api_error', code: status } };
+  },
+};

@@ -1,0 +1,150 @@
+import type { SimJob } from '../simJob';
+import type { RoutedSimRequest, SimRequest, WireContext, WireFormat, WireRoute } from '../wireFormat';
+
+// Kling's video API (https://app.klingai.com/global/dev/document-api/apiReference/model/textToVideo), as the
+// simulator speaks it:
+//   POST {base}/v1/videos/text2video   { model_name, prompt, mode, duration, aspect_ratio, callback_url, external_task_id }
+//   POST {base}/v1/videos/image2video  { model_name, image, image_tail, prompt, mode, duration, callback_url, external_task_id }
+//     -> { code: 0, message: 'SUCCEED', request_id, data: { task_id, task_info: { external_task_id }, task_status: 'submitted', created_at, updated_at } }
+//   GET  {base}/v1/videos/{text2video|image2video}/{task_id}
+//     -> { code: 0, ..., data: { task_id, task_status: submitted | processing | succeed | failed, task_status_msg,
+//          task_result: { videos: [{ id, url, duration }] }, created_at, updated_at } }   (times in epoch ms, duration a string)
+// Errors answer `{ code, message, request_id }` with Kling's numeric codes (1000-1004 auth, 1201 bad params,
+// 1203 unknown task, 1302 rate limit, 5000 server). There is no cancel endpoint.
+// `createKlingWire({ shape: 'seed' })` answers the simplified shape of the integration-guide seed instead
+// (`data.status: queued | processing | completed | failed`, `data.video_url`, `data.error`), to test that
+// adapters accept both.
+
+export interface KlingWireOptions {
+  /** Defaults to `'kling'`. */
+  provider?: string;
+  /** `reference`: the official API; `seed`: the simplified shape of the seed doc. Defaults to `'reference'`. */
+  shape?: 'reference' | 'seed';
+}
+
+const FAMILIES = new Set(['text2video', 'image2video']);
+const PATH = /^\/v1\/videos\/([a-z0-9-]+)(?:\/([^/]+))?\/?$/;
+
+function route(req: SimRequest): WireRoute | undefined {
+  const match = PATH.exec(req.path);
+  if (!match || !FAMILIES.has(match[1] ?? '')) return undefined;
+  const id = match[2];
+  if (req.method === 'POST' && id === undefined) return { endpoint: 'submit' };
+  if (req.method === 'GET' && id !== undefined) return { endpoint: 'status', jobId: decodeURIComponent(id) };
+  return undefined;
+}
+
+function isHttpsUrl(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  try {
+    return new URL(value).protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+const STATUS_REFERENCE = {
+  queued: 'submitted',
+  running: 'processing',
+  completed: 'succeed',
+  failed: 'failed',
+  cancelled: 'failed',
+} as const;
+const STATUS_SEED = {
+  queued: 'queued',
+  running: 'processing',
+  completed: 'completed',
+  failed: 'failed',
+  cancelled: 'failed',
+} as const;
+
+function taskBody(job: SimJob, ctx: WireContext, shape: 'reference' | 'seed'): Record<string, unknown> {
+  const updatedAt = job.endedAt ?? job.startedAt ?? job.createdAt;
+  const reason = job.status === 'cancelled' ? 'Task cancelled' : (job.errorMessage ?? '');
+  if (shape === 'seed') {
+    const body: Record<string, unknown> = { task_id: job.id, status: STATUS_SEED[job.status] };
+    if (job.status === 'completed') body.video_url = ctx.video(job).url;
+    if (job.status === 'failed' || job.status === 'cancelled') body.error = reason;
+    return body;
+  }
+  const body: Record<string, unknown> = {
+    task_id: job.id,
+    task_status: STATUS_REFERENCE[job.status],
+    task_status_msg: job.status === 'failed' || job.status === 'cancelled' ? reason : '',
+    task_info: job.meta.externalTaskId ? { external_task_id: job.meta.externalTaskId } : {},
+    created_at: job.createdAt,
+    updated_at: updatedAt,
+  };
+  if (job.status === 'completed') {
+    const video = ctx.video(job);
+    body.task_result = { videos: [{ id: `${job.id}-0`, url: video.url, duration: video.durationSeconds.toFixed(3) }] };
+  }
+  return body;
+}
+
+function envelope(ctx: WireContext, status: number, data: unknown, code = 0, message = 'SUCCEED'): Response {
+  return ctx.json(status, { code, message, request_id: ctx.uuid(), ...(data === undefined ? {} : { data }) });
+}
+
+function handler(shape: 'reference' | 'seed') {
+  return (req: RoutedSimRequest, ctx: WireContext): Response => {
+    if (req.route.endpoint === 'submit') {
+      const family = PATH.exec(req.path)?.[1] ?? 'text2video';
+      const body = req.body;
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+        return envelope(ctx, 400, undefined, 1201, 'Request body must be a JSON object');
+      }
+      const input = body as Record<string, unknown>;
+      if (family === 'text2video' && (typeof input.prompt !== 'string' || input.prompt === '')) {
+        return envelope(ctx, 400, undefined, 1201, 'prompt is required');
+      }
+      if (family === 'image2video' && !isHttpsUrl(input.image) && !isHttpsUrl(input.image_tail)) {
+        return envelope(ctx, 400, undefined, 1201, 'image or image_tail must be a reachable URL');
+      }
+      if (input.image_tail !== undefined && input.mode !== 'pro') {
+        return envelope(ctx, 400, undefined, 1201, 'image_tail is only supported in pro mode');
+      }
+      const meta: Record<string, string> = { family };
+      if (typeof input.external_task_id === 'string' && input.external_task_id)
+        meta.externalTaskId = input.external_task_id;
+      const model = typeof input.model_name === 'string' && input.model_name ? input.model_name : 'kling-v1';
+      const callback = typeof input.callback_url === 'string' && input.callback_url ? input.callback_url : undefined;
+      const job = ctx.createJob({ model, input, meta, ...(callback ? { webhookUrl: callback } : {}) });
+      const data =
+        shape === 'seed'
+          ? { task_id: job.id, status: STATUS_SEED[job.status] }
+          : {
+              task_id: job.id,
+              task_info: meta.externalTaskId ? { external_task_id: meta.externalTaskId } : {},
+              task_status: STATUS_REFERENCE[job.status],
+              created_at: job.createdAt,
+              updated_at: job.createdAt,
+            };
+      return envelope(ctx, 200, data);
+    }
+    const family = PATH.exec(req.path)?.[1];
+    const job = ctx.job(req.route.jobId ?? '');
+    // A task is only found under the family it was created in, as on the real API.
+    if (!job || job.meta.family !== family) return envelope(ctx, 404, undefined, 1203, 'task not found');
+    return envelope(ctx, 200, taskBody(job, ctx, shape));
+  };
+}
+
+const ERROR_CODES: Record<number, number> = { 400: 1201, 401: 1001, 403: 1103, 404: 1203, 429: 1302 };
+
+/** A Kling wire format; the registered one speaks the reference shape under the name `kling`. */
+export function createKlingWire(options: KlingWireOptions = {}): WireFormat {
+  const shape = options.shape ?? 'reference';
+  const provider = options.provider ?? 'kling';
+  return {
+    provider,
+    hosts: provider === 'kling' ? ['api.klingai.com', 'api-singapore.klingai.com'] : [],
+    route,
+    handle: handler(shape),
+    errorBody(status, message) {
+      return { code: ERROR_CODES[status] ?? 5000, message, request_id: `sim-${status}` };
+    },
+  };
+}
+
+export const klingWire: WireFormat = createKlingWire();
