@@ -318,3 +318,25 @@ export function signedUrlExpiry(url: string): number | undefined {
   const se = get('se');
   return se ? toEpochMs(se) : undefined;
 }
+
+/**
+ * The URL a `<video>` element can play for a media endpoint that needs the API key (OpenAI's
+ * `/videos/{id}/content`). A media element cannot send headers, so in proxy mode the target travels in the
+ * proxy URL's `x-video-jobs-target-url` query parameter instead of the header; server side (no proxy) it is
+ * the target itself.
+ */
+export function mediaUrl(options: Pick<CommonProviderOptions, 'proxyUrl'>, targetUrl: string): string {
+  if (!options.proxyUrl) return targetUrl;
+  const separator = options.proxyUrl.includes('?') ? '&' : '?';
+  const url = `${options.proxyUrl}${separator}${TARGET_URL_HEADER}=${encodeURIComponent(targetUrl)}`;
+  // A relative proxy route ('/api/video') is made absolute in the page, so URL checks downstream see http(s).
+  const page = (globalThis as { location?: { href?: string } }).location?.href;
+  if (page && url.startsWith('/') && !url.startsWith('//')) {
+    try {
+      return new URL(url, page).href;
+    } catch {
+      return url;
+    }
+  }
+  return url;
+}

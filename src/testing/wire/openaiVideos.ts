@@ -1,0 +1,111 @@
+import { videoFileResponse } from '../simResponses';
+import type { SimJob } from '../simJob';
+import type { RoutedSimRequest, SimRequest, WireContext, WireFormat, WireRoute } from '../wireFormat';
+import { apiPath } from './holdUntilEnded';
+
+const SIZES = ['720x1280', '1280x720', '1024x1792', '1792x1024'];
+const SECONDS = ['4', '8', '12'];
+/** How long the finished MP4 stays downloadable after completion (OpenAI's `expires_at`). */
+const CONTENT_TTL_S = 3600;
+
+/**
+ * OpenAI's Videos API (`https://api.openai.com/v1`), the shape several gateways copy: `POST /videos` (JSON:
+ * `prompt`, `model`, `seconds` as a string, `size`, `input_reference: { image_url | file_id }`) answers the
+ * video object `{ id, object: "video", model, status: queued | in_progress | completed | failed, progress
+ * 0-100, created_at, completed_at, expires_at (unix s), seconds, size, error: { code, message } }`;
+ * `GET /videos/{id}` answers it again; `GET /videos/{id}/content` serves the MP4 (with the API key). There is
+ * no cancel: `DELETE /videos/{id}` removes a finished video, it does not stop a running one.
+ */
+export const openaiVideosWire: WireFormat = {
+  provider: 'openai',
+  hosts: ['api.openai.com'],
+
+  route(req: SimRequest): WireRoute | undefined {
+    const { path } = apiPath(req.path, req.base, '/v1');
+    if (req.method === 'POST' && path === '/videos') return { endpoint: 'submit' };
+    const match = /^\/videos\/([^/]+)(\/content)?$/.exec(path);
+    if (!match) return undefined;
+    const jobId = decodeURIComponent(match[1]!);
+    if (match[2] && (req.method === 'GET' || req.method === 'HEAD')) return { endpoint: 'file', jobId };
+    if (!match[2] && req.method === 'GET') return { endpoint: 'status', jobId };
+    return undefined;
+  },
+
+  handle(req: RoutedSimRequest, ctx: WireContext): Response {
+    if (req.route.endpoint === 'submit') return submit(req, ctx);
+    const job = ctx.job(req.route.jobId!);
+    if (!job) return ctx.error(404, `Video with id '${req.route.jobId}' not found.`);
+    if (req.route.endpoint === 'status') return ctx.json(200, videoObject(job));
+    if (job.status !== 'completed') {
+      return ctx.error(404, `Video '${job.id}' has no content yet: it is ${videoObject(job).status}.`);
+    }
+    return videoFileResponse(req.method, req.headers.get('range'));
+  },
+
+  errorBody(status: number, message: string): unknown {
+    const code =
+      status === 401 ? 'invalid_api_key' : status === 429 ? 'rate_limit_exceeded' : status === 404 ? 'not_found' : null;
+    return { error: { message, type: status < 500 ? 'invalid_request_error' : 'server_error', param: null, code } };
+  },
+};
+
+function invalid(ctx: WireContext, param: string, message: string): Response {
+  return ctx.json(400, { error: { message, type: 'invalid_request_error', param, code: null } });
+}
+
+function submit(req: RoutedSimRequest, ctx: WireContext): Response {
+  const body = req.body;
+  if (typeof body !== 'object' || body === null) return invalid(ctx, 'prompt', 'The request body must be JSON.');
+  const fields = body as Record<string, unknown>;
+  if (typeof fields.prompt !== 'string' || fields.prompt === '') {
+    return invalid(ctx, 'prompt', "Missing required parameter: 'prompt'.");
+  }
+  if (fields.seconds !== undefined && !SECONDS.includes(String(fields.seconds))) {
+    return invalid(ctx, 'seconds', `Invalid value: '${String(fields.seconds)}'. Supported values are: '4', '8', '12'.`);
+  }
+  if (fields.size !== undefined && !SIZES.includes(String(fields.size))) {
+    return invalid(ctx, 'size', `Invalid value: '${String(fields.size)}'. Supported values are: ${SIZES.join(', ')}.`);
+  }
+  const model = typeof fields.model === 'string' ? fields.model : 'sora-2';
+  const job = ctx.createJob({
+    id: `video_${ctx.uuid().replace(/-/g, '')}`,
+    model,
+    input: body,
+    meta: { seconds: String(fields.seconds ?? '4'), size: String(fields.size ?? '720x1280') },
+  });
+  return ctx.json(200, videoObject(job));
+}
+
+function videoObject(job: SimJob): Record<string, unknown> {
+  const completedAt = job.endedAt === undefined ? null : Math.floor(job.endedAt / 1000);
+  const status =
+    job.status === 'queued'
+      ? 'queued'
+      : job.status === 'running'
+        ? 'in_progress'
+        : job.status === 'completed'
+          ? 'completed'
+          : 'failed';
+  const progress =
+    job.status === 'completed' ? 100 : job.status === 'running' ? Math.floor((job.progress ?? 0) * 100) : 0;
+  let error: { code: string; message: string } | null = null;
+  if (job.status === 'failed') error = { code: 'video_generation_failed', message: job.errorMessage ?? 'failed' };
+  if (job.status === 'cancelled') error = { code: 'cancelled', message: 'The video job was cancelled.' };
+  const input = (job.input ?? {}) as Record<string, unknown>;
+  return {
+    id: job.id,
+    object: 'video',
+    model: job.model,
+    status,
+    progress,
+    created_at: Math.floor(job.createdAt / 1000),
+    completed_at: completedAt,
+    expires_at: job.status === 'completed' && completedAt !== null ? completedAt + CONTENT_TTL_S : null,
+    prompt: typeof input.prompt === 'string' ? input.prompt : null,
+    remixed_from_video_id: null,
+    seconds: job.meta.seconds ?? '4',
+    size: job.meta.size ?? '720x1280',
+    quality: 'standard',
+    error,
+  };
+}

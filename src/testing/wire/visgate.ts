@@ -1,0 +1,116 @@
+import type { SimJob } from '../simJob';
+import type { RoutedSimRequest, SimRequest, WireContext, WireFormat, WireRoute } from '../wireFormat';
+import { apiPath, holdUntilEnded, isoTime } from './holdUntilEnded';
+
+/** How long a synchronous `POST /videos/generate` (no `Prefer: respond-async`) is held before answering 202. */
+const SYNC_HOLD_MS = 300_000;
+
+/**
+ * visgate's HTTP API as its Python SDK speaks it (`https://visgateai.com/api/v1`): `POST /videos/generate`
+ * with `model`, `prompt`, `duration_seconds`, `image_url`, `params`; `Prefer: respond-async` answers `202`
+ * `{ request_id, status: "pending" }` at once, without it the request is held until the video is ready.
+ * `GET /requests/{id}` answers `request_id`, `status` (`pending | processing | completed | failed`),
+ * `media_type`, `provider`, `model`, `output_url`, `error_message`, `created_at`, `completed_at` (snake_case on
+ * the wire; the JS SDK and the seed show them camelCased). `webhook_url` + `callback_id` are kept on the job.
+ * There is no cancel endpoint.
+ */
+export const visgateWire: WireFormat = {
+  provider: 'visgate',
+  hosts: ['visgateai.com'],
+
+  route(req: SimRequest): WireRoute | undefined {
+    const { path } = apiPath(req.path, req.base, '/api/v1');
+    if (req.method === 'POST' && path === '/videos/generate') return { endpoint: 'submit' };
+    const status = /^\/requests\/([^/]+)$/.exec(path);
+    if (req.method === 'GET' && status) return { endpoint: 'status', jobId: decodeURIComponent(status[1]!) };
+    return undefined;
+  },
+
+  async handle(req: RoutedSimRequest, ctx: WireContext): Promise<Response> {
+    if (req.route.endpoint === 'submit') return submit(req, ctx);
+    const job = ctx.job(req.route.jobId!);
+    if (!job) return ctx.error(404, `Request ${req.route.jobId} not found`);
+    return ctx.json(200, requestRecord(job, ctx));
+  },
+
+  errorBody(status: number, message: string): unknown {
+    const code =
+      status === 401
+        ? 'UNAUTHORIZED'
+        : status === 404
+          ? 'NOT_FOUND'
+          : status === 429
+            ? 'RATE_LIMITED'
+            : 'INTERNAL_ERROR';
+    return { error: code, message, details: null };
+  },
+};
+
+async function submit(req: RoutedSimRequest, ctx: WireContext): Promise<Response> {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  for (const field of ['model', 'prompt'] as const) {
+    if (typeof body[field] !== 'string' || body[field] === '') {
+      return ctx.json(422, { error: 'VALIDATION_ERROR', message: `${field} is required`, details: { field } });
+    }
+  }
+  const meta: Record<string, string> = {};
+  if (typeof body.callback_id === 'string') meta.callbackId = body.callback_id;
+  const webhookUrl = typeof body.webhook_url === 'string' ? body.webhook_url : undefined;
+  const job = ctx.createJob({
+    model: body.model as string,
+    input: body,
+    meta,
+    ...(webhookUrl !== undefined ? { webhookUrl } : {}),
+  });
+  const preferAsync = /respond-async/i.test(req.headers.get('prefer') ?? '');
+  if (preferAsync) return ctx.json(202, { request_id: job.id, status: 'pending' });
+
+  const ended = (await holdUntilEnded(ctx, job.id, SYNC_HOLD_MS, req.signal)) ?? job;
+  if (ended.status === 'completed') {
+    return ctx.json(200, {
+      id: ended.id,
+      video_url: ctx.video(ended).url,
+      model: ended.model,
+      provider: 'fal',
+      cost: 0.4,
+      cache_hit: false,
+      latency_ms: (ended.endedAt ?? ctx.now()) - ended.createdAt,
+      created_at: isoTime(ended.createdAt),
+    });
+  }
+  if (ended.status === 'failed') {
+    return ctx.json(502, {
+      error: 'PROVIDER_ERROR',
+      message: ended.errorMessage ?? 'The provider failed',
+      details: { provider: 'fal' },
+    });
+  }
+  return ctx.json(202, { request_id: ended.id, status: 'pending' });
+}
+
+function requestRecord(job: SimJob, ctx: WireContext): Record<string, unknown> {
+  const status =
+    job.status === 'queued'
+      ? 'pending'
+      : job.status === 'running'
+        ? 'processing'
+        : job.status === 'completed'
+          ? 'completed'
+          : 'failed';
+  return {
+    request_id: job.id,
+    status,
+    media_type: 'video',
+    provider: 'fal',
+    model: job.model,
+    output_url: job.status === 'completed' ? ctx.video(job).url : null,
+    error_message:
+      job.status === 'failed'
+        ? (job.errorMessage ?? 'Generation failed')
+        : job.status === 'cancelled'
+          ? 'The request was cancelled'
+          : null,
+    created_at: isoTime(job.createdAt),
+    completed_at: isoTime(job.endedAt),
+  };
+}
