@@ -3,6 +3,9 @@ import { falWire } from './wire/fal';
 import { klingWire } from './wire/kling';
 import { aigatewayWire } from './wire/aigateway';
 import { videogenWire } from './wire/videogen';
+import { visgateWire } from './wire/visgate';
+import { openaiVideosWire } from './wire/openaiVideos';
+import { replicateWire } from './wire/replicate';
 
 /**
  * Every wire format the simulator speaks. To add a provider: write `wire/<provider>.ts` exporting a
@@ -14,4 +17,7 @@ export const WIRE_FORMATS: readonly WireFormat[] = [
   klingWire,
   aigatewayWire,
   videogenWire,
+  visgateWire,
+  openaiVideosWire,
+  replicateWire,
 ];
