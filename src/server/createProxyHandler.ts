@@ -1,0 +1,223 @@
+import { type Authorize, defaultEnv, runAuthorize } from './authorize';
+import { createMemoryOwnerStore, type OwnerStore } from './ownerStore';
+import {
+  DEFAULT_PROXY_PROVIDERS,
+  resolveProxyProvider,
+  type ProxyProviderConfig,
+  type ResolvedProxyProvider,
+} from './proxyProviders';
+import { checkOrigin, parseTarget } from './proxyTarget';
+import { BodyTooLargeError, errorResponse, readBody, tooLargeResponse } from './serverResponses';
+
+/** A Fetch-API request handler: what Next.js route handlers, Hono, Remix, Bun and Deno take. */
+export type FetchHandler = (request: Request) => Promise<Response>;
+
+export interface ProxyHandlerOptions {
+  /**
+   * The providers the proxy forwards to: names of built-in providers (`['fal', 'kling']`), or a map from name
+   * to `true` (built-in defaults) or a config overriding them (custom providers need `hosts` and `routes`).
+   */
+  providers: readonly string[] | Record<string, ProxyProviderConfig | true>;
+  /** The app's gate: its session check and per-user rate limit. Defaults to letting every request through. */
+  authorize?: Authorize;
+  /** Where job owners are recorded when `authorize` returns an `ownerId`. Defaults to an in-memory store. */
+  owners?: OwnerStore;
+  /**
+   * A job with no recorded owner (e.g. created before a restart with the in-memory store): `deny` answers 404
+   * like another user's job, `allow` lets any signed-in user through. Defaults to `'deny'`.
+   */
+  unknownJobs?: 'deny' | 'allow';
+  /** The largest request body forwarded. Defaults to `4194304` (4 MiB). */
+  maxBodyBytes?: number;
+  /** Where keys are read from (`FAL_KEY`, `KLING_API_KEY`...). Defaults to `process.env`. */
+  env?: Record<string, string | undefined>;
+  /** Defaults to `globalThis.fetch`. */
+  fetch?: typeof fetch;
+}
+
+export const TARGET_URL_HEADER = 'x-video-jobs-target-url';
+export const FAL_TARGET_URL_HEADER = 'x-fal-target-url';
+
+/** Request headers a browser may send through: content negotiation, conditional polling, idempotency. */
+const FORWARDED_REQUEST_HEADERS = [
+  'accept',
+  'content-type',
+  'if-none-match',
+  'if-modified-since',
+  'idempotency-key',
+  'prefer',
+  'last-event-id',
+];
+/** Response headers never passed back: hop-by-hop, cookies, and the encoding `fetch` already undid. */
+const DROPPED_RESPONSE_HEADERS = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'upgrade',
+  'proxy-authenticate',
+  'set-cookie',
+  'set-cookie2',
+  'content-encoding',
+  'content-length',
+]);
+const METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE']);
+
+/**
+ * A key-holding proxy for the browser's provider requests: one catch-all route forwards each request to the URL in
+ * `x-video-jobs-target-url` (or fal's `x-fal-target-url`) when that URL is on a configured provider's allow-list of
+ * hosts, paths and methods, adding the key from server configuration. Cookies and the browser's own auth headers
+ * never reach the provider, the key never reaches the browser, redirects are not followed, and with an owner id
+ * from `authorize` each user reaches only the jobs they created.
+ */
+export function createProxyHandler(options: ProxyHandlerOptions): FetchHandler {
+  const entries: Array<[string, ProxyProviderConfig | true]> = Array.isArray(options.providers)
+    ? options.providers.map((name: string) => [name, true])
+    : Object.entries(options.providers);
+  if (entries.length === 0) {
+    throw new TypeError(
+      `[react-video-jobs/server] createProxyHandler needs at least one provider (built in: ${Object.keys(DEFAULT_PROXY_PROVIDERS).join(', ')})`,
+    );
+  }
+  const providers = entries.map(([name, config]) => resolveProxyProvider(name, config));
+  const allOrigins = providers.flatMap((provider) => provider.origins);
+  const owners = options.owners ?? createMemoryOwnerStore();
+  const maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024;
+  const env = options.env ?? defaultEnv();
+
+  return async function proxy(request: Request): Promise<Response> {
+    const method = request.method.toUpperCase();
+    if (!METHODS.has(method)) {
+      return errorResponse(405, 'method_not_allowed', `${method} is not forwarded`, {
+        allow: 'GET, POST, PUT, DELETE',
+      });
+    }
+    const falHeader = request.headers.get(FAL_TARGET_URL_HEADER);
+    const target = parseTarget(falHeader ?? request.headers.get(TARGET_URL_HEADER));
+    if (!(target instanceof URL)) return errorResponse(target.status, 'forbidden_target', target.message);
+
+    // fal's own header only ever reaches fal, whatever other providers allow.
+    const candidates = falHeader ? providers.filter((p) => p.name === 'fal') : providers;
+    const provider = candidates.find((p) => p.origins.includes(target.origin));
+    if (!provider) {
+      const refusal = checkOrigin(target, falHeader ? candidates.flatMap((p) => p.origins) : allOrigins) ?? {
+        status: 403,
+        message: `the target host ${target.host} is not on the proxy's allow-list`,
+      };
+      return errorResponse(refusal.status, 'forbidden_target', refusal.message);
+    }
+    const route = provider.routes.find((r) => r.method === method && r.path.test(target.pathname));
+    if (!route) {
+      return errorResponse(
+        403,
+        'forbidden_target',
+        `${method} ${target.pathname} is not a ${provider.name} request this proxy forwards`,
+      );
+    }
+    const jobId = route.path.exec(target.pathname)?.groups?.id;
+
+    const auth = await runAuthorize(options.authorize, request);
+    if (auth.response) return auth.response;
+    const { ownerId } = auth;
+    if (ownerId !== undefined && jobId !== undefined) {
+      const owner = await owners.get(`${provider.name}:${jobId}`);
+      const allowed = owner === ownerId || (owner === undefined && options.unknownJobs === 'allow');
+      // 404, not 403: another user's job id must not even be confirmed to exist.
+      if (!allowed) return errorResponse(404, 'not_found', `no ${provider.name} job ${jobId} for this user`);
+    }
+
+    const key = await resolveKey(provider, env);
+    if (!key) {
+      return errorResponse(
+        500,
+        'missing_key',
+        `the server has no ${provider.name} key; set ${provider.envKey ?? 'the provider key'} in its environment`,
+      );
+    }
+
+    let body: Uint8Array | undefined;
+    if (method !== 'GET') {
+      try {
+        body = await readBody(request, maxBodyBytes);
+      } catch (error) {
+        if (error instanceof BodyTooLargeError) return tooLargeResponse(maxBodyBytes);
+        throw error;
+      }
+    }
+
+    let upstream: Response;
+    try {
+      upstream = await (options.fetch ?? globalThis.fetch)(target.href, {
+        method,
+        headers: forwardHeaders(request.headers, provider, key),
+        ...(body && body.byteLength > 0 ? { body: body as BodyInit } : {}),
+        redirect: 'manual',
+        signal: request.signal,
+      });
+    } catch (error) {
+      const what = error instanceof Error ? error.name : 'error';
+      return errorResponse(502, 'upstream_error', `${provider.name} could not be reached (${what}); try again`);
+    }
+    if (
+      upstream.type === 'opaqueredirect' ||
+      (upstream.status >= 300 && upstream.status < 400 && upstream.status !== 304)
+    ) {
+      await upstream.body?.cancel().catch(() => undefined);
+      return errorResponse(
+        502,
+        'upstream_redirect',
+        `${provider.name} answered a redirect (${upstream.status}); the proxy does not follow redirects`,
+      );
+    }
+    return relay(upstream, key, async (data) => {
+      if (!route.submit || ownerId === undefined || !upstream.ok) return;
+      const created = provider.jobIdFrom(data);
+      if (created) await owners.set(`${provider.name}:${created}`, ownerId);
+    });
+  };
+}
+
+async function resolveKey(provider: ResolvedProxyProvider, env: Record<string, string | undefined>) {
+  const configured = typeof provider.apiKey === 'function' ? await provider.apiKey() : provider.apiKey;
+  return configured || (provider.envKey ? env[provider.envKey] : undefined) || undefined;
+}
+
+function forwardHeaders(incoming: Headers, provider: ResolvedProxyProvider, key: string): Headers {
+  const headers = new Headers();
+  for (const name of [...FORWARDED_REQUEST_HEADERS, ...provider.forwardHeaders]) {
+    const value = incoming.get(name);
+    if (value !== null) headers.set(name, value);
+  }
+  headers.set('user-agent', 'react-video-jobs-proxy');
+  for (const [name, value] of Object.entries(provider.authHeaders(key))) headers.set(name, value);
+  return headers;
+}
+
+/**
+ * Passes the provider's answer back: status, `Retry-After`, `ETag` and error bodies unchanged. JSON and text are
+ * read whole, so a key the provider echoes (some error bodies quote the auth header) is masked and a submit's job
+ * id can be recorded; streams (fal's status SSE) and video bytes flow through untouched.
+ */
+async function relay(upstream: Response, key: string, onJson: (data: unknown) => Promise<void>): Promise<Response> {
+  const headers = new Headers();
+  upstream.headers.forEach((value, name) => {
+    if (DROPPED_RESPONSE_HEADERS.has(name)) return;
+    headers.set(name, value.includes(key) ? value.split(key).join('[redacted]') : value);
+  });
+  if (upstream.status === 304 || upstream.status === 204 || !upstream.body) {
+    return new Response(null, { status: upstream.status, statusText: upstream.statusText, headers });
+  }
+  const type = (upstream.headers.get('content-type') ?? '').toLowerCase();
+  const textual = type === '' || type.includes('json') || (type.startsWith('text/') && !type.includes('event-stream'));
+  if (!textual)
+    return new Response(upstream.body, { status: upstream.status, statusText: upstream.statusText, headers });
+  let text = await upstream.text();
+  if (text.includes(key)) text = text.split(key).join('[redacted]');
+  if (type.includes('json')) {
+    try {
+      await onJson(JSON.parse(text));
+    } catch (error) {
+      if (!(error instanceof SyntaxError)) throw error;
+    }
+  }
+  return new Response(text, { status: upstream.status, statusText: upstream.statusText, headers });
+}

@@ -1,0 +1,204 @@
+import type { HttpMethod } from '../core/transport';
+
+/**
+ * One request shape the proxy forwards. `submit` routes create a job (its id is read from the answer and recorded
+ * for the caller's owner id); a route whose `path` has a named group `id` acts on an existing job, which the
+ * caller must own. Anything that matches no route is refused.
+ */
+export interface ProxyRoute {
+  method: HttpMethod;
+  /** Tested against the target URL's pathname; a named group `(?<id>...)` captures the job id. */
+  path: RegExp;
+  /** Creates a job. Defaults to `false`. */
+  submit?: boolean;
+}
+
+/** How the proxy reaches one provider. Every field has a default for the built-in providers. */
+export interface ProxyProviderConfig {
+  /**
+   * Allowed targets: a host name (`"queue.fal.run"`, meaning `https://` on port 443) or a full origin
+   * (`"http://127.0.0.1:8787"`, the only way to allow `http:`, an IP address or `localhost`, e.g. for tests).
+   */
+  hosts?: readonly string[];
+  /** The requests forwarded. */
+  routes?: readonly ProxyRoute[];
+  /** The environment variable holding the key. E.g. `"FAL_KEY"`. */
+  envKey?: string;
+  /** The key itself, or a function returning it (e.g. a freshly signed token); wins over `envKey`. */
+  apiKey?: string | (() => string | undefined | Promise<string | undefined>);
+  /** The headers carrying the key. Defaults to `Authorization: Bearer <key>`. */
+  authHeaders?: (key: string) => Record<string, string>;
+  /** Reads the job id from a submit answer. Defaults to the provider's field (`request_id`, `data.task_id`, `id`...). */
+  jobIdFrom?: (body: unknown) => string | undefined;
+  /** Extra request headers passed through to this provider (lower case), besides the common safe set. */
+  forwardHeaders?: readonly string[];
+}
+
+/** A provider's config with every default filled in. */
+export interface ResolvedProxyProvider {
+  name: string;
+  origins: readonly string[];
+  routes: readonly ProxyRoute[];
+  envKey: string | undefined;
+  apiKey: ProxyProviderConfig['apiKey'];
+  authHeaders: (key: string) => Record<string, string>;
+  jobIdFrom: (body: unknown) => string | undefined;
+  forwardHeaders: readonly string[];
+}
+
+const ID = '(?<id>[A-Za-z0-9][A-Za-z0-9_.:-]{0,199})';
+const SEGMENT = '[A-Za-z0-9][A-Za-z0-9_.-]*';
+
+const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+
+function field(...path: string[]): (body: unknown) => string | undefined {
+  return (body) => {
+    let value: unknown = body;
+    for (const key of path) {
+      if (typeof value !== 'object' || value === null) return undefined;
+      value = (value as Record<string, unknown>)[key];
+    }
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  };
+}
+
+function firstOf(...readers: Array<(body: unknown) => string | undefined>): (body: unknown) => string | undefined {
+  return (body) => {
+    for (const read of readers) {
+      const found = read(body);
+      if (found) return found;
+    }
+    return undefined;
+  };
+}
+
+const route = (method: HttpMethod, path: string, submit = false): ProxyRoute => ({
+  method,
+  path: new RegExp(`^${path}$`),
+  ...(submit ? { submit } : {}),
+});
+
+/** The built-in providers: their real API hosts, the requests their adapters make, and their key variables. */
+export const DEFAULT_PROXY_PROVIDERS: Readonly<Record<string, Required<Omit<ProxyProviderConfig, 'apiKey'>>>> = {
+  fal: {
+    hosts: ['queue.fal.run'],
+    routes: [
+      // The model path (`fal-ai/veo3`, `fal-ai/kling-video/v2/master/text-to-video`), never a `requests/` path.
+      route('POST', `(?!.*/requests(?:/|$))/${SEGMENT}(?:/${SEGMENT})+`, true),
+      route('GET', `/${SEGMENT}(?:/${SEGMENT})*/requests/${ID}(?:/status(?:/stream)?)?`),
+      route('PUT', `/${SEGMENT}(?:/${SEGMENT})*/requests/${ID}/cancel`),
+    ],
+    envKey: 'FAL_KEY',
+    authHeaders: (key) => ({ authorization: `Key ${key}` }),
+    jobIdFrom: field('request_id'),
+    forwardHeaders: ['x-fal-queue-priority', 'x-fal-runner-hint', 'x-fal-request-timeout', 'x-fal-no-retry'],
+  },
+  kling: {
+    hosts: ['api-singapore.klingai.com', 'api.klingai.com'],
+    routes: [route('POST', `/v1/videos/[a-z0-9-]+`, true), route('GET', `/v1/videos/[a-z0-9-]+/${ID}`)],
+    envKey: 'KLING_API_KEY',
+    authHeaders: bearer,
+    jobIdFrom: field('data', 'task_id'),
+    forwardHeaders: [],
+  },
+  aigateway: {
+    hosts: ['api.aigateway.sh'],
+    routes: [
+      route('POST', '/v1/videos/generations', true),
+      route('POST', '/v1/audio/music', true),
+      route('GET', `/v1/jobs/${ID}`),
+      route('POST', `/v1/jobs/${ID}/cancel`),
+    ],
+    envKey: 'AIGATEWAY_API_KEY',
+    authHeaders: bearer,
+    jobIdFrom: field('id'),
+    forwardHeaders: [],
+  },
+  videogen: {
+    hosts: ['api.videogen.io'],
+    routes: [
+      route('POST', '/v1/tools/(?!executions$)[a-z0-9-]+', true),
+      route('GET', `/v1/tools/executions/${ID}`),
+      route('POST', `/v1/tools/executions/${ID}/cancel`),
+      // Result file records: file ids are not job ids, so any signed-in caller may read one by its id.
+      route('GET', `/v1/files/vg_file_[A-Za-z0-9_-]+`),
+    ],
+    envKey: 'VIDEOGEN_API_KEY',
+    authHeaders: bearer,
+    jobIdFrom: firstOf(field('toolExecutionId'), field('id')),
+    forwardHeaders: [],
+  },
+  visgate: {
+    hosts: ['visgateai.com'],
+    routes: [route('POST', '/api/v1/videos/generate', true), route('GET', `/api/v1/requests/${ID}`)],
+    envKey: 'VISGATE_API_KEY',
+    authHeaders: bearer,
+    jobIdFrom: firstOf(field('request_id'), field('requestId'), field('id')),
+    forwardHeaders: [],
+  },
+  openai: {
+    hosts: ['api.openai.com'],
+    routes: [
+      route('POST', '/v1/videos', true),
+      route('POST', `/v1/videos/${ID}/remix`, true),
+      route('GET', `/v1/videos/${ID}`),
+      route('GET', `/v1/videos/${ID}/content`),
+      route('DELETE', `/v1/videos/${ID}`),
+    ],
+    envKey: 'OPENAI_API_KEY',
+    authHeaders: bearer,
+    jobIdFrom: field('id'),
+    forwardHeaders: ['openai-organization', 'openai-project'],
+  },
+  replicate: {
+    hosts: ['api.replicate.com'],
+    routes: [
+      route('POST', '/v1/predictions', true),
+      route('POST', `/v1/(?:models|deployments)/${SEGMENT}/${SEGMENT}/predictions`, true),
+      route('GET', `/v1/predictions/${ID}`),
+      route('POST', `/v1/predictions/${ID}/cancel`),
+    ],
+    envKey: 'REPLICATE_API_TOKEN',
+    authHeaders: bearer,
+    jobIdFrom: field('id'),
+    forwardHeaders: [],
+  },
+};
+
+/** Other names the built-in providers are registered under. */
+const ALIASES: Record<string, string> = { openaiVideos: 'openai', 'openai-videos': 'openai' };
+
+/** Fills in a provider's config from the built-in defaults; throws when a custom provider lacks hosts or routes. */
+export function resolveProxyProvider(name: string, config: ProxyProviderConfig | true): ResolvedProxyProvider {
+  const given: ProxyProviderConfig = config === true ? {} : config;
+  const base = DEFAULT_PROXY_PROVIDERS[ALIASES[name] ?? name];
+  const hosts = given.hosts ?? base?.hosts;
+  const routes = given.routes ?? base?.routes;
+  if (!hosts?.length || !routes?.length) {
+    throw new TypeError(
+      `[react-video-jobs/server] proxy provider "${name}" is not built in: give it \`hosts\` and \`routes\` (built in: ${Object.keys(DEFAULT_PROXY_PROVIDERS).join(', ')})`,
+    );
+  }
+  return {
+    name,
+    origins: hosts.map(toOrigin),
+    routes,
+    envKey: given.envKey ?? base?.envKey,
+    apiKey: given.apiKey,
+    authHeaders: given.authHeaders ?? base?.authHeaders ?? bearer,
+    jobIdFrom: given.jobIdFrom ?? base?.jobIdFrom ?? firstOf(field('id'), field('request_id')),
+    forwardHeaders: [...(base?.forwardHeaders ?? []), ...(given.forwardHeaders ?? [])].map((h) => h.toLowerCase()),
+  };
+}
+
+/** `"queue.fal.run"` -> `"https://queue.fal.run"`; a full origin is kept as the URL parser writes it. */
+export function toOrigin(host: string): string {
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(host) ? host : `https://${host}`;
+  const url = new URL(withScheme);
+  if (url.pathname !== '/' || url.search || url.username || url.password) {
+    throw new TypeError(
+      `[react-video-jobs/server] proxy host "${host}" must be a host name or an origin, without a path`,
+    );
+  }
+  return url.origin;
+}
