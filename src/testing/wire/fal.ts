@@ -106,11 +106,19 @@ function handle(req: RoutedSimRequest, ctx: WireContext): Response {
   const headers = { 'x-fal-request-id': job.id };
   if (where.endpoint === 'status') return ctx.json(200, falStatusBody(req.base, job, withLogs), headers);
   if (where.endpoint === 'stream') {
-    return ctx.sse(
-      job.id,
-      (current) => ({ data: JSON.stringify(falStatusBody(req.base, current, withLogs)) }),
-      req.signal ? { signal: req.signal } : {},
-    );
+    // Like fal's stream, each event carries only the log lines written since the previous event.
+    let sentLogs = 0;
+    let lastKey = '';
+    const render = (current: SimJob) => {
+      const body = falStatusBody(req.base, current, withLogs);
+      const key = `${String(body.status)}|${String(body.queue_position ?? '')}|${current.logs.length}`;
+      if (key === lastKey) return undefined;
+      lastKey = key;
+      if (Array.isArray(body.logs)) body.logs = body.logs.slice(sentLogs);
+      sentLogs = current.logs.length;
+      return { data: JSON.stringify(body) };
+    };
+    return ctx.sse(job.id, render, req.signal ? { signal: req.signal } : {});
   }
 
   // result
