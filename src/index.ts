@@ -32,6 +32,35 @@ export type { VideoClient, VideoClientOptions, SubmitOptions, WatchOptions, Next
 // --- providers ---
 
 // --- react ---
+export type {
+  VideoGenerationStatus,
+  VideoJobState,
+  FollowJobOptions,
+  UseJobStatusOptions,
+  UseJobStatusResult,
+  UseVideoGenerationOptions,
+  UseVideoGenerationResult,
+  GenerateOptions,
+  PersistOptions,
+  PersistedJob,
+  StateStorage,
+  JobStorage,
+  TrackedJob,
+  UseVideoJobsOptions,
+  UseVideoJobsResult,
+} from './react/types';
+export type { VideoJobsProviderProps } from './react/VideoJobsProvider';
+export { VideoJobsProvider, useVideoClient } from './react/VideoJobsProvider';
+export type { VideoJobQueryKey } from './react/videoJobKeys';
+export { videoJobKeys } from './react/videoJobKeys';
+export type { JobQueryOptionsInit } from './react/jobQueryOptions';
+export { jobQueryOptions } from './react/jobQueryOptions';
+export { createJSONStorage } from './react/createJSONStorage';
+export { useJobStatus } from './react/useJobStatus';
+export { useVideoGeneration } from './react/useVideoGeneration';
+export type { UseCancelJobResult } from './react/useCancelJob';
+export { useCancelJob } from './react/useCancelJob';
+export { useVideoJobs } from './react/useVideoJobs';
 
 // --- components ---
 export type { VideoJobProgressProps, VideoJobProgressElement } from './components/VideoJobProgress';

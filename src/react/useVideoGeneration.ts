@@ -1,0 +1,322 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { jobKey, type JobRef, type JobSnapshot } from '../core/jobSnapshot';
+import { isTerminalStatus } from '../core/jobStatus';
+import { VideoJobError, toVideoJobError } from '../core/videoJobError';
+import { cancelJob } from './cancelJob';
+import { createJobWaiters } from './jobWaiters';
+import type { GenerateOptions, UseVideoGenerationOptions, UseVideoGenerationResult } from './types';
+import { useFollowJob, useIsomorphicLayoutEffect } from './useFollowJob';
+import { usePersistedJob } from './usePersistedJob';
+import { useVideoJobsContext } from './VideoJobsProvider';
+import { videoJobKeys } from './videoJobKeys';
+import { toVideoJobState } from './videoJobState';
+
+/** One generation: a submit in flight, then a job followed. A new token per `generate`/`resume`/`reset`. */
+interface Attempt {
+  /** `cancel()` came while the submit was in flight: cancel the job as soon as it has an id. */
+  cancelOnArrival?: (final: JobSnapshot | undefined) => void;
+}
+
+interface Session {
+  attempt: Attempt | undefined;
+  ref?: JobRef;
+  submitting: boolean;
+  cancelling?: boolean;
+  /** Local submit time, for `elapsedMs` before the provider reports one. */
+  startedAt?: number;
+  /** The submit or the cancel failed. */
+  error?: VideoJobError;
+}
+
+const IDLE: Session = { attempt: undefined, submitting: false };
+
+/**
+ * Submits a video job and follows it to the end: a flat result with the status, progress, video URL and
+ * actions. Submits only happen in `generate`/`generateAsync` (never in an effect, so StrictMode cannot
+ * double them), and a second `generate` while a job is under way is ignored unless `{ replace: true }`.
+ *
+ * @example
+ * const { generate, status, progress, videoUrl, cancel } = useVideoGeneration({ provider: 'fal', model: 'fal-ai/veo3' });
+ * <button onClick={() => generate({ prompt: 'a red fox in snow' })}>Generate</button>
+ */
+export function useVideoGeneration<Input extends Record<string, unknown> = Record<string, unknown>>(
+  options: UseVideoGenerationOptions,
+): UseVideoGenerationResult<Input> {
+  const { provider, model } = options;
+  const context = useVideoJobsContext('useVideoGeneration');
+  const { client, store } = context;
+  const queryClient = useQueryClient();
+  const [session, setSession] = useState<Session>(IDLE);
+  const sessionRef = useRef<Session>(IDLE);
+  const [waiters] = useState(() => createJobWaiters(store));
+
+  const update = useCallback((next: Session) => {
+    sessionRef.current = next;
+    setSession(next);
+  }, []);
+  const updateIfCurrent = useCallback(
+    (attempt: Attempt, patch: Partial<Session>) => {
+      if (sessionRef.current.attempt === attempt) update({ ...sessionRef.current, ...patch });
+    },
+    [update],
+  );
+
+  const follow = useFollowJob(client, store, session.ref, { ...options, startedAt: session.startedAt });
+  const { job, timeoutError, restart } = follow;
+
+  const persisted = usePersistedJob(
+    options.persist,
+    provider,
+    model,
+    context.storage,
+    { ref: session.ref, job },
+    (ref, finished) => {
+      // A generate or resume that came first wins over what was stored.
+      if (sessionRef.current.ref || sessionRef.current.submitting) return;
+      if (finished) {
+        // The page that stored this outcome has seen it: no callback fires for it again.
+        store.claim(`${jobKey(ref)}|${finished.status}`);
+        store.claimSnapshot(finished);
+        if (!queryClient.getQueryData(videoJobKeys.job(ref))) queryClient.setQueryData(videoJobKeys.job(ref), finished);
+      }
+      store.track(ref, finished);
+      update({ attempt: {}, ref, submitting: false });
+    },
+  );
+
+  const timedOut = useRef(false);
+  useIsomorphicLayoutEffect(() => {
+    timedOut.current = timeoutError !== undefined;
+    if (timeoutError && session.ref) waiters.reject(timeoutError, jobKey(session.ref));
+  }, [timeoutError, session.ref, waiters]);
+
+  const isBusy = useCallback(
+    (current: Session): boolean => {
+      if (current.submitting) return true;
+      if (!current.ref || timedOut.current) return false;
+      const cached = queryClient.getQueryData<JobSnapshot>(videoJobKeys.job(current.ref));
+      return !cached || !isTerminalStatus(cached.status);
+    },
+    [queryClient],
+  );
+
+  const cancelRef = useCallback(
+    async (attempt: Attempt, ref: JobRef): Promise<JobSnapshot | undefined> => {
+      updateIfCurrent(attempt, { cancelling: true });
+      try {
+        const final = await cancelJob(queryClient, client, store, ref);
+        updateIfCurrent(attempt, { cancelling: false });
+        return final;
+      } catch (error) {
+        updateIfCurrent(attempt, {
+          cancelling: false,
+          error: toVideoJobError(error, { provider: ref.provider, jobId: ref.id }),
+        });
+        return undefined;
+      }
+    },
+    [queryClient, client, store, updateIfCurrent],
+  );
+
+  /** Cancels whatever the current session runs: the job, or the job its submit is about to return. */
+  const cancelCurrent = useCallback((): Promise<JobSnapshot | undefined> => {
+    const current = sessionRef.current;
+    const attempt = current.attempt;
+    if (!attempt) return Promise.resolve(undefined);
+    if (current.submitting) {
+      update({ ...current, cancelling: true });
+      return new Promise((resolve) => {
+        attempt.cancelOnArrival = resolve;
+      });
+    }
+    if (!current.ref) return Promise.resolve(undefined);
+    const cached = queryClient.getQueryData<JobSnapshot>(videoJobKeys.job(current.ref));
+    if (cached && isTerminalStatus(cached.status)) return Promise.resolve(cached);
+    return cancelRef(attempt, current.ref);
+  }, [queryClient, cancelRef, update]);
+
+  const generateAsync = useCallback(
+    async (input: Input, generateOptions: GenerateOptions = {}): Promise<JobSnapshot> => {
+      const current = sessionRef.current;
+      if (isBusy(current)) {
+        if (!generateOptions.replace) throw busyError(current, provider);
+        void cancelCurrent();
+      }
+      const attempt: Attempt = {};
+      update({ attempt, submitting: true, startedAt: Date.now() });
+      restart();
+      let first: JobSnapshot;
+      try {
+        first = await client.submit({
+          provider,
+          model,
+          input,
+          webhookUrl: generateOptions.webhookUrl,
+          idempotencyKey: generateOptions.idempotencyKey,
+        });
+      } catch (caught) {
+        const error = toVideoJobError(caught, { provider });
+        updateIfCurrent(attempt, { submitting: false, cancelling: false, error });
+        attempt.cancelOnArrival?.(undefined);
+        throw error;
+      }
+      const ref = first.ref;
+      // A paid job is never lost: it is in the cache and in `useVideoJobs` even if this hook moved on.
+      queryClient.setQueryData(videoJobKeys.job(ref), first);
+      store.track(ref, first);
+      updateIfCurrent(attempt, { ref, submitting: false });
+      if (attempt.cancelOnArrival) {
+        const final = await cancelRef(attempt, ref);
+        attempt.cancelOnArrival(final);
+        if (final) return final;
+      }
+      if (sessionRef.current.attempt !== attempt) throw movedOn(ref);
+      return waiters.wait(ref);
+    },
+    [
+      client,
+      provider,
+      model,
+      queryClient,
+      store,
+      isBusy,
+      cancelCurrent,
+      cancelRef,
+      update,
+      updateIfCurrent,
+      restart,
+      waiters,
+    ],
+  );
+
+  const generate = useCallback(
+    (input: Input, generateOptions?: GenerateOptions) => {
+      // Errors are in `error`; a `generate` ignored while busy is the no-double-submit guarantee at work.
+      generateAsync(input, generateOptions).catch(() => undefined);
+    },
+    [generateAsync],
+  );
+
+  const resume = useCallback(
+    (ref: JobRef) => {
+      waiters.reject(movedOn(sessionRef.current.ref ?? ref), undefined, jobKey(ref));
+      store.track(ref);
+      update({ attempt: {}, ref, submitting: false });
+      restart();
+    },
+    [store, update, restart, waiters],
+  );
+
+  const reset = useCallback(() => {
+    const ref = sessionRef.current.ref;
+    if (ref) waiters.reject(movedOn(ref));
+    persisted.clear();
+    update(IDLE);
+  }, [update, waiters, persisted]);
+
+  // Callbacks fire once per job and outcome, app-wide: the claim lives in the client's store.
+  const callbacks = useRef(options);
+  useIsomorphicLayoutEffect(() => {
+    callbacks.current = options;
+  });
+  useEffect(() => {
+    if (!job || !isTerminalStatus(job.status)) return;
+    const { onCompleted, onFailed, onCancelled } = callbacks.current;
+    const fire =
+      job.status === 'completed'
+        ? onCompleted && (() => onCompleted(job))
+        : job.status === 'failed'
+          ? onFailed && (() => onFailed(job, job.error ?? failedWithoutReason(job)))
+          : onCancelled && (() => onCancelled(job));
+    if (fire && store.claim(`${jobKey(job.ref)}|${job.status}`)) fire();
+  }, [job, store]);
+
+  // Pending `generateAsync` promises end with the hook. Checked a tick later: StrictMode's rehearsal
+  // unmount is followed at once by a remount, which must not reject them.
+  const mounted = useRef(false);
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+      void Promise.resolve().then(() => {
+        if (mounted.current) return;
+        const ref = sessionRef.current.ref;
+        waiters.reject(
+          new VideoJobError({
+            kind: 'cancelled',
+            provider: ref?.provider ?? provider,
+            jobId: ref?.id,
+            message: 'the component unmounted before the job ended; the job goes on, follow it again with its ref',
+          }),
+        );
+      });
+    };
+  }, [waiters, provider]);
+
+  const { elapsedMs, pollError, following } = follow;
+  const { ref, submitting, cancelling = false, error } = session;
+  return useMemo(
+    () => ({
+      ...toVideoJobState({
+        ref,
+        job,
+        submitting,
+        following,
+        cancelling,
+        errors: [error, timeoutError, job?.error, pollError],
+        elapsedMs,
+      }),
+      generate,
+      generateAsync,
+      cancel: cancelCurrent,
+      reset,
+      resume,
+    }),
+    [
+      ref,
+      job,
+      submitting,
+      following,
+      cancelling,
+      error,
+      timeoutError,
+      pollError,
+      elapsedMs,
+      generate,
+      generateAsync,
+      cancelCurrent,
+      reset,
+      resume,
+    ],
+  );
+}
+
+function busyError(current: Session, provider: string): VideoJobError {
+  const ref = current.ref;
+  return new VideoJobError({
+    kind: 'invalid_input',
+    provider: ref?.provider ?? provider,
+    jobId: ref?.id,
+    message: `a job is ${current.submitting ? 'being submitted' : 'still active'}, so no second one was started; pass { replace: true } to cancel it and start another`,
+  });
+}
+
+function movedOn(ref: JobRef): VideoJobError {
+  return new VideoJobError({
+    kind: 'cancelled',
+    provider: ref.provider,
+    jobId: ref.id,
+    message:
+      'the hook stopped following this job (reset, resume or a newer generate); the job goes on, follow it again with its ref',
+  });
+}
+
+function failedWithoutReason(job: JobSnapshot): VideoJobError {
+  return new VideoJobError({
+    kind: 'provider_failed',
+    provider: job.provider,
+    jobId: job.id,
+    message: 'the provider reported the job failed without a reason',
+  });
+}

@@ -1,0 +1,110 @@
+import { jobKey, type JobRef, type JobSnapshot } from '../core/jobSnapshot';
+import { isTerminalStatus } from '../core/jobStatus';
+import type { VideoClient } from '../core/videoClient';
+import type { TrackedJob } from './types';
+
+/** Finished jobs older than this leave the in-memory list (the persisted records have their own limit). */
+const KEEP_FINISHED_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * What the React layer remembers per `VideoClient`, outliving any component: the jobs the app follows
+ * (for `useVideoJobs`) and which callbacks have fired (so `onCompleted` fires once however many hooks,
+ * re-renders, remounts and resumes see the job end). No React in here.
+ */
+export interface VideoJobsStore {
+  /** Records that the app follows `ref`, with its latest snapshot when known. */
+  track(ref: JobRef, job?: JobSnapshot): void;
+  remove(ref: JobRef): void;
+  get(ref: JobRef): TrackedJob | undefined;
+  /** Every tracked job; a new object only when something changed (for `useSyncExternalStore`). */
+  list(): TrackedJobList;
+  subscribe(listener: () => void): () => void;
+  /** `true` the first time it is called with `event`, `false` ever after: once-only callbacks. */
+  claim(event: string): boolean;
+  /** `true` the first time it is called with this snapshot object. */
+  claimSnapshot(job: JobSnapshot): boolean;
+  /** Follows every snapshot the client reports while at least one caller is connected. */
+  connect(): () => void;
+}
+
+export interface TrackedJobList {
+  jobs: readonly TrackedJob[];
+  /** When the list last changed (epoch ms). */
+  at: number;
+}
+
+const stores = new WeakMap<VideoClient, VideoJobsStore>();
+
+/** The store of a client, made on first use. */
+export function getVideoJobsStore(client: VideoClient): VideoJobsStore {
+  let store = stores.get(client);
+  if (!store) stores.set(client, (store = createVideoJobsStore(client)));
+  return store;
+}
+
+function createVideoJobsStore(client: VideoClient): VideoJobsStore {
+  const jobs = new Map<string, TrackedJob>();
+  const listeners = new Set<() => void>();
+  const claimed = new Set<string>();
+  const reported = new WeakSet<JobSnapshot>();
+  let snapshot: TrackedJobList = { jobs: [], at: 0 };
+  let connections = 0;
+  let disconnect: (() => void) | undefined;
+
+  function changed(): void {
+    const now = Date.now();
+    for (const [key, entry] of jobs) {
+      if (entry.finishedAt !== undefined && now - entry.finishedAt > KEEP_FINISHED_MS) jobs.delete(key);
+    }
+    snapshot = { jobs: [...jobs.values()], at: now };
+    for (const listener of [...listeners]) listener();
+  }
+
+  function track(ref: JobRef, job?: JobSnapshot): void {
+    const key = jobKey(ref);
+    const entry = jobs.get(key);
+    if (entry && (job === undefined || entry.job === job)) return;
+    // A terminal snapshot never changes back (a poll in flight during a cancel may answer late).
+    if (entry?.job && job && isTerminalStatus(entry.job.status) && !isTerminalStatus(job.status)) return;
+    const next: TrackedJob = { key, ref: entry?.ref ?? ref, job: job ?? entry?.job, since: entry?.since ?? Date.now() };
+    if (entry?.finishedAt !== undefined) next.finishedAt = entry.finishedAt;
+    else if (job && isTerminalStatus(job.status)) next.finishedAt = job.completedAt ?? job.updatedAt;
+    jobs.set(key, next);
+    changed();
+  }
+
+  return {
+    track,
+    remove(ref) {
+      if (jobs.delete(jobKey(ref))) changed();
+    },
+    get: (ref) => jobs.get(jobKey(ref)),
+    list: () => snapshot,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    claim(event) {
+      if (claimed.has(event)) return false;
+      claimed.add(event);
+      return true;
+    },
+    claimSnapshot(job) {
+      if (reported.has(job)) return false;
+      reported.add(job);
+      return true;
+    },
+    connect() {
+      if (connections++ === 0) disconnect = client.subscribe((job) => track(job.ref, job));
+      let connected = true;
+      return () => {
+        if (!connected) return;
+        connected = false;
+        if (--connections === 0) {
+          disconnect?.();
+          disconnect = undefined;
+        }
+      };
+    },
+  };
+}
