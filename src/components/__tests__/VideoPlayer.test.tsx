@@ -1,0 +1,263 @@
+// @vitest-environment jsdom
+import { fireEvent, render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import type { JobSnapshot } from '../../core/jobSnapshot';
+import { VideoJobError } from '../../core/videoJobError';
+import { VideoPlayer } from '../VideoPlayer';
+import { axeViolations } from './axe';
+import { completedJob, makeJob } from './jobFixture';
+
+function video(): HTMLVideoElement {
+  return screen.getByLabelText('Generated video') as HTMLVideoElement;
+}
+
+function root(container: HTMLElement): HTMLElement {
+  return container.firstElementChild as HTMLElement;
+}
+
+let play: ReturnType<typeof vi.spyOn>;
+beforeEach(() => {
+  // jsdom has no media pipeline; play() is the browser's to implement.
+  play = vi.spyOn(HTMLMediaElement.prototype, 'play').mockResolvedValue(undefined);
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('VideoPlayer, given a finished job', () => {
+  it('renders a native video with the job URL, inline and metadata-only, loading until it can play', () => {
+    const { container } = render(<VideoPlayer job={completedJob()} />);
+    const element = video();
+    expect(element.tagName).toBe('VIDEO');
+    expect(element).toHaveAttribute('src', 'https://cdn.example.com/v/req-1.mp4');
+    expect(element).toHaveAttribute('playsinline');
+    expect(element).toHaveAttribute('preload', 'metadata');
+    expect(element).toHaveAttribute('controls');
+    expect(root(container)).toHaveAttribute('data-status', 'loading');
+    expect(screen.getByRole('status')).toHaveTextContent('Loading video…');
+
+    fireEvent.canPlay(element);
+    expect(root(container)).toHaveAttribute('data-status', 'ready');
+    expect(screen.queryByRole('status')).not.toBeInTheDocument();
+    expect(play).not.toHaveBeenCalled();
+  });
+
+  it("sizes the frame from the job's width and height, or from aspectRatio", () => {
+    const { container, rerender } = render(<VideoPlayer job={completedJob()} />);
+    const frame = container.querySelector<HTMLElement>('[data-part="frame"]')!;
+    expect(frame.style.aspectRatio).toBe('1280 / 720');
+    rerender(<VideoPlayer job={completedJob()} aspectRatio="1 / 1" />);
+    expect(frame.style.aspectRatio).toBe('1 / 1');
+  });
+
+  it('passes loop, muted and controls through', () => {
+    render(<VideoPlayer src="https://cdn.example.com/a.mp4" loop muted controls={false} />);
+    const element = video();
+    expect(element.loop).toBe(true);
+    expect(element.muted).toBe(true);
+    expect(element).not.toHaveAttribute('controls');
+  });
+
+  it('autoplays muted once it can play', () => {
+    const { container } = render(<VideoPlayer src="https://cdn.example.com/a.mp4" autoPlay />);
+    fireEvent.canPlay(video());
+    expect(play).toHaveBeenCalledTimes(1);
+    expect(video().muted).toBe(true);
+    expect(root(container)).toHaveAttribute('data-autoplay', 'on');
+  });
+
+  it('leaves the controls to the viewer when the browser refuses to autoplay', async () => {
+    play.mockRejectedValue(new DOMException('play() is not allowed', 'NotAllowedError'));
+    const onError = vi.fn();
+    const { container } = render(<VideoPlayer src="https://cdn.example.com/a.mp4" autoPlay onError={onError} />);
+    fireEvent.canPlay(video());
+    await vi.waitFor(() => expect(root(container)).toHaveAttribute('data-autoplay', 'blocked'));
+    expect(root(container)).toHaveAttribute('data-status', 'ready');
+    expect(onError).not.toHaveBeenCalled();
+  });
+
+  it("offers a download link with the job's file name, or a given one", () => {
+    const { rerender } = render(<VideoPlayer job={completedJob()} download />);
+    const link = screen.getByRole('link', { name: 'Download video' });
+    expect(link).toHaveAttribute('href', 'https://cdn.example.com/v/req-1.mp4');
+    expect(link).toHaveAttribute('download', 'req-1.mp4');
+    rerender(<VideoPlayer job={completedJob()} download="cat.mp4" />);
+    expect(screen.getByRole('link')).toHaveAttribute('download', 'cat.mp4');
+    rerender(<VideoPlayer job={completedJob()} />);
+    expect(screen.queryByRole('link')).not.toBeInTheDocument();
+  });
+
+  it('says there is no video yet for a job that has not finished', () => {
+    const { container } = render(<VideoPlayer job={makeJob({ status: 'running' })} />);
+    expect(screen.getByText('No video yet')).toBeInTheDocument();
+    expect(container.querySelector('video')).toBeNull();
+    expect(root(container)).toHaveAttribute('data-status', 'empty');
+  });
+
+  it('uses labels for every string', () => {
+    const { rerender } = render(
+      <VideoPlayer
+        src="https://cdn.example.com/a.mp4"
+        download
+        labels={{ video: 'Erzeugtes Video', loading: 'Lädt…', download: 'Herunterladen' }}
+      />,
+    );
+    expect(screen.getByLabelText('Erzeugtes Video')).toBeInTheDocument();
+    expect(screen.getByRole('status')).toHaveTextContent('Lädt…');
+    expect(screen.getByRole('link', { name: 'Herunterladen' })).toBeInTheDocument();
+    rerender(<VideoPlayer labels={{ empty: 'Noch kein Video' }} />);
+    expect(screen.getByText('Noch kein Video')).toBeInTheDocument();
+    rerender(<VideoPlayer src="javascript:alert(1)" labels={{ unsafeUrl: 'Unzulässige Adresse' }} />);
+    expect(screen.getByRole('alert')).toHaveTextContent('Unzulässige Adresse');
+  });
+});
+
+describe('VideoPlayer, URL policy', () => {
+  it.each([
+    'javascript:alert(document.cookie)',
+    'data:video/mp4;base64,AAAAIGZ0eXBpc29t',
+    'file:///etc/passwd',
+    ' jav\tascript:alert(1)',
+  ])('renders an error and never the URL for %j', (url) => {
+    const onError = vi.fn();
+    const job = completedJob({ url });
+    const { container } = render(<VideoPlayer job={job} poster={url} download onError={onError} />);
+    expect(screen.getByRole('alert')).toHaveTextContent('its address is not a web address');
+    expect(container.querySelector('video')).toBeNull();
+    expect(screen.queryByRole('link')).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Retry' })).not.toBeInTheDocument();
+    expect(container.innerHTML).not.toMatch(/javascript|data:video|file:|alert\(/i);
+    expect(onError).toHaveBeenCalledTimes(1);
+    const error = onError.mock.calls[0]![0] as VideoJobError;
+    expect(error).toBeInstanceOf(VideoJobError);
+    expect(error.kind).toBe('invalid_response');
+    expect(error.field).toBe('video.url');
+    expect(error.message).not.toContain(url.trim());
+  });
+
+  it('resolves a relative src against the page and accepts it as http(s)', () => {
+    render(<VideoPlayer src="/videos/a.mp4" />);
+    expect(video().getAttribute('src')).toBe(new URL('/videos/a.mp4', location.href).href);
+  });
+
+  it('plays blob: URLs and drops an unsafe poster while keeping the video', () => {
+    render(<VideoPlayer src="blob:http://localhost/1234" poster="javascript:alert(1)" />);
+    expect(video()).toHaveAttribute('src', 'blob:http://localhost/1234');
+    expect(video()).not.toHaveAttribute('poster');
+  });
+});
+
+describe('VideoPlayer, expired signed URLs', () => {
+  const fresh = (url: string): JobSnapshot => completedJob({ url, expiresAt: Date.now() + 3_600_000 });
+
+  it('asks for a fresh job record at once when expiresAt has passed, and plays the new URL', async () => {
+    const onRefresh = vi.fn(async () => fresh('https://cdn.example.com/fresh.mp4'));
+    const job = completedJob({ expiresAt: Date.now() - 1_000 });
+    const { container } = render(<VideoPlayer job={job} onRefresh={onRefresh} />);
+    expect(screen.getByRole('status')).toHaveTextContent('Refreshing the video link…');
+    await vi.waitFor(() => expect(video()).toHaveAttribute('src', 'https://cdn.example.com/fresh.mp4'));
+    expect(onRefresh).toHaveBeenCalledTimes(1);
+    fireEvent.canPlay(video());
+    expect(root(container)).toHaveAttribute('data-status', 'ready');
+  });
+
+  it('refreshes once when the media fails to load, then shows an error with Retry', async () => {
+    const onRefresh = vi.fn(async () => fresh('https://cdn.example.com/fresh.mp4'));
+    const onError = vi.fn();
+    const { container } = render(<VideoPlayer job={completedJob()} onRefresh={onRefresh} onError={onError} />);
+    fireEvent.error(video());
+    await vi.waitFor(() => expect(video()).toHaveAttribute('src', 'https://cdn.example.com/fresh.mp4'));
+    expect(onError).not.toHaveBeenCalled();
+
+    fireEvent.error(video());
+    expect(await screen.findByRole('alert')).toHaveTextContent('The video could not be loaded');
+    expect(onRefresh).toHaveBeenCalledTimes(1);
+    expect(onError).toHaveBeenCalledTimes(1);
+    expect(onError.mock.calls[0]![0]).toMatchObject({ kind: 'network', provider: 'fal', jobId: 'req-1' });
+    expect(root(container)).toHaveAttribute('data-status', 'error');
+    expect(container.querySelector('video')).toBeNull();
+
+    // Retry loads again, with one more refresh in reserve.
+    await userEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    expect(root(container)).toHaveAttribute('data-status', 'loading');
+    expect(video()).toHaveAttribute('src', 'https://cdn.example.com/fresh.mp4');
+    fireEvent.error(video());
+    await vi.waitFor(() => expect(onRefresh).toHaveBeenCalledTimes(2));
+  });
+
+  it('shows the error at once when there is no way to refresh', async () => {
+    const onError = vi.fn();
+    render(<VideoPlayer src="https://cdn.example.com/a.mp4" onError={onError} />);
+    fireEvent.error(video());
+    expect(await screen.findByRole('alert')).toBeInTheDocument();
+    expect(onError).toHaveBeenCalledTimes(1);
+  });
+
+  it('shows an error when the refresh itself fails', async () => {
+    const failure = new VideoJobError({
+      kind: 'not_found',
+      message: 'the job is gone',
+      provider: 'fal',
+      jobId: 'req-1',
+    });
+    const onRefresh = vi.fn(async () => Promise.reject(failure));
+    const onError = vi.fn();
+    render(<VideoPlayer job={completedJob()} onRefresh={onRefresh} onError={onError} />);
+    fireEvent.error(video());
+    expect(await screen.findByRole('alert')).toBeInTheDocument();
+    expect(onError).toHaveBeenCalledWith(failure);
+  });
+
+  it('shows an error when the fresh record has no video', async () => {
+    const onRefresh = vi.fn(async () => makeJob({ status: 'completed' }));
+    const onError = vi.fn();
+    render(<VideoPlayer job={completedJob({ expiresAt: 1 })} onRefresh={onRefresh} onError={onError} />);
+    expect(await screen.findByRole('alert')).toBeInTheDocument();
+    expect(onError.mock.calls[0]![0]).toMatchObject({ kind: 'not_found' });
+  });
+
+  it('never plays an unsafe URL from a refresh', async () => {
+    const onRefresh = vi.fn(async () => fresh('javascript:alert(1)'));
+    const { container } = render(<VideoPlayer job={completedJob({ expiresAt: 1 })} onRefresh={onRefresh} />);
+    expect(await screen.findByRole('alert')).toHaveTextContent('not a web address');
+    expect(container.innerHTML).not.toContain('javascript');
+  });
+
+  it('uses a client to refresh: forgets the cached terminal snapshot, then asks the provider', async () => {
+    const job = completedJob({ expiresAt: 1 });
+    const client = {
+      forget: vi.fn(),
+      getStatus: vi.fn(async () => fresh('https://cdn.example.com/from-client.mp4')),
+    };
+    render(<VideoPlayer job={job} client={client} />);
+    await vi.waitFor(() => expect(video()).toHaveAttribute('src', 'https://cdn.example.com/from-client.mp4'));
+    expect(client.forget).toHaveBeenCalledWith(job.ref);
+    expect(client.getStatus).toHaveBeenCalledWith(job.ref);
+  });
+
+  it('starts over with a new job', async () => {
+    const onRefresh = vi.fn(async () => fresh('https://cdn.example.com/fresh.mp4'));
+    const { rerender } = render(<VideoPlayer src="https://cdn.example.com/a.mp4" />);
+    fireEvent.error(video());
+    expect(await screen.findByRole('alert')).toBeInTheDocument();
+    rerender(<VideoPlayer job={completedJob()} onRefresh={onRefresh} />);
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+    expect(video()).toHaveAttribute('src', 'https://cdn.example.com/v/req-1.mp4');
+  });
+});
+
+describe('VideoPlayer, accessibility (axe)', () => {
+  it('has no violations while loading, ready, empty, in error and with a download link', async () => {
+    const { container, rerender } = render(<VideoPlayer job={completedJob()} download />);
+    expect(await axeViolations(container)).toEqual([]);
+    fireEvent.canPlay(video());
+    expect(await axeViolations(container)).toEqual([]);
+    fireEvent.error(video());
+    await screen.findByRole('alert');
+    expect(await axeViolations(container)).toEqual([]);
+    rerender(<VideoPlayer job={makeJob()} />);
+    expect(await axeViolations(container)).toEqual([]);
+    rerender(<VideoPlayer src="javascript:void 0" />);
+    expect(await axeViolations(container)).toEqual([]);
+  });
+});
