@@ -1,0 +1,367 @@
+import * as z from 'zod/mini';
+import { createSnapshot } from '../core/jobSnapshot';
+import type { JobRef, JobSnapshot, VideoResult } from '../core/jobSnapshot';
+import { UNCHANGED } from '../core/provider';
+import type { CancelOutcome, ProviderAdapter, ProviderContext, StatusRequest } from '../core/provider';
+import { VideoJobError } from '../core/videoJobError';
+import { falStatusSchema } from './falStatus';
+import type { FalStatus } from './falStatus';
+import { readFalStream } from './falStream';
+import {
+  buildRequest,
+  isAbsoluteHttpsUrl,
+  joinUrl,
+  parseWith,
+  requirePlayableUrl,
+  unknownStatus,
+  validateWith,
+  withQuery,
+} from './shared';
+import type { CommonProviderOptions } from './shared';
+
+// fal's queue API (https://docs.fal.ai/model-endpoints/queue). Quirks worth knowing:
+// - Submit goes to the full model id, sub-path included (`fal-ai/kling-video/v2/master/text-to-video`), but
+//   status, result and cancel live under the app id alone (`fal-ai/kling-video/requests/<id>`): we use the
+//   URLs the submit answer hands back and only rebuild them (app id = first two segments) when it has none.
+// - The status enum is closed: IN_QUEUE, IN_PROGRESS, COMPLETED. A run that failed or was cancelled is
+//   COMPLETED with `error` / `error_type` (`client_cancelled` for a cancel), or its result fetch answers an
+//   error body (`detail` string or FastAPI-style `detail[]`). Some third-party schemas list FAILED and
+//   CANCELED too; we accept them.
+// - `?logs=1` returns every log line so far on each poll; the status stream sends only the new ones per event.
+// - Cancel is PUT: 202 `CANCELLATION_REQUESTED` (a running job may still finish), 400 `ALREADY_COMPLETED`.
+// - Browsers go through a proxy that reads the real URL from `x-fal-target-url`, as fal's own client and
+//   `@fal-ai/server-proxy` do, so this adapter works with an existing fal proxy route.
+
+export interface FalOptions extends CommonProviderOptions {
+  /** The queue origin. Defaults to `https://queue.fal.run`. */
+  baseUrl?: string;
+  /** Server side only: the fal key, sent as `Authorization: Key <key>`. Never set it in browser code. */
+  apiKey?: string;
+  /** Browser: the app's fal proxy route; the real URL goes in `x-fal-target-url`. */
+  proxyUrl?: string;
+  /** Ask for the runner's log lines (`?logs=1`). Defaults to `true`. */
+  logs?: boolean;
+  /** Offer `streamStatus` over `/status/stream` (turn off behind proxies that buffer responses). Defaults to `true`. */
+  streaming?: boolean;
+  /** The `fetch` the status stream reads with (streaming bypasses the client's transport). Defaults to `globalThis.fetch`. */
+  fetch?: typeof fetch;
+}
+
+/** fal inputs are model-specific; only fields every video model shares are checked here. */
+export type FalInput = Record<string, unknown>;
+
+export const FAL_QUEUE_URL = 'https://queue.fal.run';
+export const FAL_TARGET_URL_HEADER = 'x-fal-target-url';
+
+/** Input fields fal downloads itself: they must be absolute https: URLs (upload local files first). */
+const IMAGE_FIELDS = [
+  'image_url',
+  'start_image_url',
+  'end_image_url',
+  'tail_image_url',
+  'first_frame_url',
+  'last_frame_url',
+];
+
+const inputSchema = z.looseObject({
+  prompt: z.optional(z.string()),
+  negative_prompt: z.optional(z.string()),
+  duration: z.optional(z.union([z.string(), z.number()])),
+  aspect_ratio: z.optional(z.string()),
+});
+
+const submitSchema = z.looseObject({
+  request_id: z.string(),
+  status_url: z.optional(z.string()),
+  response_url: z.optional(z.string()),
+  cancel_url: z.optional(z.string()),
+  queue_position: z.optional(z.nullable(z.number())),
+});
+
+const resultSchema = z.looseObject({
+  video: z.looseObject({
+    url: z.string(),
+    content_type: z.optional(z.nullable(z.string())),
+    file_name: z.optional(z.nullable(z.string())),
+    file_size: z.optional(z.nullable(z.number())),
+    width: z.optional(z.nullable(z.number())),
+    height: z.optional(z.nullable(z.number())),
+    duration: z.optional(z.nullable(z.number())),
+  }),
+});
+
+const errorBodySchema = z.looseObject({
+  detail: z.optional(z.unknown()),
+  error: z.optional(z.unknown()),
+  error_type: z.optional(z.nullable(z.string())),
+});
+
+const cancelSchema = z.looseObject({ status: z.optional(z.string()) });
+
+/** The fal queue adapter. */
+export function fal(options: FalOptions = {}): ProviderAdapter<FalInput> {
+  const name = 'fal';
+  const baseUrl = options.baseUrl ?? FAL_QUEUE_URL;
+  const logs = options.logs ?? true;
+  const streaming = options.streaming ?? true;
+
+  const target = (url: string) =>
+    buildRequest(options, url, { auth: (key) => ['authorization', `Key ${key}`], targetHeader: FAL_TARGET_URL_HEADER });
+
+  /** The request URLs of a job, rebuilt from the app id when the submit answer had none. */
+  function urls(ref: JobRef) {
+    const appId = ref.model.split('/').filter(Boolean).slice(0, 2).join('/');
+    const root = ref.urls?.result ?? joinUrl(baseUrl, `${appId}/requests/${encodeURIComponent(ref.id)}`);
+    const status = ref.urls?.status ?? `${root}/status`;
+    return {
+      result: root,
+      status,
+      cancel: ref.urls?.cancel ?? `${root}/cancel`,
+      stream: ref.urls?.stream ?? `${status}/stream`,
+    };
+  }
+
+  /** Turns one status body (polled or streamed) into a snapshot, fetching the result when it is COMPLETED. */
+  async function toSnapshot(
+    ctx: ProviderContext,
+    ref: JobRef,
+    body: FalStatus,
+    lines: readonly string[],
+    request: StatusRequest,
+  ): Promise<JobSnapshot> {
+    const now = ctx.now();
+    const base = { ref, logs: lines, raw: body };
+    switch (body.status) {
+      case 'IN_QUEUE':
+        return createSnapshot(
+          { ...base, status: 'queued', ...(body.queue_position != null ? { queuePosition: body.queue_position } : {}) },
+          now,
+        );
+      case 'IN_PROGRESS':
+        return createSnapshot({ ...base, status: 'running', startedAt: request.previous?.startedAt ?? now }, now);
+      case 'CANCELED':
+      case 'CANCELLED':
+        return cancelled(base, now);
+      case 'FAILED':
+        return failed(ref, base, body.error ?? 'the run failed', body.error_type ?? undefined, now);
+      case 'COMPLETED':
+        if (body.error_type === 'client_cancelled') return cancelled(base, now);
+        if (body.error) return failed(ref, base, body.error, body.error_type ?? undefined, now);
+        return fetchResult(ctx, ref, base, request, now);
+      default:
+        return unknownStatus(name, ref.id, 'status', body.status);
+    }
+  }
+
+  async function fetchResult(
+    ctx: ProviderContext,
+    ref: JobRef,
+    base: { ref: JobRef; logs: readonly string[]; raw: unknown },
+    request: StatusRequest,
+    now: number,
+  ): Promise<JobSnapshot> {
+    const { url, headers } = target(urls(ref).result);
+    // A finished run's error comes back as the result fetch's answer: 4xx here means the job failed, not the call.
+    const response = await ctx.request({
+      method: 'GET',
+      url,
+      headers,
+      jobId: ref.id,
+      allowStatus: [400, 422],
+      ...(request.signal ? { signal: request.signal } : {}),
+    });
+    if (response.status >= 400) {
+      const error = parseWith(errorBodySchema, response.data ?? {}, { provider: name, jobId: ref.id, what: 'result' });
+      if (error.error_type === 'client_cancelled') return cancelled(base, now);
+      return failed(ref, base, reasonOf(error), error.error_type ?? undefined, now, response.status);
+    }
+    const data = normaliseResult(response.data);
+    const result = parseWith(resultSchema, data, { provider: name, jobId: ref.id, what: 'result' });
+    const { video } = result;
+    const out: VideoResult = { url: requirePlayableUrl(name, ref.id, 'video.url', video.url) };
+    if (video.content_type) out.contentType = video.content_type;
+    if (video.file_name) out.fileName = video.file_name;
+    if (video.file_size != null) out.fileSize = video.file_size;
+    if (video.width != null) out.width = video.width;
+    if (video.height != null) out.height = video.height;
+    if (video.duration != null) out.durationSeconds = video.duration;
+    const startedAt = request.previous?.startedAt;
+    return createSnapshot(
+      {
+        ...base,
+        raw: { status: base.raw, result },
+        status: 'completed',
+        progress: 1,
+        video: out,
+        completedAt: now,
+        ...(startedAt ? { startedAt } : {}),
+      },
+      now,
+    );
+  }
+
+  const adapter: ProviderAdapter<FalInput> = {
+    name,
+    capabilities: { cancel: true, progress: false, queuePosition: true, webhooks: true, streaming },
+
+    validateInput(model, input) {
+      if (!model || model.split('/').filter(Boolean).length < 2) {
+        throw new VideoJobError({
+          kind: 'invalid_input',
+          provider: name,
+          field: 'model',
+          message: `model ${JSON.stringify(model)} is not a fal endpoint id; use "owner/app[/sub-path]", e.g. "fal-ai/veo3"`,
+        });
+      }
+      const parsed = validateWith(name, model, inputSchema, input) as FalInput;
+      for (const field of IMAGE_FIELDS) {
+        const value = parsed[field];
+        if (value !== undefined && !isAbsoluteHttpsUrl(value)) {
+          throw new VideoJobError({
+            kind: 'invalid_input',
+            provider: name,
+            field,
+            message: `input for ${model} is invalid: ${field} must be an absolute https: URL fal can download (got ${JSON.stringify(value).slice(0, 60)}); upload the image first, nothing was sent`,
+          });
+        }
+      }
+      return parsed;
+    },
+
+    async submit(ctx, request) {
+      const submitUrl = withQuery(joinUrl(baseUrl, request.model), { fal_webhook: request.webhookUrl });
+      const { url, headers } = target(submitUrl);
+      const response = await ctx.request({
+        method: 'POST',
+        url,
+        headers,
+        body: request.input,
+        idempotent: false,
+        ...(request.signal ? { signal: request.signal } : {}),
+      });
+      const body = parseWith(submitSchema, response.data, { provider: name, what: 'submit' });
+      const ref: JobRef = { provider: name, id: body.request_id, model: request.model, createdAt: ctx.now() };
+      const refUrls = urls(ref);
+      ref.urls = {
+        status: body.status_url ?? refUrls.status,
+        result: body.response_url ?? refUrls.result,
+        cancel: body.cancel_url ?? refUrls.cancel,
+        stream: `${body.status_url ?? refUrls.status}/stream`,
+      };
+      return createSnapshot(
+        {
+          ref,
+          status: 'queued',
+          raw: body,
+          ...(body.queue_position != null ? { queuePosition: body.queue_position } : {}),
+        },
+        ctx.now(),
+      );
+    },
+
+    async getStatus(ctx, ref, request) {
+      const { url, headers } = target(withQuery(urls(ref).status, { logs: logs ? '1' : '0' }));
+      const response = await ctx.request({
+        method: 'GET',
+        url,
+        headers,
+        jobId: ref.id,
+        ...(request.signal ? { signal: request.signal } : {}),
+      });
+      if (response.notModified) return UNCHANGED;
+      const body = parseWith(falStatusSchema, response.data, { provider: name, jobId: ref.id, what: 'status' });
+      const lines = body.logs ? body.logs.map((line) => line.message) : (request.previous?.logs ?? []);
+      return toSnapshot(ctx, ref, body, lines, request);
+    },
+
+    async cancel(ctx, ref, request): Promise<CancelOutcome> {
+      const { url, headers } = target(urls(ref).cancel);
+      const response = await ctx.request({
+        method: 'PUT',
+        url,
+        headers,
+        jobId: ref.id,
+        allowStatus: [400],
+        ...(request.signal ? { signal: request.signal } : {}),
+      });
+      const body = parseWith(cancelSchema, response.data ?? {}, { provider: name, jobId: ref.id, what: 'cancel' });
+      if (response.status === 400) {
+        if (body.status === 'ALREADY_COMPLETED') return 'already_completed';
+        throw new VideoJobError({
+          kind: 'http',
+          provider: name,
+          jobId: ref.id,
+          status: 400,
+          message: `fal refused to cancel (400${body.status ? ` ${body.status}` : ''}: ${reasonOf(parseWith(errorBodySchema, response.data ?? {}, { provider: name, jobId: ref.id, what: 'cancel' }))}); check the request id`,
+        });
+      }
+      // fal removes a queued request at once; a running one gets a cancellation signal it may not honour.
+      return body.status === 'OK' || body.status === 'CANCELLED' ? 'cancelled' : 'requested';
+    },
+  };
+
+  if (streaming) {
+    adapter.streamStatus = (ctx, ref, request) =>
+      readFalStream({
+        ctx,
+        ref,
+        request,
+        url: withQuery(urls(ref).stream, { logs: logs ? '1' : '0' }),
+        target,
+        fetch: options.fetch,
+        toSnapshot: (body, lines, previous) =>
+          toSnapshot(ctx, ref, body, lines, { ...request, ...(previous ? { previous } : {}) }),
+      });
+  }
+  return adapter;
+}
+
+function cancelled(base: { ref: JobRef; logs: readonly string[]; raw: unknown }, now: number): JobSnapshot {
+  return createSnapshot({ ...base, status: 'cancelled', completedAt: now, cancellation: { remote: 'cancelled' } }, now);
+}
+
+function failed(
+  ref: JobRef,
+  base: { ref: JobRef; logs: readonly string[]; raw: unknown },
+  reason: string,
+  code: string | undefined,
+  now: number,
+  status?: number,
+): JobSnapshot {
+  const error = new VideoJobError({
+    kind: 'provider_failed',
+    provider: 'fal',
+    jobId: ref.id,
+    message: `the job failed on fal: "${reason}"${code ? ` (${code})` : ''}; change the input or try again`,
+    ...(code ? { code } : {}),
+    ...(status !== undefined ? { status } : {}),
+  });
+  return createSnapshot({ ...base, status: 'failed', completedAt: now, error }, now);
+}
+
+/** fal's error bodies: `{ detail: "..." }`, `{ detail: [{ msg, loc }] }` (validation) or `{ error: "..." }`. */
+function reasonOf(body: { detail?: unknown; error?: unknown }): string {
+  const { detail, error } = body;
+  if (typeof detail === 'string') return detail;
+  if (Array.isArray(detail) && detail.length > 0) {
+    return detail
+      .map((item: unknown) => {
+        if (typeof item !== 'object' || item === null) return String(item);
+        const { msg, loc } = item as { msg?: unknown; loc?: unknown };
+        const where = Array.isArray(loc) ? loc.filter((part) => part !== 'body').join('.') : '';
+        return `${where ? `${where}: ` : ''}${typeof msg === 'string' ? msg : JSON.stringify(item)}`;
+      })
+      .join('; ');
+  }
+  if (typeof error === 'string') return error;
+  return 'no reason given';
+}
+
+/** Some fal video models answer `videos: [...]` instead of `video`. */
+function normaliseResult(data: unknown): unknown {
+  if (typeof data === 'object' && data !== null && !('video' in data) && 'videos' in data) {
+    const videos = (data as { videos: unknown }).videos;
+    if (Array.isArray(videos) && videos.length > 0) return { ...data, video: videos[0] };
+  }
+  return data;
+}
