@@ -108,6 +108,17 @@ export function visgate(options: VisgateOptions = {}): ProviderAdapter<VisgateIn
     capabilities: { cancel: false, progress: false, queuePosition: false, webhooks: true, streaming: false },
 
     validateInput(model: string, input: unknown): VisgateInput {
+      if (typeof input === 'object' && input !== null) {
+        const unknown = Object.keys(input).find((key) => !(key in inputSchema.def.shape));
+        if (unknown !== undefined) {
+          throw new VideoJobError({
+            kind: 'invalid_input',
+            provider: name,
+            field: unknown,
+            message: `input for ${model} is invalid: ${unknown} is not a visgate field (${Object.keys(inputSchema.def.shape).join(', ')}); put model-specific parameters in \`params\`, nothing was sent`,
+          });
+        }
+      }
       return parseProviderInput(name, inputSchema, input, model);
     },
 

@@ -8,6 +8,17 @@ const SECONDS = ['4', '8', '12'];
 /** How long the finished MP4 stays downloadable after completion (OpenAI's `expires_at`). */
 const CONTENT_TTL_S = 3600;
 
+export interface OpenaiVideosWireOptions {
+  /** The provider name (path prefix). Defaults to `'openai'` (`'openrouter'` for the OpenRouter shape). */
+  provider?: string;
+  /**
+   * `openai`: OpenAI's video object. `openrouter`: OpenRouter's job record (`POST /api/v1/videos` answers
+   * `202 { id, polling_url, status: "pending" }`; a finished job lists `unsigned_urls` on the content endpoint;
+   * `error` is a string; no `progress`). Defaults to `'openai'`.
+   */
+  shape?: 'openai' | 'openrouter';
+}
+
 /**
  * OpenAI's Videos API (`https://api.openai.com/v1`), the shape several gateways copy: `POST /videos` (JSON:
  * `prompt`, `model`, `seconds` as a string, `size`, `input_reference: { image_url | file_id }`) answers the
@@ -16,64 +27,97 @@ const CONTENT_TTL_S = 3600;
  * `GET /videos/{id}` answers it again; `GET /videos/{id}/content` serves the MP4 (with the API key). There is
  * no cancel: `DELETE /videos/{id}` removes a finished video, it does not stop a running one.
  */
-export const openaiVideosWire: WireFormat = {
-  provider: 'openai',
-  hosts: ['api.openai.com'],
+export function createOpenaiVideosWire(options: OpenaiVideosWireOptions = {}): WireFormat {
+  const shape = options.shape ?? 'openai';
+  const provider = options.provider ?? shape;
+  const prefix = shape === 'openrouter' ? '/api/v1' : '/v1';
+  const host = shape === 'openrouter' ? 'openrouter.ai' : 'api.openai.com';
+  return {
+    provider,
+    hosts: provider === shape ? [host] : [],
 
-  route(req: SimRequest): WireRoute | undefined {
-    const { path } = apiPath(req.path, req.base, '/v1');
-    if (req.method === 'POST' && path === '/videos') return { endpoint: 'submit' };
-    const match = /^\/videos\/([^/]+)(\/content)?$/.exec(path);
-    if (!match) return undefined;
-    const jobId = decodeURIComponent(match[1]!);
-    if (match[2] && (req.method === 'GET' || req.method === 'HEAD')) return { endpoint: 'file', jobId };
-    if (!match[2] && req.method === 'GET') return { endpoint: 'status', jobId };
-    return undefined;
-  },
+    route(req: SimRequest): WireRoute | undefined {
+      const { path } = apiPath(req.path, req.base, prefix);
+      if (req.method === 'POST' && path === '/videos') return { endpoint: 'submit' };
+      const match = /^\/videos\/([^/]+)(\/content)?$/.exec(path);
+      if (!match) return undefined;
+      const jobId = decodeURIComponent(match[1]!);
+      if (match[2] && (req.method === 'GET' || req.method === 'HEAD')) return { endpoint: 'file', jobId };
+      if (!match[2] && req.method === 'GET') return { endpoint: 'status', jobId };
+      return undefined;
+    },
 
-  handle(req: RoutedSimRequest, ctx: WireContext): Response {
-    if (req.route.endpoint === 'submit') return submit(req, ctx);
-    const job = ctx.job(req.route.jobId!);
-    if (!job) return ctx.error(404, `Video with id '${req.route.jobId}' not found.`);
-    if (req.route.endpoint === 'status') return ctx.json(200, videoObject(job));
-    if (job.status !== 'completed') {
-      return ctx.error(404, `Video '${job.id}' has no content yet: it is ${videoObject(job).status}.`);
-    }
-    return videoFileResponse(req.method, req.headers.get('range'));
-  },
+    handle(req: RoutedSimRequest, ctx: WireContext): Response {
+      const { root } = apiPath(req.path, req.base, prefix);
+      if (req.route.endpoint === 'submit') return submit(req, ctx, shape, root);
+      const job = ctx.job(req.route.jobId!);
+      if (!job) return ctx.error(404, `Video with id '${req.route.jobId}' not found.`);
+      if (req.route.endpoint === 'status') return ctx.json(200, render(job, shape, root));
+      if (job.status !== 'completed') return ctx.error(404, `Video '${job.id}' has no content yet.`);
+      return videoFileResponse(req.method, req.headers.get('range'));
+    },
 
-  errorBody(status: number, message: string): unknown {
-    const code =
-      status === 401 ? 'invalid_api_key' : status === 429 ? 'rate_limit_exceeded' : status === 404 ? 'not_found' : null;
-    return { error: { message, type: status < 500 ? 'invalid_request_error' : 'server_error', param: null, code } };
-  },
-};
+    errorBody(status: number, message: string): unknown {
+      if (shape === 'openrouter') return { error: { code: status, message } };
+      const code =
+        status === 401
+          ? 'invalid_api_key'
+          : status === 429
+            ? 'rate_limit_exceeded'
+            : status === 404
+              ? 'not_found'
+              : null;
+      return { error: { message, type: status < 500 ? 'invalid_request_error' : 'server_error', param: null, code } };
+    },
+  };
+}
+
+export const openaiVideosWire: WireFormat = createOpenaiVideosWire();
 
 function invalid(ctx: WireContext, param: string, message: string): Response {
   return ctx.json(400, { error: { message, type: 'invalid_request_error', param, code: null } });
 }
 
-function submit(req: RoutedSimRequest, ctx: WireContext): Response {
+function submit(req: RoutedSimRequest, ctx: WireContext, shape: 'openai' | 'openrouter', root: string): Response {
   const body = req.body;
   if (typeof body !== 'object' || body === null) return invalid(ctx, 'prompt', 'The request body must be JSON.');
   const fields = body as Record<string, unknown>;
   if (typeof fields.prompt !== 'string' || fields.prompt === '') {
     return invalid(ctx, 'prompt', "Missing required parameter: 'prompt'.");
   }
-  if (fields.seconds !== undefined && !SECONDS.includes(String(fields.seconds))) {
-    return invalid(ctx, 'seconds', `Invalid value: '${String(fields.seconds)}'. Supported values are: '4', '8', '12'.`);
-  }
-  if (fields.size !== undefined && !SIZES.includes(String(fields.size))) {
-    return invalid(ctx, 'size', `Invalid value: '${String(fields.size)}'. Supported values are: ${SIZES.join(', ')}.`);
+  if (shape === 'openai') {
+    if (fields.seconds !== undefined && !SECONDS.includes(String(fields.seconds))) {
+      return invalid(
+        ctx,
+        'seconds',
+        `Invalid value: '${String(fields.seconds)}'. Supported values are: '4', '8', '12'.`,
+      );
+    }
+    if (fields.size !== undefined && !SIZES.includes(String(fields.size))) {
+      return invalid(
+        ctx,
+        'size',
+        `Invalid value: '${String(fields.size)}'. Supported values are: ${SIZES.join(', ')}.`,
+      );
+    }
   }
   const model = typeof fields.model === 'string' ? fields.model : 'sora-2';
+  const webhookUrl = typeof fields.callback_url === 'string' ? fields.callback_url : undefined;
   const job = ctx.createJob({
-    id: `video_${ctx.uuid().replace(/-/g, '')}`,
+    id: shape === 'openai' ? `video_${ctx.uuid().replace(/-/g, '')}` : ctx.uuid(),
     model,
     input: body,
-    meta: { seconds: String(fields.seconds ?? '4'), size: String(fields.size ?? '720x1280') },
+    meta: { seconds: String(fields.seconds ?? fields.duration ?? '4'), size: String(fields.size ?? '720x1280') },
+    ...(webhookUrl !== undefined ? { webhookUrl } : {}),
   });
-  return ctx.json(200, videoObject(job));
+  if (shape === 'openrouter') {
+    return ctx.json(202, { id: job.id, polling_url: `${root}/videos/${job.id}`, status: 'pending' });
+  }
+  return ctx.json(200, render(job, shape, root));
+}
+
+function render(job: SimJob, shape: 'openai' | 'openrouter', root: string): Record<string, unknown> {
+  return shape === 'openai' ? videoObject(job) : openRouterJob(job, root);
 }
 
 function videoObject(job: SimJob): Record<string, unknown> {
@@ -108,4 +152,23 @@ function videoObject(job: SimJob): Record<string, unknown> {
     quality: 'standard',
     error,
   };
+}
+
+function openRouterJob(job: SimJob, root: string): Record<string, unknown> {
+  const status =
+    job.status === 'queued'
+      ? 'pending'
+      : job.status === 'running'
+        ? 'in_progress'
+        : job.status === 'cancelled'
+          ? 'cancelled'
+          : job.status;
+  const record: Record<string, unknown> = { id: job.id, polling_url: `${root}/videos/${job.id}`, status };
+  if (job.status === 'completed') {
+    record.generation_id = `gen-${job.id.slice(0, 8)}`;
+    record.unsigned_urls = [`${root}/videos/${job.id}/content?index=0`];
+    record.usage = { cost: 0.5 };
+  }
+  if (job.status === 'failed') record.error = job.errorMessage ?? 'Generation failed';
+  return record;
 }

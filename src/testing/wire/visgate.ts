@@ -14,39 +14,63 @@ const SYNC_HOLD_MS = 300_000;
  * the wire; the JS SDK and the seed show them camelCased). `webhook_url` + `callback_id` are kept on the job.
  * There is no cancel endpoint.
  */
-export const visgateWire: WireFormat = {
-  provider: 'visgate',
-  hosts: ['visgateai.com'],
+export interface VisgateWireOptions {
+  /** The provider name (path prefix). Defaults to `'visgate'`. */
+  provider?: string;
+  /**
+   * `http`: the HTTP API's snake_case fields. `seed`: the same record camelCased, as the JS SDK and the seed
+   * document it (`requestId`, `outputUrl`, ...). Defaults to `'http'`.
+   */
+  shape?: 'http' | 'seed';
+}
 
-  route(req: SimRequest): WireRoute | undefined {
-    const { path } = apiPath(req.path, req.base, '/api/v1');
-    if (req.method === 'POST' && path === '/videos/generate') return { endpoint: 'submit' };
-    const status = /^\/requests\/([^/]+)$/.exec(path);
-    if (req.method === 'GET' && status) return { endpoint: 'status', jobId: decodeURIComponent(status[1]!) };
-    return undefined;
-  },
+export function createVisgateWire(options: VisgateWireOptions = {}): WireFormat {
+  const shape = options.shape ?? 'http';
+  const provider = options.provider ?? 'visgate';
+  return {
+    provider,
+    hosts: provider === 'visgate' ? ['visgateai.com'] : [],
 
-  async handle(req: RoutedSimRequest, ctx: WireContext): Promise<Response> {
-    if (req.route.endpoint === 'submit') return submit(req, ctx);
-    const job = ctx.job(req.route.jobId!);
-    if (!job) return ctx.error(404, `Request ${req.route.jobId} not found`);
-    return ctx.json(200, requestRecord(job, ctx));
-  },
+    route(req: SimRequest): WireRoute | undefined {
+      const { path } = apiPath(req.path, req.base, '/api/v1');
+      if (req.method === 'POST' && path === '/videos/generate') return { endpoint: 'submit' };
+      const status = /^\/requests\/([^/]+)$/.exec(path);
+      if (req.method === 'GET' && status) return { endpoint: 'status', jobId: decodeURIComponent(status[1]!) };
+      return undefined;
+    },
 
-  errorBody(status: number, message: string): unknown {
-    const code =
-      status === 401
-        ? 'UNAUTHORIZED'
-        : status === 404
-          ? 'NOT_FOUND'
-          : status === 429
-            ? 'RATE_LIMITED'
-            : 'INTERNAL_ERROR';
-    return { error: code, message, details: null };
-  },
-};
+    async handle(req: RoutedSimRequest, ctx: WireContext): Promise<Response> {
+      if (req.route.endpoint === 'submit') return submit(req, ctx, shape);
+      const job = ctx.job(req.route.jobId!);
+      if (!job) return ctx.error(404, `Request ${req.route.jobId} not found`);
+      return ctx.json(200, inShape(requestRecord(job, ctx), shape));
+    },
 
-async function submit(req: RoutedSimRequest, ctx: WireContext): Promise<Response> {
+    errorBody(status: number, message: string): unknown {
+      const code =
+        status === 401
+          ? 'UNAUTHORIZED'
+          : status === 404
+            ? 'NOT_FOUND'
+            : status === 429
+              ? 'RATE_LIMITED'
+              : 'INTERNAL_ERROR';
+      return { error: code, message, details: null };
+    },
+  };
+}
+
+export const visgateWire: WireFormat = createVisgateWire();
+
+/** The record with its keys camelCased, for the seed shape. */
+function inShape(record: Record<string, unknown>, shape: 'http' | 'seed'): Record<string, unknown> {
+  if (shape === 'http') return record;
+  return Object.fromEntries(
+    Object.entries(record).map(([key, value]) => [key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), value]),
+  );
+}
+
+async function submit(req: RoutedSimRequest, ctx: WireContext, shape: 'http' | 'seed'): Promise<Response> {
   const body = (req.body ?? {}) as Record<string, unknown>;
   for (const field of ['model', 'prompt'] as const) {
     if (typeof body[field] !== 'string' || body[field] === '') {
@@ -63,20 +87,26 @@ async function submit(req: RoutedSimRequest, ctx: WireContext): Promise<Response
     ...(webhookUrl !== undefined ? { webhookUrl } : {}),
   });
   const preferAsync = /respond-async/i.test(req.headers.get('prefer') ?? '');
-  if (preferAsync) return ctx.json(202, { request_id: job.id, status: 'pending' });
+  if (preferAsync) return ctx.json(202, inShape({ request_id: job.id, status: 'pending' }, shape));
 
   const ended = (await holdUntilEnded(ctx, job.id, SYNC_HOLD_MS, req.signal)) ?? job;
   if (ended.status === 'completed') {
-    return ctx.json(200, {
-      id: ended.id,
-      video_url: ctx.video(ended).url,
-      model: ended.model,
-      provider: 'fal',
-      cost: 0.4,
-      cache_hit: false,
-      latency_ms: (ended.endedAt ?? ctx.now()) - ended.createdAt,
-      created_at: isoTime(ended.createdAt),
-    });
+    return ctx.json(
+      200,
+      inShape(
+        {
+          id: ended.id,
+          video_url: ctx.video(ended).url,
+          model: ended.model,
+          provider: 'fal',
+          cost: 0.4,
+          cache_hit: false,
+          latency_ms: (ended.endedAt ?? ctx.now()) - ended.createdAt,
+          created_at: isoTime(ended.createdAt),
+        },
+        shape,
+      ),
+    );
   }
   if (ended.status === 'failed') {
     return ctx.json(502, {
@@ -85,7 +115,7 @@ async function submit(req: RoutedSimRequest, ctx: WireContext): Promise<Response
       details: { provider: 'fal' },
     });
   }
-  return ctx.json(202, { request_id: ended.id, status: 'pending' });
+  return ctx.json(202, inShape({ request_id: ended.id, status: 'pending' }, shape));
 }
 
 function requestRecord(job: SimJob, ctx: WireContext): Record<string, unknown> {
