@@ -1,0 +1,52 @@
+import type { Simulator } from '../src/testing';
+import type { VirtualClock } from './virtualClock';
+import type { BenchJob, Workload } from './workload';
+
+/** What a contestant gets for one scenario: the simulator and the virtual clock. */
+export interface ContestantEnv {
+  sim: Simulator;
+  clock: VirtualClock;
+  workload: Workload;
+}
+
+/** One job as the caller saw it end. */
+export interface JobRun {
+  /** The provider's id of the job (the simulator's job id). */
+  jobId: string;
+  /** Virtual time the caller's code learnt the job had ended (its wait resolved or threw). */
+  noticedAt: number;
+  /** `ok`: the caller got the video; `failed`: the caller's wait threw or ended without a video. */
+  outcome: 'ok' | 'failed';
+  /** Why, when `failed`. */
+  error?: string;
+}
+
+/** A caller following jobs: fresh for each scenario, so no contestant carries knowledge between scenarios. */
+export interface Caller {
+  run(job: BenchJob): Promise<JobRun>;
+  /** Stops whatever the caller keeps running (streams, servers). */
+  close?(): Promise<void> | void;
+}
+
+export interface Contestant {
+  /** Short name for the tables. */
+  name: string;
+  /** The simulator wire format (provider) it speaks. */
+  wire: string;
+  /** What the contestant is, in one line (its real code path and settings). */
+  how: string;
+  /** Counted in the tables as the status requests: polls, plus stream connections for push contestants. */
+  statusEndpoints?: ReadonlyArray<'status' | 'stream'>;
+  start(env: ContestantEnv): Caller | Promise<Caller>;
+}
+
+/** The job id a caller failed to learn (its submit threw): looked up from the simulator by prompt. */
+export function jobIdByIndex(sim: Simulator, job: BenchJob): string {
+  const found = sim.jobs().find((simJob) => new RegExp(`bench-job-${job.index}:`).test(JSON.stringify(simJob.input)));
+  return found?.id ?? `unsubmitted-${job.index}`;
+}
+
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`.slice(0, 200);
+  return String(error).slice(0, 200);
+}
