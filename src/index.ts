@@ -30,6 +30,9 @@ export type { PollingOptions } from './core/schedule';
 export type { VideoClient, VideoClientOptions, SubmitOptions, WatchOptions, NextPollOptions } from './core/videoClient';
 
 // --- providers ---
+export { fal, FAL_QUEUE_URL, FAL_TARGET_URL_HEADER } from './providers/fal';
+export type { FalOptions, FalInput } from './providers/fal';
+export type { CommonProviderOptions } from './providers/shared';
 
 // --- react ---
 export type {
