@@ -55,7 +55,7 @@ export interface OpenAIVideosInput {
   prompt: string;
   /** Clip length in seconds. Sent as a string (`"8"`), as OpenAI takes it. Defaults to OpenAI's `4`. */
   seconds?: number | string;
-  /** `WIDTHxHEIGHT`. Defaults to OpenAI's `720x1280`. */
+  /** `WIDTHxHEIGHT` for OpenAI (the snapshot reads the video's size from it). Defaults to OpenAI's `720x1280`. */
   size?: string;
   /** Image-to-video: a first frame by URL (absolute `https:`) or by uploaded file id; exactly one of the two. */
   input_reference?: { image_url?: string; file_id?: string };
@@ -71,7 +71,8 @@ const OPENAI_SECONDS = [4, 8, 12];
 const inputSchema = z.looseObject({
   prompt: z.string().check(z.minLength(1), z.maxLength(32000)),
   seconds: z.optional(z.union([z.number().check(z.positive()), z.string().check(z.regex(/^\d+$/, 'must be digits'))])),
-  size: z.optional(z.string().check(z.regex(/^\d+x\d+$/, 'must look like "1280x720"'))),
+  // Checked against `sizes` below: gateways name sizes their own way (`768P`).
+  size: z.optional(z.string().check(z.minLength(1))),
   input_reference: z.optional(
     z
       .strictObject({ image_url: z.optional(httpsUrlSchema), file_id: z.optional(z.string().check(z.minLength(1))) })
