@@ -1,20 +1,16 @@
-import { createPrng } from './prng';
-import { DEFAULT_FAULT_ENDPOINTS, abortError, delay } from './simFaults';
+import { createFaultInjector } from './faultInjector';
+import type { SimFault } from './faultInjector';
+import { abortError } from './simFaults';
 import type { SimEndpoint, SimFaults, SimOneShotFault } from './simFaults';
-import { isTerminalPhase, jobAt, resolveSpec } from './simJob';
-import type { SimJob, SimJobRecord, SimJobSpec } from './simJob';
-import { jsonResponse, malformedResponse, sseResponse, videoFileResponse } from './simResponses';
-import type { SimRequest, SimVideoFile, WireContext, WireFormat, WireRoute } from './wireFormat';
+import type { SimJob, SimJobSpec } from './simJob';
+import { createJobStore } from './simJobStore';
+import type { SimJobInfo } from './simJobStore';
+import { jsonResponse, malformedResponse, videoFileResponse } from './simResponses';
+import { createWireContext, wireError } from './wireContext';
+import type { SimRequest, WireFormat, WireRoute } from './wireFormat';
 import { WIRE_FORMATS } from './wireFormats';
-import { SAMPLE_MP4_CONTENT_TYPE, sampleVideoBytes } from './sampleVideo';
 
-export interface SimJobInfo {
-  provider: string;
-  model: string;
-  input: unknown;
-  /** 0-based submit order across the simulator. */
-  index: number;
-}
+export type { SimFault, SimJobInfo };
 
 export interface SimulatorOptions {
   /** The clock (epoch ms). Defaults to `Date.now`, so `vi.useFakeTimers()` drives every job. */
@@ -39,9 +35,6 @@ export interface SimulatorOptions {
   /** Tick of status streams (SSE): how often a changed job is sent. Defaults to `250` ms. */
   streamIntervalMs?: number;
 }
-
-export type SimFault =
-  'drop' | 'latency' | 'server_error' | 'rate_limited' | 'malformed' | 'not_modified' | 'auth' | 'http';
 
 export interface SimRequestLog {
   /** Clock time the request arrived (epoch ms). */
@@ -102,123 +95,14 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const now = options.now ?? (() => Date.now());
   const seed = options.seed ?? 1;
   const origin = (options.origin ?? 'https://sim.local').replace(/\/+$/, '');
-  const streamIntervalMs = options.streamIntervalMs ?? 250;
   const wires = [...WIRE_FORMATS, ...(options.wireFormats ?? [])];
   const byName = new Map(wires.map((wire) => [wire.provider, wire]));
-
-  let random = createPrng(seed);
-  let idRandom = createPrng(seed ^ 0x9e3779b9);
-  let faults: SimFaults = { ...options.faults };
-  let jobSpec = options.job ?? {};
-  let oneShots: { fault: SimOneShotFault; left: number }[] = [];
-  let records = new Map<string, SimJobRecord>();
+  const store = createJobStore(now, seed, options.job ?? {});
+  const injector = createFaultInjector(seed, options.faults ?? {});
+  const contextOptions = { now, store, streamIntervalMs: options.streamIntervalMs ?? 250, videoUrl: options.videoUrl };
   let log: SimRequestLog[] = [];
+  // When each job's status was last answered, for the 304 window.
   let lastPoll = new Map<string, number>();
-  let submitted = 0;
-
-  const view = (record: SimJobRecord) => jobAt(record, now());
-
-  function record(id: string): SimJobRecord {
-    const found = records.get(id);
-    if (!found)
-      throw new Error(`[react-video-jobs simulator] no job with id ${id}; check sim.jobs() for the ids it knows`);
-    return found;
-  }
-
-  function end(id: string, outcome: 'completed' | 'failed', errorMessage?: string): SimJob {
-    const target = record(id);
-    if (!isTerminalPhase(view(target).status)) {
-      target.forcedEnd = { at: now(), outcome, ...(errorMessage !== undefined ? { errorMessage } : {}) };
-    }
-    return view(target);
-  }
-
-  function uuid(): string {
-    const hex = Array.from({ length: 32 }, () => Math.floor(idRandom() * 16).toString(16));
-    hex[12] = '4';
-    hex[16] = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
-    const s = hex.join('');
-    return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
-  }
-
-  function videoOf(job: SimJob, requestOrigin: string): SimVideoFile {
-    const url =
-      typeof options.videoUrl === 'function'
-        ? options.videoUrl(job)
-        : (options.videoUrl ?? `${requestOrigin}/files/${encodeURIComponent(job.id)}.mp4`);
-    return {
-      url,
-      contentType: SAMPLE_MP4_CONTENT_TYPE,
-      fileName: `${job.id}.mp4`,
-      fileSize: sampleVideoBytes().length,
-      ...job.spec.video,
-    };
-  }
-
-  function contextFor(wire: WireFormat, req: SimRequest): WireContext {
-    const ownJob = (id: string) => {
-      const found = records.get(id);
-      return found && found.provider === wire.provider ? found : undefined;
-    };
-    const error = (status: number, message: string, headers?: Record<string, string>) =>
-      jsonResponse(status, wire.errorBody ? wire.errorBody(status, message) : { error: { message } }, headers);
-    return {
-      now,
-      createJob(init) {
-        const index = submitted++;
-        const info = { provider: wire.provider, model: init.model, input: init.input, index };
-        const spec = resolveSpec(typeof jobSpec === 'function' ? jobSpec(info) : jobSpec);
-        const created: SimJobRecord = {
-          id: init.id ?? uuid(),
-          ...info,
-          createdAt: now(),
-          spec,
-          meta: { ...init.meta },
-          ...(init.webhookUrl !== undefined ? { webhookUrl: init.webhookUrl } : {}),
-        };
-        records.set(created.id, created);
-        return view(created);
-      },
-      job(id) {
-        const found = ownJob(id);
-        return found ? view(found) : undefined;
-      },
-      cancel(id) {
-        const found = ownJob(id);
-        if (!found) return 'not_found';
-        if (isTerminalPhase(view(found).status)) return 'already_ended';
-        found.cancelledAt = now();
-        return 'cancelled';
-      },
-      video: (job) => videoOf(job, req.url.origin),
-      uuid,
-      json: jsonResponse,
-      error,
-      sse(jobId, render, sseOptions) {
-        return sseResponse({
-          intervalMs: streamIntervalMs,
-          ...(sseOptions?.signal ? { signal: sseOptions.signal } : {}),
-          read() {
-            const found = ownJob(jobId);
-            if (!found) return { event: null, done: true };
-            const job = view(found);
-            return { event: render(job), done: isTerminalPhase(job.status) };
-          },
-        });
-      },
-    };
-  }
-
-  function takeOneShot(path: string, href: string, endpoint: SimEndpoint | 'unknown'): SimOneShotFault | undefined {
-    const index = oneShots.findIndex(({ fault }) =>
-      fault.match ? fault.match.test(path) || fault.match.test(href) : endpoint !== 'file',
-    );
-    if (index < 0) return undefined;
-    const entry = oneShots[index]!;
-    entry.left -= 1;
-    if (entry.left <= 0) oneShots.splice(index, 1);
-    return entry.fault;
-  }
 
   async function simFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     const request = input instanceof Request && init === undefined ? input : new Request(input, init);
@@ -227,6 +111,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     const method = request.method.toUpperCase();
     let url = new URL(request.url);
     let proxied = false;
+    // A request to a proxy route is followed to its target, so the simulator doubles as the app's proxy.
     for (const header of TARGET_HEADERS) {
       const target = request.headers.get(header);
       if (target) {
@@ -270,21 +155,22 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     let req: SimRequest | undefined;
     if (file) {
       const id = decodeURIComponent(file[1]!);
-      entry.endpoint = 'file';
-      entry.jobId = id;
-      entry.provider = records.get(id)?.provider ?? 'files';
+      Object.assign(entry, { endpoint: 'file', jobId: id, provider: store.get(id)?.provider ?? 'files' });
     } else {
       const found = resolveWire(url);
       if (found) {
         wire = found.wire;
         entry.provider = wire.provider;
-        let body: unknown;
-        try {
-          body = text ? JSON.parse(text) : undefined;
-        } catch {
-          body = undefined;
-        }
-        req = { method, url, path: found.path, base: found.base, headers, body, text, ...(signal ? { signal } : {}) };
+        req = {
+          method,
+          url,
+          path: found.path,
+          base: found.base,
+          headers,
+          body: parseJson(text),
+          text,
+          ...(signal ? { signal } : {}),
+        };
         route = wire.route(req);
         if (route) {
           entry.endpoint = route.endpoint;
@@ -293,94 +179,73 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       }
     }
 
-    const endpoint = entry.endpoint;
-    const oneShot = takeOneShot(url.pathname, url.href, endpoint);
-    const randomApplies = endpoint !== 'unknown' && (faults.endpoints ?? DEFAULT_FAULT_ENDPOINTS).includes(endpoint);
-    const roll = (rate: number | undefined) => rate !== undefined && rate > 0 && random() < rate;
-    const errorFor = (status: number, message: string, extra?: Record<string, string>) =>
-      wire ? contextFor(wire, req!).error(status, message, extra) : jsonResponse(status, { error: { message } }, extra);
-
-    const latency =
-      (oneShot && 'latencyMs' in oneShot ? oneShot.latencyMs : 0) + (randomApplies ? (faults.latencyMs ?? 0) : 0);
-    if (latency > 0) {
-      if (oneShot && 'latencyMs' in oneShot) entry.fault = 'latency';
-      await delay(latency, signal);
+    let decision;
+    try {
+      decision = await injector.before({
+        path: url.pathname,
+        href: url.href,
+        endpoint: entry.endpoint,
+        ...(signal ? { signal } : {}),
+      });
+    } catch (error) {
+      if (error instanceof TypeError) entry.fault = 'drop';
+      throw error;
     }
-    if ((oneShot && 'drop' in oneShot) || (randomApplies && roll(faults.dropRate))) {
-      entry.fault = 'drop';
-      throw new TypeError('fetch failed (simulated dropped connection)');
-    }
-    if (oneShot && 'status' in oneShot) {
-      entry.fault =
-        oneShot.status === 429
-          ? 'rate_limited'
-          : oneShot.status >= 500
-            ? 'server_error'
-            : oneShot.status === 401 || oneShot.status === 403
-              ? 'auth'
-              : 'http';
-      if (oneShot.status === 429) {
-        return errorFor(429, oneShot.message ?? 'Too many requests (simulated)', {
-          'retry-after': String(oneShot.retryAfter ?? faults.retryAfterSeconds ?? 1),
-        });
-      }
-      return errorFor(oneShot.status, oneShot.message ?? `Simulated ${oneShot.status}`);
-    }
-    if (randomApplies && roll(faults.serverErrorRate)) {
-      entry.fault = 'server_error';
-      return errorFor(500, 'Internal server error (simulated)');
-    }
-    if (randomApplies && roll(faults.rateLimitRate)) {
-      entry.fault = 'rate_limited';
-      return errorFor(429, 'Too many requests (simulated)', { 'retry-after': String(faults.retryAfterSeconds ?? 1) });
+    if (decision.fault) entry.fault = decision.fault;
+    if (decision.answer) {
+      entry.fault = decision.answer.fault;
+      return wireError(wire, decision.answer.status, decision.answer.message, decision.answer.headers);
     }
 
     let response: Response;
     if (file) {
-      const job = records.get(entry.jobId!);
-      const ready = job && view(job).status === 'completed';
+      const ready = store.get(entry.jobId!)?.status === 'completed';
       response = ready
         ? videoFileResponse(method, headers.get('range'))
         : jsonResponse(404, { error: { message: 'No such file' } });
     } else if (!wire || !route || !req) {
-      response = errorFor(404, `No simulated endpoint for ${method} ${url.pathname}`);
+      response = wireError(wire, 404, `No simulated endpoint for ${method} ${url.pathname}`);
     } else {
-      const expected = options.apiKeys?.[wire.provider];
-      const given = wire.readApiKey ? wire.readApiKey(headers) : defaultApiKey(headers);
-      const window = faults.notModifiedWithinMs ?? wire.notModifiedWithinMs ?? 0;
-      const pollKey = `${wire.provider}:${route.jobId ?? ''}`;
-      const last = lastPoll.get(pollKey);
-      if (expected !== undefined && given !== expected) {
-        entry.fault = 'auth';
-        response = errorFor(401, given ? 'Invalid API key' : 'Missing API key');
-      } else if (
-        route.endpoint === 'status' &&
-        route.jobId !== undefined &&
-        window > 0 &&
-        last !== undefined &&
-        now() - last < window
-      ) {
-        entry.fault = 'not_modified';
-        response = new Response(null, { status: 304 });
-      } else {
-        try {
-          response = await wire.handle({ ...req, route }, contextFor(wire, req));
-        } catch (error) {
-          // A wire format bug: answer like a crashing server, with the reason in the body for the error message.
-          response = errorFor(
-            500,
-            `simulator wire format ${wire.provider} threw: ${error instanceof Error ? error.message : String(error)}`,
-          );
-        }
-        if (route.endpoint === 'status' && route.jobId !== undefined && response.ok) lastPoll.set(pollKey, now());
-      }
+      response = await handle(wire, { ...req, route }, entry);
     }
 
-    const isJson = response.headers.get('content-type')?.includes('json') ?? false;
-    if (isJson && ((oneShot && 'malformed' in oneShot) || (randomApplies && roll(faults.malformedRate)))) {
+    if ((response.headers.get('content-type')?.includes('json') ?? false) && decision.malformed()) {
       entry.fault = 'malformed';
       return malformedResponse(response);
     }
+    return response;
+  }
+
+  /** Auth, the 304 window, then the wire format itself. */
+  async function handle(
+    wire: WireFormat,
+    req: SimRequest & { route: WireRoute },
+    entry: SimRequestLog,
+  ): Promise<Response> {
+    const { route } = req;
+    const expected = options.apiKeys?.[wire.provider];
+    const given = wire.readApiKey ? wire.readApiKey(req.headers) : defaultApiKey(req.headers);
+    if (expected !== undefined && given !== expected) {
+      entry.fault = 'auth';
+      return wireError(wire, 401, given ? 'Invalid API key' : 'Missing API key');
+    }
+    const isPoll = route.endpoint === 'status' && route.jobId !== undefined;
+    const pollKey = `${wire.provider}:${route.jobId ?? ''}`;
+    const window = injector.faults.notModifiedWithinMs ?? wire.notModifiedWithinMs ?? 0;
+    const last = lastPoll.get(pollKey);
+    if (isPoll && window > 0 && last !== undefined && now() - last < window) {
+      entry.fault = 'not_modified';
+      return new Response(null, { status: 304 });
+    }
+    let response: Response;
+    try {
+      response = await wire.handle(req, createWireContext(wire, req, contextOptions));
+    } catch (error) {
+      // A wire format bug: answer like a crashing server, with the reason in the body for the error message.
+      const reason = error instanceof Error ? error.message : String(error);
+      response = wireError(wire, 500, `simulator wire format ${wire.provider} threw: ${reason}`);
+    }
+    if (isPoll && response.ok) lastPoll.set(pollKey, now());
     return response;
   }
 
@@ -398,22 +263,13 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     origin,
     providers: wires.map((wire) => wire.provider),
     baseUrl: (provider) => `${origin}/${provider}`,
-    failNext(fault, count = 1) {
-      oneShots.push({ fault, left: Math.max(1, count) });
-    },
-    setFaults(next) {
-      faults = { ...next };
-    },
-    setJobSpec(spec) {
-      jobSpec = spec;
-    },
-    jobs: () => [...records.values()].map(view),
-    job(id) {
-      const found = records.get(id);
-      return found ? view(found) : undefined;
-    },
-    complete: (id) => end(id, 'completed'),
-    fail: (id, message) => end(id, 'failed', message),
+    failNext: (fault, count = 1) => injector.failNext(fault, count),
+    setFaults: (faults) => injector.set(faults),
+    setJobSpec: (spec) => store.setSpec(spec),
+    jobs: () => store.all(),
+    job: (id) => store.get(id),
+    complete: (id) => store.end(id, 'completed'),
+    fail: (id, message) => store.end(id, 'failed', message),
     get requests() {
       return log;
     },
@@ -428,17 +284,20 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       ).length;
     },
     reset() {
-      random = createPrng(seed);
-      idRandom = createPrng(seed ^ 0x9e3779b9);
-      faults = { ...options.faults };
-      jobSpec = options.job ?? {};
-      oneShots = [];
-      records = new Map();
+      injector.reset(options.faults ?? {});
+      store.reset(options.job ?? {});
       log = [];
       lastPoll = new Map();
-      submitted = 0;
     },
   };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return text ? (JSON.parse(text) as unknown) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** `Authorization: Key abc` / `Bearer abc` / `Token abc` -> `abc`. */
