@@ -39,8 +39,8 @@ const ANNOUNCE_DELAY_MS = 100;
 
 /**
  * The status of one video job in words, a progress bar, elapsed and remaining time, the latest logs, and
- * Cancel / Retry. Unstyled: every part carries `data-part`, the root `data-status`; the optional
- * `react-video-jobs/styles.css` theme styles them.
+ * Cancel / Retry. Unstyled: the root carries `data-video-job-progress` and `data-status`, every part
+ * `data-part`; the optional `react-video-jobs/styles.css` theme styles them.
  */
 export const VideoJobProgress = forwardRef<VideoJobProgressElement, VideoJobProgressProps>(function VideoJobProgress(
   {
@@ -127,7 +127,7 @@ export const VideoJobProgress = forwardRef<VideoJobProgressElement, VideoJobProg
   const progressStyle = { '--rvj-progress': (view.percent ?? 0) / 100 } as CSSProperties;
 
   return (
-    <div ref={ref} data-part="root" data-status={view.status} style={style} {...rest}>
+    <div ref={ref} data-video-job-progress="" data-part="root" data-status={view.status} style={style} {...rest}>
       <div
         ref={panelRef}
         role="group"

@@ -51,15 +51,22 @@ export interface VideoPlayerProps extends Omit<ComponentPropsWithoutRef<'div'>, 
 
 /**
  * A native `<video>` for a generated video: loading and error states, one automatic refresh of an expired
- * signed URL, and a strict URL policy. Unstyled: parts carry `data-part`, the root `data-status`
- * (`empty`, `loading`, `refreshing`, `ready`, `error`).
+ * signed URL, and a strict URL policy. Unstyled: parts carry `data-part`, the root `data-video-player`
+ * and `data-status` (`empty`, `loading`, `refreshing`, `ready`, `error`).
  */
 export const VideoPlayer = forwardRef<VideoPlayerElement, VideoPlayerProps>(function VideoPlayer(props, ref) {
   const url = props.src ?? props.job?.video?.url;
   if (!url) {
     const labels = { ...defaultVideoPlayerLabels, ...props.labels };
     return (
-      <div ref={ref} data-part="root" data-status="empty" className={props.className} style={props.style}>
+      <div
+        ref={ref}
+        data-video-player=""
+        data-part="root"
+        data-status="empty"
+        className={props.className}
+        style={props.style}
+      >
         <div data-part="frame" style={{ aspectRatio: frameAspectRatio(props) }}>
           <p data-part="empty">{labels.empty}</p>
         </div>
@@ -163,6 +170,7 @@ function VideoPlayerMedia({
   return (
     <div
       ref={forwardedRef}
+      data-video-player=""
       data-part="root"
       data-status={status}
       data-autoplay={autoPlay ? (autoPlayBlocked ? 'blocked' : 'on') : undefined}
