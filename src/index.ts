@@ -33,6 +33,20 @@ export type { VideoClient, VideoClientOptions, SubmitOptions, WatchOptions, Next
 export { fal, FAL_QUEUE_URL, FAL_TARGET_URL_HEADER } from './providers/fal';
 export type { FalOptions, FalInput } from './providers/fal';
 export type { CommonProviderOptions } from './providers/shared';
+export type { VisgateOptions, VisgateInput } from './providers/visgate';
+export { visgate } from './providers/visgate';
+export type { OpenAIVideosOptions, OpenAIVideosInput } from './providers/openaiVideos';
+export { openaiVideos } from './providers/openaiVideos';
+export type { ReplicateOptions, ReplicateInput, ReplicateWebhookEvent } from './providers/replicate';
+export { replicate } from './providers/replicate';
+export type {
+  ProviderDefinition,
+  DefinedSchema,
+  DefinedStatus,
+  DefinedJob,
+  DefinedSubmitContext,
+} from './providers/defineProvider';
+export { defineProvider } from './providers/defineProvider';
 
 // --- react ---
 export type {
