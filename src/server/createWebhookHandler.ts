@@ -1,0 +1,203 @@
+import type { JobRef, JobSnapshot } from '../core/jobSnapshot';
+import { UNCHANGED, type ProviderAdapter, type ProviderContext } from '../core/provider';
+import { createTransport } from '../core/transport';
+import { VideoJobError, toVideoJobError } from '../core/videoJobError';
+import { defaultEnv } from './authorize';
+import type { FetchHandler } from './createProxyHandler';
+import { createMemoryDedupe, type DeliveryDedupe } from './deliveryDedupe';
+import { createFalKeySet, verifyFalWebhook, type FalJwksOptions } from './falWebhookSignature';
+import type { JobEventBus } from './jobEventBus';
+import { BodyTooLargeError, errorResponse, readBody, tooLargeResponse } from './serverResponses';
+import { verifySharedSecret } from './sharedSecretSignature';
+import { decodeStandardSecret, verifyStandardWebhook, type SignatureCheck } from './standardWebhookSignature';
+import { sha256, toHex } from './webCrypto';
+import { WEBHOOK_FORMATS, type WebhookFormat, type WebhookRead, type WebhookVerification } from './webhookFormats';
+
+export interface JobUpdateContext {
+  /** The provider's registration name. */
+  provider: string;
+  /** The delivery id used for de-duplication. */
+  deliveryId: string;
+  request: Request;
+}
+
+export interface WebhookHandlerOptions {
+  /** The providers whose callbacks are accepted, by the name in the webhook URL (`?provider=` or last path segment). */
+  providers: Record<string, ProviderAdapter>;
+  /**
+   * The app's handler for each verified update (store it, notify someone). When it throws, the webhook is answered
+   * 500 so the provider delivers it again: an update is never acknowledged and lost.
+   */
+  onJobUpdate?: (snapshot: JobSnapshot, context: JobUpdateContext) => void | Promise<void>;
+  /** Where updates are published for `createJobEventsHandler` (push to browsers). Defaults to none. */
+  bus?: JobEventBus;
+  /**
+   * Per provider, the webhook secret (several while rotating): a `whsec_...` secret for Standard Webhooks
+   * providers, any string for shared-secret ones. Defaults to the `<PROVIDER>_WEBHOOK_SECRET` variable
+   * (space-separated for several), e.g. `REPLICATE_WEBHOOK_SECRET`.
+   */
+  secrets?: Partial<Record<string, string | readonly string[]>>;
+  /** Per provider, overrides the verification its callbacks get. `'none'` must be chosen explicitly. */
+  verification?: Partial<Record<string, WebhookVerification>>;
+  /** Callback formats for custom providers (or to override a built-in one), by adapter name. */
+  formats?: Record<string, WebhookFormat>;
+  /** How old (or how far in the future) a signed timestamp may be. Defaults to `300000` ms (5 min). */
+  replayWindowMs?: number;
+  /** The largest callback body accepted. Defaults to `1048576` (1 MiB). */
+  maxBodyBytes?: number;
+  /** Remembers handled deliveries. Defaults to an in-memory store (24 h). */
+  dedupe?: DeliveryDedupe;
+  /** Where fal's signing keys come from. Defaults to fal's JWKS endpoint, cached 24 h. */
+  falJwks?: FalJwksOptions;
+  /** Defaults to `process.env`. */
+  env?: Record<string, string | undefined>;
+  /** For requests an adapter makes to the provider while reading a callback (OpenAI). Defaults to `globalThis.fetch`. */
+  fetch?: typeof fetch;
+  /** Called with failures that are answered 4xx/5xx, for the app's logs. */
+  onError?: (error: unknown, context: { provider?: string; status: number }) => void;
+  /** Defaults to `Date.now`. */
+  now?: () => number;
+}
+
+type Verifier = (body: Uint8Array, request: Request, url: URL) => Promise<SignatureCheck>;
+
+/**
+ * Receives providers' completion callbacks: verifies them (Standard Webhooks, fal's ED25519, or a shared secret),
+ * turns each into a `JobSnapshot` with the provider's own adapter, de-duplicates redelivery, hands it to
+ * `onJobUpdate` and publishes it on the bus. Answers 2xx once the update is safely handled, 4xx for deliveries
+ * that can never be valid, and 5xx when handling failed so the provider retries.
+ */
+export function createWebhookHandler(options: WebhookHandlerOptions): FetchHandler {
+  const now = options.now ?? Date.now;
+  const env = options.env ?? defaultEnv();
+  const toleranceMs = options.replayWindowMs ?? 300_000;
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const dedupe = options.dedupe ?? createMemoryDedupe({ now });
+  const transport = createTransport({ ...(options.fetch ? { fetch: options.fetch } : {}), retry: { retries: 1 }, now });
+  let falKeys: ReturnType<typeof createFalKeySet> | undefined;
+
+  const providers = new Map<string, { adapter: ProviderAdapter; format: WebhookFormat; verify: Verifier }>();
+  for (const [name, adapter] of Object.entries(options.providers)) {
+    const format = options.formats?.[adapter.name] ?? options.formats?.[name] ?? WEBHOOK_FORMATS[adapter.name];
+    if (!format) {
+      throw new TypeError(
+        `[react-video-jobs/server] no webhook format for provider "${name}" (adapter "${adapter.name}"); pass one in \`formats\``,
+      );
+    }
+    const verification = options.verification?.[name] ?? format.verification;
+    providers.set(name, { adapter, format, verify: verifierFor(name, verification) });
+  }
+
+  function verifierFor(name: string, verification: WebhookVerification): Verifier {
+    if (verification === 'none') return async () => ({ ok: true });
+    if (verification === 'fal-ed25519') {
+      const keys = (falKeys ??= createFalKeySet(options.falJwks, now));
+      return (body, request) => verifyFalWebhook(body, request.headers, keys, { now: now(), toleranceMs });
+    }
+    const variable = `${name
+      .replace(/([a-z])([A-Z])/g, '$1_$2')
+      .toUpperCase()
+      .replace(/[^A-Z0-9]/g, '_')}_WEBHOOK_SECRET`;
+    const configured = options.secrets?.[name] ?? env[variable]?.split(/\s+/).filter(Boolean);
+    const secrets = (typeof configured === 'string' ? [configured] : (configured ?? [])).filter(Boolean);
+    if (secrets.length === 0) {
+      throw new TypeError(
+        `[react-video-jobs/server] the ${name} webhook needs a secret (${verification}): pass \`secrets.${name}\` or set ${variable}`,
+      );
+    }
+    if (verification === 'shared-secret')
+      return (_body, request, url) => verifySharedSecret(url, request.headers, secrets);
+    const keys = secrets.map((secret) => decodeStandardSecret(secret, name));
+    return (body, request) => verifyStandardWebhook(body, request.headers, keys, { now: now(), toleranceMs });
+  }
+
+  function fail(
+    status: number,
+    code: Parameters<typeof errorResponse>[1],
+    message: string,
+    provider?: string,
+    error?: unknown,
+  ) {
+    options.onError?.(error ?? new Error(message), { ...(provider ? { provider } : {}), status });
+    return errorResponse(status, code, message);
+  }
+
+  /** Runs the adapter's own status mapping over the callback (see `WebhookRead.answer`). */
+  async function toSnapshot(name: string, adapter: ProviderAdapter, read: WebhookRead, url: URL) {
+    const ctx: ProviderContext = {
+      now,
+      async request(request) {
+        const answer = read.answer({ method: request.method, url: request.url });
+        if (!answer) return transport.request({ ...request, provider: request.provider ?? name });
+        if (answer.status >= 400 && !request.allowStatus?.includes(answer.status)) {
+          throw new VideoJobError({
+            kind: 'invalid_response',
+            provider: name,
+            jobId: read.jobId,
+            message: 'the callback reports an error the adapter cannot read',
+          });
+        }
+        return { status: answer.status, headers: new Headers(), data: answer.data as never, notModified: false };
+      },
+    };
+    const ref: JobRef = { provider: name, id: read.jobId, model: read.model ?? url.searchParams.get('model') ?? '' };
+    const snapshot = await adapter.getStatus(ctx, ref, {});
+    return snapshot === UNCHANGED ? undefined : snapshot;
+  }
+
+  return async function webhook(request: Request): Promise<Response> {
+    if (request.method.toUpperCase() !== 'POST') return fail(405, 'method_not_allowed', 'webhooks are POSTed');
+    const url = new URL(request.url);
+    const name = url.searchParams.get('provider') ?? url.pathname.split('/').filter(Boolean).pop() ?? '';
+    const provider = providers.get(name);
+    if (!provider) return fail(404, 'unknown_provider', `no webhook provider "${name}" is configured here`);
+
+    let body: Uint8Array;
+    try {
+      body = await readBody(request, maxBodyBytes);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) return tooLargeResponse(maxBodyBytes);
+      throw error;
+    }
+    const check = await provider.verify(body, request, url).catch((error: unknown) => {
+      // fal's keys could not be fetched: not the sender's fault, so ask for a retry.
+      options.onError?.(error, { provider: name, status: 503 });
+      return undefined;
+    });
+    if (!check)
+      return errorResponse(503, 'upstream_error', 'the signing keys could not be fetched; deliver again later');
+    if (!check.ok) return fail(401, check.reason, check.message, name);
+
+    let read: WebhookRead | undefined;
+    try {
+      read = provider.format.read(JSON.parse(new TextDecoder().decode(body)));
+    } catch (error) {
+      return fail(400, 'bad_request', `the ${name} callback is not a job update this handler can read`, name, error);
+    }
+    if (!read) return Response.json({ received: true, ignored: true });
+
+    const deliveryId = `${name}:${check.deliveryId ?? read.deliveryId ?? toHex(await sha256(body))}`;
+    if (!(await dedupe.claim(deliveryId))) return Response.json({ received: true, duplicate: true });
+
+    let snapshot: JobSnapshot | undefined;
+    try {
+      snapshot = await toSnapshot(name, provider.adapter, read, url);
+    } catch (error) {
+      await dedupe.release(deliveryId);
+      const jobError = toVideoJobError(error, { provider: name, jobId: read.jobId });
+      if (jobError.kind === 'invalid_response') return fail(400, 'bad_request', jobError.message, name, error);
+      // The provider could not be asked about the job (OpenAI callbacks need a fetch): let it deliver again.
+      return fail(503, 'upstream_error', jobError.message, name, error);
+    }
+    try {
+      if (snapshot) {
+        await options.onJobUpdate?.(snapshot, { provider: name, deliveryId, request });
+        await options.bus?.publish(snapshot);
+      }
+    } catch (error) {
+      await dedupe.release(deliveryId);
+      return fail(500, 'handler_failed', `the ${name} update could not be handled; deliver it again`, name, error);
+    }
+    return Response.json({ received: true, id: read.jobId, ...(snapshot ? { status: snapshot.status } : {}) });
+  };
+}

@@ -1,0 +1,114 @@
+import type { SignatureCheck } from './standardWebhookSignature';
+import { fromBase64, fromHex, sha256, toHex, utf8 } from './webCrypto';
+
+export interface FalJwksOptions {
+  /** Where fal publishes its webhook signing keys. Defaults to `https://rest.alpha.fal.ai/.well-known/jwks.json`. */
+  url?: string;
+  /** Defaults to `globalThis.fetch`. */
+  fetch?: typeof fetch;
+  /** How long fetched keys are used before fetching them again. Defaults to `86400000` (24 h). */
+  cacheMs?: number;
+  /**
+   * A signature no cached key verifies triggers a refetch (fal rotated its keys), at most this often, so forged
+   * deliveries cannot make the server hammer the JWKS endpoint. Defaults to `300000` (5 min).
+   */
+  refetchAfterMs?: number;
+}
+
+export const FAL_JWKS_URL = 'https://rest.alpha.fal.ai/.well-known/jwks.json';
+
+export interface FalKeySet {
+  /** The verification keys, from the cache or freshly fetched; `refresh` asks for a refetch when allowed. */
+  keys(refresh?: boolean): Promise<CryptoKey[]>;
+}
+
+interface Jwk {
+  kty?: string;
+  crv?: string;
+  x?: string;
+}
+
+/** fal's ED25519 public keys from its JWKS endpoint, cached. */
+export function createFalKeySet(options: FalJwksOptions = {}, now: () => number = Date.now): FalKeySet {
+  const cacheMs = options.cacheMs ?? 24 * 60 * 60 * 1000;
+  const refetchAfterMs = options.refetchAfterMs ?? 5 * 60 * 1000;
+  let cached: { keys: CryptoKey[]; at: number } | undefined;
+  let inFlight: Promise<CryptoKey[]> | undefined;
+
+  async function load(): Promise<CryptoKey[]> {
+    const response = await (options.fetch ?? globalThis.fetch)(options.url ?? FAL_JWKS_URL, {
+      headers: { accept: 'application/json' },
+    });
+    if (!response.ok) throw new Error(`fal's JWKS endpoint answered ${response.status}`);
+    const body = (await response.json()) as { keys?: Jwk[] };
+    const keys: CryptoKey[] = [];
+    for (const jwk of body.keys ?? []) {
+      if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || !jwk.x || fromBase64(jwk.x)?.byteLength !== 32) continue;
+      keys.push(
+        await crypto.subtle.importKey('jwk', { kty: 'OKP', crv: 'Ed25519', x: jwk.x }, { name: 'Ed25519' }, false, [
+          'verify',
+        ]),
+      );
+    }
+    if (keys.length === 0) throw new Error("fal's JWKS lists no Ed25519 key");
+    cached = { keys, at: now() };
+    return keys;
+  }
+
+  return {
+    keys(refresh = false) {
+      const age = cached ? now() - cached.at : Infinity;
+      const wanted = age > cacheMs || (refresh && age > refetchAfterMs);
+      if (cached && !wanted) return Promise.resolve(cached.keys);
+      inFlight ??= load().finally(() => (inFlight = undefined));
+      return inFlight;
+    },
+  };
+}
+
+/**
+ * Verifies a fal webhook (https://docs.fal.ai/model-endpoints/webhooks): `X-Fal-Webhook-Signature` is the hex
+ * ED25519 signature of `request_id \n user_id \n timestamp \n sha256hex(body)`, made with one of the keys in fal's
+ * JWKS. The signature is checked before the timestamp, so only genuine but late deliveries are told they are stale.
+ */
+export async function verifyFalWebhook(
+  body: Uint8Array,
+  headers: Headers,
+  keySet: FalKeySet,
+  options: { now: number; toleranceMs: number },
+): Promise<SignatureCheck> {
+  const requestId = headers.get('x-fal-webhook-request-id');
+  const userId = headers.get('x-fal-webhook-user-id');
+  const timestamp = headers.get('x-fal-webhook-timestamp');
+  const signatureHex = headers.get('x-fal-webhook-signature');
+  if (!requestId || userId === null || !timestamp || !signatureHex) {
+    return {
+      ok: false,
+      reason: 'bad_signature',
+      message: 'the X-Fal-Webhook-Request-Id, -User-Id, -Timestamp and -Signature headers are required',
+    };
+  }
+  const signature = fromHex(signatureHex);
+  if (!/^\d{1,12}$/.test(timestamp) || signature?.byteLength !== 64) {
+    return { ok: false, reason: 'bad_signature', message: 'the fal signature headers are malformed' };
+  }
+  const message = utf8(`${requestId}\n${userId}\n${timestamp}\n${toHex(await sha256(body))}`);
+  const verifies = async (refresh: boolean) => {
+    for (const key of await keySet.keys(refresh)) {
+      if (await crypto.subtle.verify('Ed25519', key, signature as BufferSource, message as BufferSource)) return true;
+    }
+    return false;
+  };
+  if (!(await verifies(false)) && !(await verifies(true))) {
+    return { ok: false, reason: 'bad_signature', message: "the signature does not verify with fal's published keys" };
+  }
+  const ageMs = options.now - Number(timestamp) * 1000;
+  if (Math.abs(ageMs) > options.toleranceMs) {
+    return {
+      ok: false,
+      reason: 'stale_timestamp',
+      message: `the delivery is ${Math.round(ageMs / 1000)} s old, outside the replay window`,
+    };
+  }
+  return { ok: true, deliveryId: requestId };
+}
