@@ -48,6 +48,12 @@ export interface OpenAIVideosOptions extends CommonProviderOptions {
    * with `proxyUrl` to the proxy with the content URL in its `x-video-jobs-target-url` query parameter.
    */
   contentUrl?: (contentUrl: string, ref: JobRef) => string;
+  /**
+   * Whether the API de-duplicates creates by their `Idempotency-Key` header (OpenAI's does), so a submit that
+   * got no answer may be sent again. The header goes out with every `idempotencyKey` either way. Defaults to
+   * `true` for OpenAI's own API and `false` for any other `baseUrl`, where a repeat could start a second job.
+   */
+  idempotentSubmit?: boolean;
 }
 
 /** The body of `POST /videos`, minus `model` (the job's model). Gateway-specific fields pass through unchanged. */
@@ -132,6 +138,7 @@ export function openaiVideos(options: OpenAIVideosOptions = {}): ProviderAdapter
   const baseUrl = options.baseUrl ?? DEFAULT_BASE_URL;
   const sizes = options.sizes ?? OPENAI_SIZES;
   const allowedSeconds = options.seconds ?? OPENAI_SECONDS;
+  const idempotentSubmit = options.idempotentSubmit ?? baseUrl === DEFAULT_BASE_URL;
   const target = (url: string) => buildRequest(options, url, { auth: (key) => ['authorization', `Bearer ${key}`] });
 
   function snapshot(ref: JobRef, video: VideoObject, now: number): JobSnapshot {
@@ -186,8 +193,8 @@ export function openaiVideos(options: OpenAIVideosOptions = {}): ProviderAdapter
         url,
         headers: request.idempotencyKey ? { ...headers, 'idempotency-key': request.idempotencyKey } : headers,
         body,
-        // OpenAI de-duplicates a create by its Idempotency-Key, so only then may a failed attempt be repeated.
-        idempotent: request.idempotencyKey !== undefined,
+        // Only an API that de-duplicates by Idempotency-Key may see a failed create repeated.
+        idempotent: idempotentSubmit && request.idempotencyKey !== undefined,
         signal: request.signal,
       });
       const video = parseProviderResponse(name, videoSchema, response.data, undefined, 'submit');

@@ -177,6 +177,29 @@ describe('openaiVideos adapter', () => {
     expect(done.error?.message).toContain('blocked by moderation');
   });
 
+  it('repeats a create that got no answer only where the API de-duplicates by Idempotency-Key', async () => {
+    const sim = createSimulator();
+    const client = createVideoClient({
+      providers: { openai: openaiVideos(), gateway: openaiVideos({ baseUrl: sim.baseUrl('openai') }) },
+      fetch: sim.fetch,
+    });
+    sim.failNext({ status: 503 });
+    const onOpenAI = client
+      .submit({ provider: 'openai', model: 'sora-2', input: { prompt: 'x' }, idempotencyKey: 'k1' })
+      .catch((caught: unknown) => caught);
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(await onOpenAI).toMatchObject({ status: 'queued' });
+    expect(sim.count({ endpoint: 'submit' })).toBe(2);
+
+    sim.failNext({ status: 503 });
+    const onGateway = client
+      .submit({ provider: 'gateway', model: 'sora-2', input: { prompt: 'x' }, idempotencyKey: 'k2' })
+      .catch((caught: unknown) => caught);
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(await onGateway).toMatchObject({ kind: 'http', status: 503 });
+    expect(sim.count({ endpoint: 'submit' })).toBe(3);
+  });
+
   it('refuses a per-job webhook unless told where it goes', async () => {
     const refused = setup();
     const error = await refused.adapter
