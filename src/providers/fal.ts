@@ -43,7 +43,10 @@ export interface FalOptions extends CommonProviderOptions {
   logs?: boolean;
   /** Offer `streamStatus` over `/status/stream` (turn off behind proxies that buffer responses). Defaults to `true`. */
   streaming?: boolean;
-  /** The `fetch` the status stream reads with (streaming bypasses the client's transport). Defaults to `globalThis.fetch`. */
+  /**
+   * The `fetch` the status stream reads with: the stream bypasses the client's transport, which reads whole
+   * bodies. Defaults to the client's own `fetch` when the context offers it, else `globalThis.fetch`.
+   */
   fetch?: typeof fetch;
 }
 
@@ -308,7 +311,7 @@ export function fal(options: FalOptions = {}): ProviderAdapter<FalInput> {
         request,
         url: withQuery(urls(ref).stream, { logs: logs ? '1' : '0' }),
         target,
-        fetch: options.fetch,
+        fetch: options.fetch ?? (ctx as ProviderContext & { fetch?: typeof fetch }).fetch,
         toSnapshot: (body, lines, previous) =>
           toSnapshot(ctx, ref, body, lines, { ...request, ...(previous ? { previous } : {}) }),
       });
