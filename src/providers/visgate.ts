@@ -24,8 +24,11 @@ export interface VisgateOptions extends CommonProviderOptions {
   baseUrl?: string;
 }
 
-/** The body of `POST /videos/generate`, minus `model` (the job's model) and `webhook_url` (the job's webhook). */
-export interface VisgateInput {
+/**
+ * The body of `POST /videos/generate`, minus `model` (the job's model) and `webhook_url` (the job's webhook). A type
+ * alias rather than an interface, so it stays assignable to the client's `Record<string, unknown>` inputs.
+ */
+export type VisgateInput = {
   prompt: string;
   /** Image-to-video: the image to animate, an absolute `https:` URL. */
   image_url?: string;
@@ -39,7 +42,7 @@ export interface VisgateInput {
   callback_id?: string;
   /** Return the provider's own URL instead of copying the file to visgate's storage first (faster). */
   skip_gcs_upload?: boolean;
-}
+};
 
 const DEFAULT_BASE_URL = 'https://visgateai.com/api/v1';
 
