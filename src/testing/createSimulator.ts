@@ -25,7 +25,8 @@ export interface SimulatorOptions {
   faults?: SimFaults;
   /**
    * The finished video's URL. Defaults to `<origin the caller used>/files/<id>.mp4`, served by `sim.fetch`
-   * (and by the loopback server, so a browser can play it).
+   * (and by the loopback server, so a browser can play it). A page that runs the simulator in-process has no
+   * server a `<video>` can reach: pass `sampleVideoBlobUrl()` (made once) instead.
    */
   videoUrl?: string | ((job: SimJob) => string);
   /** Per provider, the API key requests must carry; requests without it are answered `401`. Defaults to none. */

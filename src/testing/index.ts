@@ -1,5 +1,9 @@
 // react-video-jobs/testing: the browser-safe simulator. The Node-only loopback server is in
 // `react-video-jobs/testing/server` (src/testing/server.ts), so no `node:` import reaches a browser bundle.
+//
+//   const sim = createSimulator({ job: { queueMs: 2000, runMs: 8000 } });
+//   const client = createVideoClient({ providers: { fal: fal({ baseUrl: sim.baseUrl('fal') }) }, fetch: sim.fetch });
+//   sim.failNext({ status: 429, retryAfter: 2 }); sim.count({ endpoint: 'status' });
 export { createSimulator } from './createSimulator';
 export type {
   Simulator,
