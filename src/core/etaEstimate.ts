@@ -1,0 +1,136 @@
+import type { RunTimeEstimate } from './durationModel';
+
+/**
+ * The ETA half of the poll schedule: where a running job's end probably lies, and how densely to poll
+ * there. Pure math, no clock and no state of its own.
+ *
+ * Every source of knowledge becomes the same shape, a log-normal end time `origin + exp(N(mu, sigma))`:
+ * - progress samples give a rate, so the end is `(1 - progress) / rate` after the latest sample, with a
+ *   modest spread because providers' progress bars are rarely linear;
+ * - an expected or learned run time gives the distribution from the moment the job started running.
+ *
+ * Poll density then follows the square root of the hazard rate (the chance the job ends in the next
+ * instant, given it has not yet): that is the density that minimises "expected time to notice the end
+ * + cost x requests" (a classic result for inspection schedules). It sleeps through stretches where the
+ * end is unlikely and crowds polls where it is likely.
+ */
+
+/** The job's end instant is `origin + exp(N(mu, sigma))` ms. */
+export interface EndDistribution extends RunTimeEstimate {
+  /** Epoch ms the run time is measured from. */
+  origin: number;
+}
+
+/** One progress observation: `value` (0..1) seen at `at` (epoch ms). */
+export interface ProgressSample {
+  at: number;
+  value: number;
+}
+
+/** Log-scale spread of an end predicted from progress: about +/-20 % of the remaining time (10th-90th). */
+export const PROGRESS_SIGMA = 0.15;
+/** Log-scale spread assumed for a caller's `expectedDurationMs`: about +/-20 % (10th-90th percentile). */
+export const EXPECTED_DURATION_SIGMA = 0.15;
+/** Beyond this z-score (the 99th percentile) the estimate is considered wrong and the schedule backs off. */
+export const OVERDUE_Z = 2.326;
+
+/** The end distribution from progress samples, when they show a positive rate. */
+export function endFromProgress(samples: readonly ProgressSample[] | undefined): EndDistribution | undefined {
+  if (!samples || samples.length < 2) return undefined;
+  const first = samples[0]!;
+  const last = samples[samples.length - 1]!;
+  const elapsed = last.at - first.at;
+  const gained = last.value - first.value;
+  if (elapsed <= 0 || gained <= 0 || last.value >= 1) return undefined;
+  // The rate over the whole observed run, not the last step: providers report progress in coarse steps,
+  // and a stuck bar keeps pushing the end later as time passes, which is the right reaction.
+  const remaining = ((1 - last.value) * elapsed) / gained;
+  return { origin: last.at, mu: Math.log(Math.max(remaining, 1)), sigma: PROGRESS_SIGMA };
+}
+
+/** How far past the estimate `now` is, as a z-score of the end distribution (negative while early). */
+export function overdueScore(end: EndDistribution, now: number): number {
+  const elapsed = now - end.origin;
+  if (elapsed <= 0) return Number.NEGATIVE_INFINITY;
+  return (Math.log(elapsed) - end.mu) / end.sigma;
+}
+
+/** The instant the estimate stops being believable (its 99th percentile), epoch ms. */
+export function overdueAt(end: EndDistribution): number {
+  return end.origin + Math.exp(end.mu + OVERDUE_Z * end.sigma);
+}
+
+/** Chance per ms that a job which has not ended by `t` ends right then. */
+export function hazard(end: EndDistribution, t: number): number {
+  const x = t - end.origin;
+  if (x <= 0) return 0;
+  const z = (Math.log(x) - end.mu) / end.sigma;
+  // phi(z) / Q(z), the normal's inverse Mills ratio; past z = 8 the tail formula is exact to 1e-6 and
+  // avoids 0 / 0 from underflow.
+  const millsInverse = z > 8 ? z + 1 / z : normalDensity(z) / normalSurvival(z);
+  return millsInverse / (end.sigma * x);
+}
+
+export interface EtaStep {
+  /** Nominal delay until the next poll (ms). */
+  delayMs: number;
+  /** The poll spacing the schedule wants around the landing point (ms); jitter is scaled to it. */
+  localMs: number;
+}
+
+/**
+ * Walks forward from `now` accumulating poll density `sqrt(hazard / (2 * costMs))`, bounded to one poll
+ * per `maxDelayMs` at least and one per `minDelayMs` at most, and returns where one poll's worth has
+ * accumulated.
+ */
+export function etaStep(
+  end: EndDistribution,
+  now: number,
+  limits: { minDelayMs: number; maxDelayMs: number; costMs: number },
+): EtaStep {
+  const { maxDelayMs, costMs } = limits;
+  const minDelayMs = Math.min(limits.minDelayMs, maxDelayMs);
+  const steps = 80;
+  const dt = maxDelayMs / steps;
+  let accumulated = 0;
+  for (let i = 0; i < steps; i++) {
+    const t = now + (i + 0.5) * dt;
+    const density = Math.min(1 / minDelayMs, Math.max(1 / maxDelayMs, Math.sqrt(hazard(end, t) / (2 * costMs))));
+    if (accumulated + density * dt >= 1) {
+      return { delayMs: i * dt + (1 - accumulated) / density, localMs: 1 / density };
+    }
+    accumulated += density * dt;
+  }
+  return { delayMs: maxDelayMs, localMs: maxDelayMs };
+}
+
+function normalDensity(z: number): number {
+  return Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
+}
+
+/** Q(z) = P(Z > z), with relative accuracy ~1e-7 in both tails (Numerical Recipes' erfc). */
+function normalSurvival(z: number): number {
+  return 0.5 * erfc(z / Math.SQRT2);
+}
+
+function erfc(x: number): number {
+  const z = Math.abs(x);
+  const t = 1 / (1 + 0.5 * z);
+  const r =
+    t *
+    Math.exp(
+      -z * z -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t *
+                      (-0.18628806 +
+                        t *
+                          (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
+  return x >= 0 ? r : 2 - r;
+}
