@@ -1,3 +1,4 @@
+import type { DurationModel } from './durationModel';
 import type { JobRef, JobSnapshot } from './jobSnapshot';
 import type { ProviderAdapter } from './provider';
 import type { PollingOptions } from './schedule';
@@ -20,6 +21,12 @@ export interface VideoClientOptions {
   now?: () => number;
   /** Random source for jitter. Defaults to `Math.random`. */
   random?: () => number;
+  /**
+   * Run times learned from finished jobs, per provider and model, for the schedule's ETA mode. Pass one
+   * created from saved state (`createDurationModel(JSON.parse(saved))`) to start warm, and save its
+   * `toJSON()` to keep what was learned. Defaults to a fresh `createDurationModel()` per client.
+   */
+  durationModel?: DurationModel;
 }
 
 export interface SubmitOptions {

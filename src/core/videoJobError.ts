@@ -95,8 +95,8 @@ export class VideoJobError extends Error {
     if (init.field !== undefined) this.field = init.field;
   }
 
-  /** A copy with the job id (and provider) filled in, for errors raised before the id was known. */
-  withJob(provider: string, jobId: string): VideoJobError {
+  /** A copy with the provider (and job id) filled in, for errors raised before they were known. */
+  withJob(provider: string, jobId: string | undefined = this.jobId): VideoJobError {
     if (this.jobId === jobId && this.provider === provider) return this;
     return new VideoJobError({ ...this.toInit(), provider, jobId, cause: this.cause });
   }
@@ -140,7 +140,12 @@ function formatMessage(init: VideoJobErrorInit): string {
 /** Wraps anything thrown into a `VideoJobError`, keeping an existing one as it is. */
 export function toVideoJobError(error: unknown, context: { provider?: string; jobId?: string } = {}): VideoJobError {
   if (error instanceof VideoJobError) {
-    return context.provider && context.jobId && !error.jobId ? error.withJob(context.provider, context.jobId) : error;
+    // Fill in what the raiser did not know (an adapter rarely knows its registration name), never override.
+    const provider = error.provider ?? context.provider;
+    const jobId = error.jobId ?? context.jobId;
+    return provider !== undefined && (provider !== error.provider || jobId !== error.jobId)
+      ? error.withJob(provider, jobId)
+      : error;
   }
   if (isAbortError(error)) {
     return new VideoJobError({ kind: 'cancelled', message: 'the request was aborted', ...context, cause: error });

@@ -1,0 +1,93 @@
+import { createSnapshot, type JobCancellation, type JobRef, type JobSnapshot } from './jobSnapshot';
+import type { PollHistory, ResolvedPollingOptions } from './schedule';
+import { VideoJobError } from './videoJobError';
+
+/** What a client keeps per job (keyed by `jobKey`). Internal: consumers see snapshots only. */
+export interface JobEntry {
+  key: string;
+  /** The ref requests are made with: the latest the provider handed back (it may add URLs). */
+  ref: JobRef;
+  /** The latest snapshot; once terminal it never changes again. */
+  snapshot?: JobSnapshot;
+  /** The schedule's memory of this job. */
+  history: PollHistory;
+  /** The polling options of the latest `watch` of this job, if any. */
+  polling?: ResolvedPollingOptions;
+  /** When the queue position last moved (or the job entered the queue), for `stalledSince`. */
+  lastMoveAt?: number;
+  /** One status request shared by every caller asking at the same time. */
+  inflight?: { promise: Promise<JobSnapshot>; controller: AbortController; waiters: number };
+  /** Local work for this job (watch loops, in-flight requests): aborted first by `cancel`. */
+  work: Set<AbortController>;
+  /** Set while a cancel is under way; everything following the job ends with its result. */
+  cancelling?: Promise<JobSnapshot>;
+}
+
+/**
+ * Puts the client's view on an adapter's snapshot: the registration name as provider (an adapter only
+ * knows its default name), and a typed `provider_failed` error on a failed job that names the job.
+ */
+export function normalizeSnapshot(snapshot: JobSnapshot, ref: JobRef): JobSnapshot {
+  let next = snapshot;
+  if (snapshot.ref.provider !== ref.provider) {
+    next = createSnapshot({ ...snapshot, ref: { ...snapshot.ref, provider: ref.provider } }, snapshot.updatedAt);
+  }
+  if (next.status === 'failed') {
+    const error =
+      next.error === undefined
+        ? new VideoJobError({
+            kind: 'provider_failed',
+            message:
+              'the provider reported the job failed without giving a reason; submit it again or contact the provider',
+          })
+        : next.error;
+    const named = error.withJob(error.provider ?? ref.provider, error.jobId ?? next.id);
+    if (named !== next.error) next = createSnapshot({ ...next, error: named }, next.updatedAt);
+  }
+  return next;
+}
+
+/**
+ * Sets or clears `stalledSince` on a queued snapshot: a job whose queue position has not moved for
+ * `stallAfterMs` is flagged with the instant it last moved, so a UI can say "stuck since 10:42" instead of
+ * spinning silently. `stallAfterMs` 0 turns the flag off.
+ */
+export function applyStall(
+  entry: JobEntry,
+  candidate: JobSnapshot,
+  previous: JobSnapshot | undefined,
+  at: number,
+  stallAfterMs: number,
+): JobSnapshot {
+  if (candidate.status !== 'queued') {
+    entry.lastMoveAt = undefined;
+    return candidate.stalledSince === undefined ? candidate : withStall(candidate, undefined);
+  }
+  const moved = previous?.status !== 'queued' || previous.queuePosition !== candidate.queuePosition;
+  if (moved || entry.lastMoveAt === undefined) entry.lastMoveAt = at;
+  const stalledSince = stallAfterMs > 0 && at - entry.lastMoveAt >= stallAfterMs ? entry.lastMoveAt : undefined;
+  return candidate.stalledSince === stalledSince ? candidate : withStall(candidate, stalledSince);
+}
+
+function withStall(snapshot: JobSnapshot, stalledSince: number | undefined): JobSnapshot {
+  const { stalledSince: _old, ...rest } = snapshot;
+  return createSnapshot(stalledSince === undefined ? rest : { ...rest, stalledSince }, snapshot.updatedAt);
+}
+
+/** The final snapshot of a cancelled job: what was known of it, status `cancelled`, and what the provider did. */
+export function cancelledSnapshot(entry: JobEntry, cancellation: JobCancellation, now: number): JobSnapshot {
+  const previous = entry.snapshot;
+  return createSnapshot(
+    {
+      ref: entry.ref,
+      status: 'cancelled',
+      cancellation,
+      logs: previous?.logs ?? [],
+      progress: previous?.progress,
+      createdAt: previous?.createdAt,
+      startedAt: previous?.startedAt,
+      raw: previous?.raw,
+    },
+    now,
+  );
+}
