@@ -26,8 +26,20 @@ export type {
   Unchanged,
 } from './core/provider';
 export { UNCHANGED } from './core/provider';
-export type { PollingOptions } from './core/schedule';
+export type { PollingOptions, ResolvedPollingOptions, PollHistory, ScheduleState } from './core/schedule';
+export { nextPollDelay, resolvePollingOptions, DEFAULT_POLLING_OPTIONS } from './core/schedule';
+export type { ProgressSample } from './core/etaEstimate';
+export type {
+  DurationModel,
+  DurationModelOptions,
+  DurationModelState,
+  DurationEstimate,
+  RunTimeEstimate,
+} from './core/durationModel';
+export { createDurationModel } from './core/durationModel';
+export { isSameSnapshot } from './core/sameSnapshot';
 export type { VideoClient, VideoClientOptions, SubmitOptions, WatchOptions, NextPollOptions } from './core/videoClient';
+export { createVideoClient } from './core/createVideoClient';
 
 // --- providers ---
 export { fal, FAL_QUEUE_URL, FAL_TARGET_URL_HEADER } from './providers/fal';
