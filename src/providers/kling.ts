@@ -54,11 +54,13 @@ export type KlingInput = {
   sound?: 'on' | 'off';
   /** Your own id for the task, unique per account; kept in `ref.meta.externalTaskId`. */
   external_task_id?: string;
+  /** Other Kling fields (`camera_control`, `static_mask`, `dynamic_masks`, `watermark_info`, ...) pass through. */
+  [option: string]: unknown;
 };
 
 const DEFAULT_BASE_URL = 'https://api-singapore.klingai.com';
 
-const inputSchema = z.strictObject({
+const inputSchema = z.looseObject({
   prompt: z.optional(z.string().check(z.minLength(1), z.maxLength(2500))),
   negative_prompt: z.optional(z.string().check(z.maxLength(2500))),
   image: z.optional(httpsUrlSchema),
@@ -110,20 +112,38 @@ const envelopeSchema = z.looseObject({
   code: z.optional(z.union([z.number(), z.string()])),
   message: z.optional(z.nullable(z.string())),
   request_id: z.optional(z.string()),
-  data: taskSchema,
+  // Absent on error answers; required once `code` says success (checked in `readEnvelope`).
+  data: z.optional(z.nullable(taskSchema)),
 });
 
 const submittedSchema = z.looseObject({ task_id: z.string().check(z.minLength(1)) });
 
 type KlingTask = z.infer<typeof taskSchema>;
-type KlingEnvelope = z.infer<typeof envelopeSchema>;
+type KlingEnvelope = z.infer<typeof envelopeSchema> & { data: KlingTask };
+
+/**
+ * Fields people carry over from other SDKs (the AI SDK's camelCase `imageTail`) or set twice: caught by name,
+ * because other unknown fields pass through to Kling (`camera_control`, `static_mask`, `watermark_info`, ...).
+ */
+const MISPLACED: Record<string, string> = {
+  imageTail: 'use `image_tail`',
+  negativePrompt: 'use `negative_prompt`',
+  aspectRatio: 'use `aspect_ratio`',
+  cfgScale: 'use `cfg_scale`',
+  externalTaskId: 'use `external_task_id`',
+  model: 'the job model is sent as `model_name`; pass it as the `model` of the submit',
+  model_name: 'the job model is sent as `model_name`; pass it as the `model` of the submit',
+  callback_url: 'pass the webhook as `webhookUrl` of the submit',
+  callbackUrl: 'pass the webhook as `webhookUrl` of the submit',
+};
 
 const STATUSES: Record<string, JobStatus> = {
   submitted: 'queued',
   processing: 'running',
   succeed: 'completed',
   failed: 'failed',
-  // Seed shape.
+  // Seed shape (it shows `completed`; `queued` is what the simplified shape reports before a worker picks it up).
+  queued: 'queued',
   completed: 'completed',
 };
 
@@ -146,6 +166,10 @@ export function kling(options: KlingOptions = {}): ProviderAdapter<KlingInput> {
 
     validateInput(model: string, input: unknown): KlingInput {
       if (!model) throw invalidInput(model, 'model', 'is empty: pass a Kling `model_name` such as "kling-v2-6"');
+      if (input && typeof input === 'object') {
+        const misplaced = Object.keys(input).find((key) => Object.hasOwn(MISPLACED, key));
+        if (misplaced) throw invalidInput(model, misplaced, `is not a Kling field: ${MISPLACED[misplaced]}`);
+      }
       const { duration, ...rest } = validateWith(name, model, inputSchema, input);
       const result: KlingInput = { ...rest };
       if (duration !== undefined) result.duration = String(duration) as '5' | '10';
@@ -226,7 +250,9 @@ function readEnvelope(provider: string, data: unknown, what: string, jobId?: str
         : `Kling answered code ${code}${said}; check the request and the account's resource packs`,
     });
   }
-  return envelope;
+  if (!envelope.data)
+    parseWith(z.object({ data: taskSchema }), envelope, { provider, what, ...(jobId !== undefined ? { jobId } : {}) });
+  return envelope as KlingEnvelope;
 }
 
 function toSnapshot(provider: string, ref: JobRef, envelope: KlingEnvelope, now: number): JobSnapshot {
