@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { act, fireEvent, screen } from '@testing-library/react';
-import { useEffect } from 'react';
+import { useEffect, useLayoutEffect } from 'react';
 import type { JobSnapshot } from '../../core/jobSnapshot';
 import type { UseVideoGenerationOptions, UseVideoGenerationResult } from '../types';
 import { useVideoGeneration } from '../useVideoGeneration';
@@ -16,7 +16,9 @@ afterEach(() => {
 let api: UseVideoGenerationResult;
 function Generator(props: { options?: Partial<UseVideoGenerationOptions>; autostart?: boolean }) {
   const result = useVideoGeneration({ provider: 'fal', model: MODEL, ...props.options });
-  api = result;
+  useLayoutEffect(() => {
+    api = result;
+  });
   const { generate } = result;
   useEffect(() => {
     if (props.autostart) generate({ prompt: 'autostart' });
