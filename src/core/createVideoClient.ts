@@ -345,7 +345,12 @@ function checkRef(ref: JobRef): void {
 }
 
 function asInvalidInput(error: unknown, provider: string): VideoJobError {
-  if (error instanceof VideoJobError) return error.provider ? error : error.withJob(provider);
+  if (error instanceof VideoJobError && error.kind === 'invalid_input') {
+    return error.provider ? error : error.withJob(provider);
+  }
+  if (error instanceof VideoJobError) {
+    return invalidInput(error.field ?? 'input', error.detail, error.provider ?? provider, error);
+  }
   const text = error instanceof Error ? error.message : String(error);
   return invalidInput(
     'input',

@@ -98,7 +98,9 @@ export async function* watchJob(
           // The stream ended early: carry on polling.
         }
         const polls = entry.history.polls;
-        await sleep(current ? engine.delay(entry, polling) : 0, signal);
+        // A job never seen yet (resumed from its ref) is asked at once; after that, and after any failure, the
+        // schedule decides.
+        await sleep(current || entry.history.polls > 0 ? engine.delay(entry, polling) : 0, signal);
         // Someone else (a second watcher, a query) polled while we slept: take their answer, wait again.
         if (entry.history.polls !== polls || entry.snapshot !== current) continue;
         await engine.fetchStatus(entry, signal);

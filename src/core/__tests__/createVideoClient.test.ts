@@ -65,6 +65,22 @@ describe('createVideoClient: providers and submit', () => {
     expect(fake.count('submit')).toBe(0);
   });
 
+  it('turns any validator failure into invalid_input', async () => {
+    for (const thrown of [
+      new Error('duration must be 5 or 10'),
+      new VideoJobError({ kind: 'http', message: 'odd', field: 'duration' }),
+    ]) {
+      const fake = createFakeProvider();
+      fake.adapter.validateInput = () => {
+        throw thrown;
+      };
+      const client = createVideoClient({ providers: { fake: fake.adapter } });
+      const submit = client.submit({ provider: 'fake', model: 'm', input: { prompt: 'x' } });
+      await expect(submit).rejects.toMatchObject({ kind: 'invalid_input', provider: 'fake' });
+      expect(fake.count('submit')).toBe(0);
+    }
+  });
+
   it('never retries a submit that failed, even with a retryable error', async () => {
     const { client, fake } = setup();
     fake.failNext('submit', new VideoJobError({ kind: 'http', status: 503, retryable: true, message: 'unavailable' }));
@@ -181,6 +197,22 @@ describe('createVideoClient: watch and wait', () => {
     expect((await waiting).status).toBe('completed');
     const polls = fake.calls.filter((c) => c.method === 'getStatus');
     expect(polls[1]!.at - polls[0]!.at).toBeGreaterThanOrEqual(7000);
+  });
+
+  it('resumes a job from its ref: asks at once, then backs off while the provider keeps failing', async () => {
+    const { client, fake } = setup({ queueMs: 0, runMs: 60_000 });
+    const first = await client.submit({ provider: 'fake', model: 'm', input: { prompt: 'x' } });
+    const fresh = createVideoClient({ providers: { fake: fake.adapter }, random: () => 0.5 });
+    fake.failNext('getStatus', new VideoJobError({ kind: 'network', message: 'offline' }), 5);
+    const before = fake.count('getStatus');
+    const { seen } = collect(fresh.watch({ provider: 'fake', id: first.id, model: 'm' }));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(fake.count('getStatus') - before).toBe(1);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(fake.count('getStatus') - before).toBeLessThanOrEqual(5);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(seen.at(-1)?.status).toBe('completed');
+    expect(seen[0]?.status).toBe('running');
   });
 
   it('ends with a non-retryable error that names provider and job', async () => {
