@@ -151,6 +151,12 @@ function VideoPlayerMedia({
     }
   }
 
+  // Browsers that load nothing before a tap (iOS with preload="metadata") stop at metadata and say `suspend`:
+  // there is nothing more to wait for, so the player counts as ready and its controls appear.
+  function handleSuspend(event: SyntheticEvent<HTMLVideoElement>) {
+    if (event.currentTarget.readyState >= 1) handleReady(event);
+  }
+
   function handleMediaError(event: SyntheticEvent<HTMLVideoElement>) {
     const video = event.currentTarget;
     resumeRef.current = { time: video.currentTime || 0, playing: !video.paused };
@@ -185,7 +191,8 @@ function VideoPlayerMedia({
             aria-label={labels.video}
             src={safeUrl}
             poster={safePoster}
-            controls={controls}
+            // Native controls (and their own spinner) only once the media can play; our overlay covers loading.
+            controls={controls && status === 'ready'}
             loop={loop}
             muted={muted || autoPlay}
             playsInline
@@ -193,6 +200,7 @@ function VideoPlayerMedia({
             onLoadedMetadata={handleLoadedMetadata}
             onLoadedData={handleReady}
             onCanPlay={handleReady}
+            onSuspend={handleSuspend}
             onError={handleMediaError}
           />
         )}

@@ -32,12 +32,13 @@ describe('VideoPlayer, given a finished job', () => {
     expect(element).toHaveAttribute('src', 'https://cdn.example.com/v/req-1.mp4');
     expect(element).toHaveAttribute('playsinline');
     expect(element).toHaveAttribute('preload', 'metadata');
-    expect(element).toHaveAttribute('controls');
+    expect(element).not.toHaveAttribute('controls');
     expect(root(container)).toHaveAttribute('data-status', 'loading');
     expect(screen.getByRole('status')).toHaveTextContent('Loading video…');
 
     fireEvent.canPlay(element);
     expect(root(container)).toHaveAttribute('data-status', 'ready');
+    expect(element).toHaveAttribute('controls');
     expect(screen.queryByRole('status')).not.toBeInTheDocument();
     expect(play).not.toHaveBeenCalled();
   });
@@ -50,9 +51,21 @@ describe('VideoPlayer, given a finished job', () => {
     expect(frame.style.aspectRatio).toBe('1 / 1');
   });
 
+  it('counts as ready when the browser stops loading at metadata (suspend), but not before metadata', () => {
+    const { container } = render(<VideoPlayer src="https://cdn.example.com/a.mp4" />);
+    const element = video();
+    Object.defineProperty(element, 'readyState', { configurable: true, value: 0 });
+    fireEvent(element, new Event('suspend'));
+    expect(root(container)).toHaveAttribute('data-status', 'loading');
+    Object.defineProperty(element, 'readyState', { configurable: true, value: 1 });
+    fireEvent(element, new Event('suspend'));
+    expect(root(container)).toHaveAttribute('data-status', 'ready');
+  });
+
   it('passes loop, muted and controls through', () => {
     render(<VideoPlayer src="https://cdn.example.com/a.mp4" loop muted controls={false} />);
     const element = video();
+    fireEvent.canPlay(element);
     expect(element.loop).toBe(true);
     expect(element.muted).toBe(true);
     expect(element).not.toHaveAttribute('controls');

@@ -1,0 +1,165 @@
+import type { Meta, StoryObj } from '@storybook/react-vite';
+import { useEffect, useState } from 'react';
+import { expect, userEvent, within } from 'storybook/test';
+import type { JobSnapshot } from '../src/core/jobSnapshot';
+import { VideoJobProgress } from '../src/components/VideoJobProgress';
+import type { VideoJobProgressLabels } from '../src/components/videoJobProgressLabels';
+import { completed, failed, job, LONG_REASON, queued, running } from './fixtures';
+
+const meta = {
+  title: 'Components/VideoJobProgress',
+  component: VideoJobProgress,
+  decorators: [
+    (Story) => (
+      <div className="sb-column">
+        <Story />
+      </div>
+    ),
+  ],
+  args: { onCancel: () => {}, onRetry: () => {} },
+} satisfies Meta<typeof VideoJobProgress>;
+
+export default meta;
+type Story = StoryObj<typeof meta>;
+
+export const Idle: Story = { args: { state: { status: 'idle' } } };
+
+export const Submitting: Story = { args: { state: { status: 'submitting', elapsedMs: 600 } } };
+
+export const Queued: Story = { render: (args) => <VideoJobProgress {...args} job={queued(2)} /> };
+
+export const LongQueue: Story = {
+  render: (args) => <VideoJobProgress {...args} job={job({ queuePosition: 127, agoMs: 263_000 })} />,
+};
+
+export const Stalled: Story = {
+  render: (args) => (
+    <VideoJobProgress {...args} job={job({ queuePosition: 14, agoMs: 401_000, stalledSince: Date.now() - 184_000 })} />
+  ),
+};
+
+export const RunningDeterminate: Story = {
+  render: (args) => <VideoJobProgress {...args} job={running(0.42)} />,
+};
+
+export const RunningIndeterminate: Story = {
+  render: (args) => <VideoJobProgress {...args} job={running(undefined)} />,
+};
+
+export const LogsOpen: Story = {
+  render: (args) => <VideoJobProgress {...args} job={running(0.58)} />,
+  play: async ({ canvasElement }) => {
+    await userEvent.click(within(canvasElement).getByText(/^Logs/));
+    await expect(canvasElement.querySelector('details')).toHaveAttribute('open');
+  },
+};
+
+export const Cancelling: Story = {
+  render: (args) => <VideoJobProgress {...args} job={running(0.63)} cancelling />,
+};
+
+export const Completed: Story = { render: (args) => <VideoJobProgress {...args} job={completed()} /> };
+
+export const Failed: Story = { render: (args) => <VideoJobProgress {...args} job={failed()} /> };
+
+export const FailedLongErrorText: Story = {
+  render: (args) => <VideoJobProgress {...args} job={failed(LONG_REASON)} />,
+};
+
+export const Cancelled: Story = {
+  render: (args) => <VideoJobProgress {...args} job={job({ status: 'cancelled', agoMs: 17_000 })} />,
+};
+
+export const CancelledUnconfirmed: Story = {
+  render: (args) => (
+    <VideoJobProgress {...args} job={job({ status: 'cancelled', cancellation: { remote: 'unsupported' } })} />
+  ),
+};
+
+const arabic: Partial<VideoJobProgressLabels> = {
+  group: 'إنشاء الفيديو',
+  progressbar: 'تقدم الإنشاء',
+  queued: (position) => (position === undefined ? 'في قائمة الانتظار' : `في قائمة الانتظار – المركز ${position}`),
+  running: (percent) => (percent === undefined ? 'جارٍ الإنشاء…' : `جارٍ الإنشاء – ${percent}٪`),
+  completed: 'اكتمل',
+  failed: (reason) => (reason ? `فشل: ${reason}` : 'فشل'),
+  cancelled: () => 'أُلغي',
+  elapsed: (ms) => `مضى ${Math.round(ms / 1000)} ث`,
+  took: (ms) => `استغرق ${Math.round(ms / 1000)} ث`,
+  remaining: (ms) => `متبقٍ نحو ${Math.round(ms / 1000)} ث`,
+  stalled: () => 'لم تتحرك قائمة الانتظار منذ مدة. ما زالت المهمة تنتظر؛ يمكنك الانتظار أو الإلغاء.',
+  logs: (count) => `السجل (${count})`,
+  cancel: 'إلغاء',
+  cancelling: 'جارٍ الإلغاء…',
+  retry: 'إعادة المحاولة',
+  announceQueued: 'أُضيف الفيديو إلى قائمة الانتظار',
+  announceRunning: 'بدأ إنشاء الفيديو',
+  announceCompleted: 'الفيديو جاهز',
+  announceFailed: (reason) => `فشل إنشاء الفيديو: ${reason ?? ''}`,
+  announceCancelled: 'أُلغي إنشاء الفيديو',
+};
+
+/** Right to left, with Arabic labels: the bar fills from the right, the actions sit on the left. */
+export const RightToLeft: Story = {
+  globals: { dir: 'rtl' },
+  render: (args) => (
+    <>
+      <VideoJobProgress {...args} labels={arabic} job={running(0.42)} />
+      <VideoJobProgress {...args} labels={arabic} job={job({ queuePosition: 4, stalledSince: Date.now() - 150_000 })} />
+    </>
+  ),
+};
+
+/** Every state in the dark theme. */
+export const Dark: Story = {
+  globals: { theme: 'dark' },
+  render: (args) => (
+    <>
+      <VideoJobProgress {...args} job={queued(2)} />
+      <VideoJobProgress {...args} job={job({ queuePosition: 9, stalledSince: Date.now() - 130_000 })} />
+      <VideoJobProgress {...args} job={running(0.42)} />
+      <VideoJobProgress {...args} job={completed()} />
+      <VideoJobProgress {...args} job={failed()} />
+      <VideoJobProgress {...args} job={job({ status: 'cancelled' })} />
+    </>
+  ),
+};
+
+/**
+ * A job that moves on its own (queue, progress, end) and can be cancelled: the keyboard test tabs to Cancel
+ * and presses Enter here.
+ */
+export const Interactive: Story = {
+  render: function Interactive(args) {
+    const [snapshot, setSnapshot] = useState<JobSnapshot>(() => queued(3));
+    const [cancelling, setCancelling] = useState(false);
+    useEffect(() => {
+      if (snapshot.status === 'cancelled' || snapshot.status === 'completed') return undefined;
+      const timer = setTimeout(() => {
+        const position = snapshot.queuePosition ?? 0;
+        if (snapshot.status === 'queued' && position > 0) setSnapshot(queued(position - 1));
+        else {
+          const progress = Math.min(1, (snapshot.progress ?? 0) + 0.04);
+          setSnapshot(progress >= 1 ? completed() : running(progress));
+        }
+      }, 800);
+      return () => clearTimeout(timer);
+    }, [snapshot]);
+    return (
+      <VideoJobProgress
+        {...args}
+        job={snapshot}
+        cancelling={cancelling}
+        onCancel={() => {
+          setCancelling(true);
+          // The provider takes a moment to confirm.
+          setTimeout(() => {
+            setCancelling(false);
+            setSnapshot(job({ status: 'cancelled' }));
+          }, 400);
+        }}
+        onRetry={() => setSnapshot(queued(3))}
+      />
+    );
+  },
+};
