@@ -1,7 +1,7 @@
 import type { SimJob } from '../simJob';
 import type { RoutedSimRequest, SimRequest, WireContext, WireFormat, WireRoute } from '../wireFormat';
 
-// Kling's video API (https://app.klingai.com/global/dev/document-api/apiReference/model/textToVideo), as the
+// Kling's video API (the official reference's textToVideo / imageToVideo pages, api-singapore.klingai.com), as the
 // simulator speaks it:
 //   POST {base}/v1/videos/text2video   { model_name, prompt, mode, duration, aspect_ratio, callback_url, external_task_id }
 //   POST {base}/v1/videos/image2video  { model_name, image, image_tail, prompt, mode, duration, callback_url, external_task_id }
