@@ -1,0 +1,125 @@
+import { isTerminalStatus, type JobStatus } from '../core/jobStatus';
+import { type Authorize, runAuthorize } from './authorize';
+import type { FetchHandler } from './createProxyHandler';
+import type { JobEvent, JobEventBus } from './jobEventBus';
+import type { OwnerStore } from './ownerStore';
+import { errorResponse } from './serverResponses';
+
+export interface JobEventsHandlerOptions {
+  /** Where updates come from: the bus the webhook handler publishes to. */
+  bus: JobEventBus;
+  /** The app's gate, as for the proxy. Defaults to letting every request through. */
+  authorize?: Authorize;
+  /**
+   * The proxy's owner store: with it, and an `ownerId` from `authorize`, a user can only follow jobs they created
+   * (another user's job id is a 404). Defaults to no owner check.
+   */
+  owners?: OwnerStore;
+  /** A comment line sent this often keeps proxies from closing an idle stream. Defaults to `15000` ms. */
+  heartbeatMs?: number;
+  /** The reconnection delay suggested to browsers (`retry:`). Defaults to `3000` ms. */
+  retryMs?: number;
+  /**
+   * Closes a stream after this long so it ends cleanly before a platform's function time limit (the client
+   * reconnects with `Last-Event-ID`). Defaults to `0` (no limit).
+   */
+  maxStreamMs?: number;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * A Server-Sent Events endpoint streaming one job's updates (`GET ?provider=&id=`). Each event carries an `id:` so a
+ * reconnecting browser resumes with `Last-Event-ID` (header, or `?lastEventId=` for `EventSource`'s first
+ * connection) and is sent what it missed from the bus's short history; a newly connected one gets the newest
+ * snapshot at once. The stream ends after the terminal snapshot.
+ */
+export function createJobEventsHandler(options: JobEventsHandlerOptions): FetchHandler {
+  const heartbeatMs = options.heartbeatMs ?? 15_000;
+  const retryMs = options.retryMs ?? 3000;
+
+  return async function events(request: Request): Promise<Response> {
+    if (request.method.toUpperCase() !== 'GET') {
+      return errorResponse(405, 'method_not_allowed', 'job events are read with GET', { allow: 'GET' });
+    }
+    const url = new URL(request.url);
+    const provider = url.searchParams.get('provider');
+    const id = url.searchParams.get('id');
+    if (!provider || !id || provider.length > 100 || id.length > 300) {
+      return errorResponse(400, 'bad_request', 'pass the job as `?provider=<name>&id=<job id>`');
+    }
+    const key = `${provider}:${id}`;
+    const auth = await runAuthorize(options.authorize, request);
+    if (auth.response) return auth.response;
+    if (options.owners && auth.ownerId !== undefined && (await options.owners.get(key)) !== auth.ownerId) {
+      return errorResponse(404, 'not_found', `no ${provider} job ${id} for this user`);
+    }
+    const lastEventId = request.headers.get('last-event-id') ?? url.searchParams.get('lastEventId') ?? undefined;
+
+    // Listen before reading the history, so an update published in between is not lost (ids de-duplicate it).
+    let live: ((event: JobEvent) => void) | undefined;
+    const early: JobEvent[] = [];
+    let unsubscribe: () => Promise<void>;
+    let missed: JobEvent[];
+    try {
+      unsubscribe = await options.bus.subscribe(key, (event) => (live ? live(event) : early.push(event)));
+      missed = await options.bus.replay(key, lastEventId);
+    } catch {
+      return errorResponse(503, 'upstream_error', 'job events are unavailable right now; follow the job by polling', {
+        'retry-after': String(Math.ceil(retryMs / 1000)),
+      });
+    }
+
+    const sent: string[] = [];
+    let closed = false;
+    let heartbeat: ReturnType<typeof setInterval> | undefined;
+    let deadline: ReturnType<typeof setTimeout> | undefined;
+    let controller!: ReadableStreamDefaultController<Uint8Array>;
+
+    const cleanup = () => {
+      if (closed) return;
+      closed = true;
+      clearInterval(heartbeat);
+      clearTimeout(deadline);
+      request.signal.removeEventListener('abort', cleanup);
+      void unsubscribe().catch(() => undefined);
+    };
+    const end = () => {
+      if (closed) return;
+      cleanup();
+      controller.close();
+    };
+    const write = (text: string) => {
+      if (!closed) controller.enqueue(encoder.encode(text));
+    };
+    const send = (event: JobEvent) => {
+      if (closed || sent.includes(event.id)) return;
+      sent.push(event.id);
+      if (sent.length > 64) sent.shift();
+      write(`id: ${event.id}\nevent: snapshot\ndata: ${JSON.stringify(event.snapshot)}\n\n`);
+      if (isTerminalStatus(event.snapshot.status as JobStatus)) end();
+    };
+
+    const body = new ReadableStream<Uint8Array>({
+      start(streamController) {
+        controller = streamController;
+        write(`retry: ${retryMs}\n: connected\n\n`);
+        for (const event of [...missed, ...early]) send(event);
+        live = send;
+        if (closed) return;
+        heartbeat = setInterval(() => write(': ping\n\n'), heartbeatMs);
+        if (options.maxStreamMs) deadline = setTimeout(end, options.maxStreamMs);
+      },
+      cancel: cleanup,
+    });
+    request.signal.addEventListener('abort', cleanup, { once: true });
+    return new Response(body, {
+      headers: {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        // nginx and some platforms buffer responses unless told not to.
+        'x-accel-buffering': 'no',
+      },
+    });
+  };
+}
