@@ -26,11 +26,12 @@ export function createVideoClient(options: VideoClientOptions): VideoClient {
   if (!(timeoutMs > 0))
     throw invalidInput('timeoutMs', `timeoutMs is ${String(timeoutMs)}, expected a number of ms > 0`);
   const durations = options.durationModel ?? createDurationModel();
+  // Looked up per request, so a fetch installed after the client was created (a test double) is used.
+  const clientFetch: typeof fetch = options.fetch
+    ? (input, init) => options.fetch!(input, init)
+    : (input, init) => globalThis.fetch(input, init);
   const transport = createTransport({
-    // Looked up per request, so a fetch installed after the client was created (a test double) is used.
-    fetch: options.fetch
-      ? (input, init) => options.fetch!(input, init)
-      : (input, init) => globalThis.fetch(input, init),
+    fetch: clientFetch,
     retry: options.retry,
     requestTimeoutMs: options.requestTimeoutMs,
     random,
@@ -53,7 +54,11 @@ export function createVideoClient(options: VideoClientOptions): VideoClient {
   function context(name: string): ProviderContext {
     let ctx = contexts.get(name);
     if (!ctx) {
-      ctx = { request: (request) => transport.request({ ...request, provider: request.provider ?? name }), now };
+      ctx = {
+        request: (request) => transport.request({ ...request, provider: request.provider ?? name }),
+        now,
+        fetch: clientFetch,
+      };
       contexts.set(name, ctx);
     }
     return ctx;

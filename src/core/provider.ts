@@ -21,6 +21,11 @@ export interface ProviderContext {
   request<T = unknown>(request: Omit<HttpRequest, 'provider'> & { provider?: string }): Promise<HttpResponse<T>>;
   /** The client's clock (epoch ms). */
   now(): number;
+  /**
+   * The client's own `fetch`, for the rare request the transport cannot carry: a long-lived stream (SSE)
+   * that must be read incrementally. Everything else goes through `request`.
+   */
+  fetch?: typeof fetch;
 }
 
 export interface SubmitRequest<Input = unknown> {

@@ -311,7 +311,7 @@ export function fal(options: FalOptions = {}): ProviderAdapter<FalInput> {
         request,
         url: withQuery(urls(ref).stream, { logs: logs ? '1' : '0' }),
         target,
-        fetch: options.fetch ?? (ctx as ProviderContext & { fetch?: typeof fetch }).fetch,
+        fetch: options.fetch ?? ctx.fetch,
         toSnapshot: (body, lines, previous) =>
           toSnapshot(ctx, ref, body, lines, { ...request, ...(previous ? { previous } : {}) }),
       });
