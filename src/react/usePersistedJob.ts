@@ -46,12 +46,12 @@ export function usePersistedJob(
       const now = Date.now();
       const record = readPersistedJob(value);
       if (!record || isExpired(record, keepFinishedMs, now)) {
-        storage.removeItem(key);
+        attempt(() => storage.removeItem(key));
         return;
       }
       onRestore.current(record.ref, snapshotFromRecord(record, now), record);
     };
-    const value = storage.getItem(key);
+    const value = attempt(() => storage.getItem(key));
     if (value instanceof Promise) void value.then(apply, () => undefined);
     else apply(value);
     return () => {
@@ -65,13 +65,27 @@ export function usePersistedJob(
   useEffect(() => {
     const config = settings.current;
     if (!key || !ref || !config?.storage) return;
-    config.storage.setItem(key, toPersistedJob(ref, job, Date.now()));
+    const { storage } = config;
+    attempt(() => storage.setItem(key, toPersistedJob(ref, job, Date.now())));
     // Written when the status or the video changes, not on every progress tick.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key, ref, status, video]);
 
   const clear = useCallback(() => {
-    if (key) settings.current?.storage?.removeItem(key);
+    const storage = settings.current?.storage;
+    if (key && storage) attempt(() => storage.removeItem(key));
   }, [key]);
   return { clear };
+}
+
+/**
+ * A hand-written `JobStorage` may throw where `createJSONStorage`'s never does; a storage failure must cost
+ * the job its persistence, never the page.
+ */
+function attempt<T>(action: () => T): T | undefined {
+  try {
+    return action();
+  } catch {
+    return undefined;
+  }
 }

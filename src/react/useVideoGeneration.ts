@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { jobKey, type JobRef, type JobSnapshot } from '../core/jobSnapshot';
-import { isTerminalStatus } from '../core/jobStatus';
+import { isTerminalStatus, type JobStatus } from '../core/jobStatus';
 import { VideoJobError, toVideoJobError } from '../core/videoJobError';
 import { cancelJob } from './cancelJob';
 import { createJobWaiters } from './jobWaiters';
@@ -27,6 +27,8 @@ interface Session {
   startedAt?: number;
   /** The submit or the cancel failed. */
   error?: VideoJobError;
+  /** The status stored before a reload, shown until the first answer. */
+  restoredStatus?: JobStatus;
 }
 
 const IDLE: Session = { attempt: undefined, submitting: false };
@@ -71,7 +73,7 @@ export function useVideoGeneration<Input extends Record<string, unknown> = Recor
     model,
     context.storage,
     { ref: session.ref, job },
-    (ref, finished) => {
+    (ref, finished, record) => {
       // A generate or resume that came first wins over what was stored.
       if (sessionRef.current.ref || sessionRef.current.submitting) return;
       if (finished) {
@@ -81,7 +83,12 @@ export function useVideoGeneration<Input extends Record<string, unknown> = Recor
         if (!queryClient.getQueryData(videoJobKeys.job(ref))) queryClient.setQueryData(videoJobKeys.job(ref), finished);
       }
       store.track(ref, finished);
-      update({ attempt: {}, ref, submitting: false });
+      update({
+        attempt: {},
+        ref,
+        submitting: false,
+        restoredStatus: isTerminalStatus(record.status) ? undefined : record.status,
+      });
     },
   );
 
@@ -255,7 +262,7 @@ export function useVideoGeneration<Input extends Record<string, unknown> = Recor
   }, [waiters, provider]);
 
   const { elapsedMs, pollError, following } = follow;
-  const { ref, submitting, cancelling = false, error } = session;
+  const { ref, submitting, cancelling = false, error, restoredStatus } = session;
   return useMemo(
     () => ({
       ...toVideoJobState({
@@ -266,6 +273,7 @@ export function useVideoGeneration<Input extends Record<string, unknown> = Recor
         cancelling,
         errors: [error, timeoutError, job?.error, pollError],
         elapsedMs,
+        lastKnownStatus: restoredStatus,
       }),
       generate,
       generateAsync,
@@ -276,6 +284,7 @@ export function useVideoGeneration<Input extends Record<string, unknown> = Recor
     [
       ref,
       job,
+      restoredStatus,
       submitting,
       following,
       cancelling,

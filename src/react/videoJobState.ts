@@ -1,5 +1,5 @@
 import type { JobRef, JobSnapshot } from '../core/jobSnapshot';
-import { isTerminalStatus } from '../core/jobStatus';
+import { isTerminalStatus, type JobStatus } from '../core/jobStatus';
 import type { VideoJobError } from '../core/videoJobError';
 import type { VideoGenerationStatus, VideoJobState } from './types';
 
@@ -13,6 +13,8 @@ export interface VideoJobStateInput {
   /** Errors in order of weight: the first defined one is reported. */
   errors: ReadonlyArray<VideoJobError | null | undefined>;
   elapsedMs: number;
+  /** The status to show before the first answer (e.g. the one stored before a reload). Defaults to `queued`. */
+  lastKnownStatus?: JobStatus;
 }
 
 /** The flat state both hooks return, from what they know. Pure. */
@@ -22,7 +24,7 @@ export function toVideoJobState(input: VideoJobStateInput): VideoJobState {
   let status: VideoGenerationStatus;
   if (submitting) status = 'submitting';
   else if (!ref) status = error ? 'failed' : 'idle';
-  else status = job?.status ?? 'queued';
+  else status = job?.status ?? input.lastKnownStatus ?? 'queued';
   const ended = status === 'completed' || status === 'failed' || status === 'cancelled';
   return {
     job,
