@@ -6,7 +6,7 @@ import { createPollHistory, recordFailure, recordObservation, runTimeOf } from '
 import { UNCHANGED, type CancelOutcome, type ProviderAdapter, type ProviderContext, type Unchanged } from './provider';
 import { isSameSnapshot } from './sameSnapshot';
 import { nextPollDelay, resolvePollingOptions, type ResolvedPollingOptions, type ScheduleState } from './schedule';
-import { abortReason } from './sleep';
+import { abortReason, sleep } from './sleep';
 import { createTransport } from './transport';
 import type { VideoClient, VideoClientOptions } from './videoClient';
 import { VideoJobError, toVideoJobError } from './videoJobError';
@@ -209,23 +209,34 @@ export function createVideoClient(options: VideoClientOptions): VideoClient {
       ? await provider.cancel(context(ref.provider), ref, { signal })
       : 'unsupported';
     if (job.snapshot && isTerminalStatus(job.snapshot.status)) return job.snapshot;
-    if (outcome === 'already_completed') {
-      // Not an error: the job won the race. Fetch it so its video is kept.
-      const answer = await provider.getStatus(context(ref.provider), ref, { signal, previous: job.snapshot });
-      const final = ingest(job, answer, now(), true);
-      if (isTerminalStatus(final.status)) return final;
-      throw new VideoJobError({
-        kind: 'invalid_response',
-        provider: ref.provider,
-        jobId: ref.id,
-        message: `the provider said the job already completed, but its status is still ${final.status}; fetch it again with getStatus`,
-      });
-    }
+    if (outcome === 'already_completed') return fetchFinished(job, provider, signal);
     const final = cancelledSnapshot(job, { remote: outcome, message: cancelMessage(outcome, ref) }, now());
     job.snapshot = final;
     job.history = { ...job.history, status: final.status };
     emit(final);
     return final;
+  }
+
+  /**
+   * The job won the race against a cancel: fetch it so its video is kept. The provider may not show the end
+   * at once (a 304 inside its poll floor, a status that lags the cancel answer), so ask again a few times,
+   * spaced by the provider's floor, before giving up.
+   */
+  async function fetchFinished(job: JobEntry, provider: ProviderAdapter, signal?: AbortSignal): Promise<JobSnapshot> {
+    const { ref } = job;
+    const spacingMs = Math.max(1000, provider.minPollIntervalMs ?? 0);
+    for (let attempt = 0; attempt < FINISHED_FETCH_ATTEMPTS; attempt++) {
+      if (attempt > 0) await sleep(spacingMs, signal);
+      const answer = await provider.getStatus(context(ref.provider), ref, { signal, previous: job.snapshot });
+      const final = answer === UNCHANGED && !job.snapshot ? undefined : ingest(job, answer, now(), true);
+      if (final && isTerminalStatus(final.status)) return final;
+    }
+    throw new VideoJobError({
+      kind: 'invalid_response',
+      provider: ref.provider,
+      jobId: ref.id,
+      message: `the provider said the job already completed, but after ${FINISHED_FETCH_ATTEMPTS} status requests it still is not; fetch it again with getStatus to keep its result`,
+    });
   }
 
   const engine: JobEngine = {
@@ -311,6 +322,9 @@ export function createVideoClient(options: VideoClientOptions): VideoClient {
     },
   };
 }
+
+/** How many status requests a cancel that lost the race makes to find the finished job. */
+const FINISHED_FETCH_ATTEMPTS = 5;
 
 function modelKey(ref: JobRef): string {
   return `${ref.provider}:${ref.model}`;

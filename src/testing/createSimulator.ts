@@ -226,7 +226,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     const { route } = req;
     const expected = options.apiKeys?.[wire.provider];
     const given = wire.readApiKey ? wire.readApiKey(req.headers) : defaultApiKey(req.headers);
-    if (expected !== undefined && given !== expected) {
+    if (expected !== undefined && !route.public && given !== expected) {
       entry.fault = 'auth';
       return wireError(wire, 401, given ? 'Invalid API key' : 'Missing API key');
     }

@@ -28,6 +28,8 @@ export interface WireRoute {
   endpoint: SimEndpoint;
   /** The job the request is about (not for submits). */
   jobId?: string;
+  /** Served without the API key, like a real signed media URL. Defaults to `false`. */
+  public?: boolean;
 }
 
 export interface RoutedSimRequest extends SimRequest {

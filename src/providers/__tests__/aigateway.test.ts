@@ -186,3 +186,43 @@ describe('aigateway adapter', () => {
     expect(absolute.sim.requests[0]).toMatchObject({ proxied: true, provider: 'aigateway', status: 202 });
   });
 });
+
+describe('aigateway cancel right after a poll', () => {
+  beforeEach(() => vi.useFakeTimers({ now: new Date('2026-03-01T09:00:00Z') }));
+  afterEach(() => vi.useRealTimers());
+
+  it('keeps the video of a job that completed, even when the gateway answers the next poll with 304', async () => {
+    const sim = createSimulator();
+    const client = createVideoClient({
+      providers: { aigateway: aigateway({ baseUrl: sim.baseUrl('aigateway') }) },
+      fetch: sim.fetch,
+    });
+    const first = await client.submit({ provider: 'aigateway', model: 'google/veo-3.1-fast', input: { prompt: 'a' } });
+    await vi.advanceTimersByTimeAsync(4000);
+    await client.getStatus(first.ref);
+    sim.complete(first.id);
+
+    const cancelling = client.cancel(first.ref).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(10_000);
+    const after = await cancelling;
+
+    expect(after).toMatchObject({ status: 'completed', video: { url: expect.stringMatching(/^https:/) } });
+  });
+});
+
+describe('aigateway signed media', () => {
+  beforeEach(() => vi.useFakeTimers({ now: new Date('2026-03-01T09:00:00Z') }));
+  afterEach(() => vi.useRealTimers());
+
+  it('serves the signed video URL without the API key, as the real media host does', async () => {
+    const sim = createSimulator({ apiKeys: { aigateway: 'sk-test' } });
+    const adapter = aigateway({ baseUrl: sim.baseUrl('aigateway'), apiKey: 'sk-test' });
+    const client = createVideoClient({ providers: { aigateway: adapter }, fetch: sim.fetch });
+    const first = await client.submit({ provider: 'aigateway', model: 'google/veo-3.1-fast', input: { prompt: 'a' } });
+    const waiting = client.wait(first.ref);
+    await vi.advanceTimersByTimeAsync(60_000);
+    const done = await waiting;
+    expect((await sim.fetch(done.video!.url)).status).toBe(200);
+    expect((await sim.fetch(`${sim.baseUrl('aigateway')}/v1/jobs/${first.id}`)).status).toBe(401);
+  });
+});

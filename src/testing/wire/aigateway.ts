@@ -31,7 +31,7 @@ function route(req: SimRequest): WireRoute | undefined {
   }
   const file = FILE_PATH.exec(req.path);
   if (file && (req.method === 'GET' || req.method === 'HEAD'))
-    return { endpoint: 'file', jobId: decodeURIComponent(file[1] ?? '') };
+    return { endpoint: 'file', jobId: decodeURIComponent(file[1] ?? ''), public: true };
   return undefined;
 }
 
