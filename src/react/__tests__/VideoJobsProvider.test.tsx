@@ -1,0 +1,56 @@
+// @vitest-environment jsdom
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { render, screen } from '@testing-library/react';
+import { useJobStatus } from '../useJobStatus';
+import { useVideoGeneration } from '../useVideoGeneration';
+import { useVideoJobs } from '../useVideoJobs';
+import { useCancelJob } from '../useCancelJob';
+import { useVideoClient } from '../VideoJobsProvider';
+import { createHarness, MODEL } from './harness';
+
+function quietly(action: () => void) {
+  // React logs the error thrown during render; the assertion is on the thrown error itself.
+  const spy = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+  try {
+    action();
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+describe('VideoJobsProvider', () => {
+  it.each([
+    ['useVideoGeneration', () => useVideoGeneration({ provider: 'fal', model: MODEL })],
+    ['useJobStatus', () => useJobStatus(null)],
+    ['useVideoJobs', () => useVideoJobs()],
+    ['useCancelJob', () => useCancelJob()],
+    ['useVideoClient', () => useVideoClient()],
+  ])('given %s outside the provider, it throws an error naming the provider and the fix', (name, hook) => {
+    function Orphan() {
+      hook();
+      return null;
+    }
+    quietly(() => {
+      expect(() =>
+        render(
+          <QueryClientProvider client={new QueryClient()}>
+            <Orphan />
+          </QueryClientProvider>,
+        ),
+      ).toThrow(
+        new RegExp(
+          `\`${name}\` must be used within \`<VideoJobsProvider>\`.*<VideoJobsProvider client=\\{createVideoClient`,
+        ),
+      );
+    });
+  });
+
+  it('given the provider, useVideoClient returns its client', () => {
+    const h = createHarness();
+    function Names() {
+      return <p>{useVideoClient().providerNames.join(',')}</p>;
+    }
+    h.mount(<Names />);
+    expect(screen.getByText('fal')).toBeInTheDocument();
+  });
+});
