@@ -34,6 +34,8 @@ export interface FollowJob {
   refetch: () => Promise<JobSnapshot | undefined>;
   /** Starts the timeout over (a resume of the same job). */
   restart: () => void;
+  /** Marks `elapsedMs` as read, so it ticks. */
+  trackElapsed: () => void;
 }
 
 /** Keeps the same ref object while the job stays the same, whatever literal the caller passes each render. */
@@ -101,12 +103,31 @@ export function useFollowJob(
     if (job && onUpdate.current && store.claimSnapshot(job)) onUpdate.current(job);
   }, [store, ref, job]);
 
+  // The tick re-renders only components that read `elapsedMs` (like React Query's tracked results): a
+  // gallery of progress bars must not re-render every second for a number it never shows.
   const [now, setNow] = useState(0);
+  const elapsedRead = useRef(false);
+  const tick = useRef<{ timer: ReturnType<typeof setInterval>; every: number } | undefined>(undefined);
   useEffect(() => {
-    if (!active || tickMs === false) return;
-    const timer = setInterval(() => setNow(Date.now()), tickMs);
-    return () => clearInterval(timer);
-  }, [active, tickMs]);
+    const every = active && tickMs !== false && elapsedRead.current ? tickMs : undefined;
+    if (tick.current && tick.current.every !== every) {
+      clearInterval(tick.current.timer);
+      tick.current = undefined;
+    }
+    if (every !== undefined && !tick.current) {
+      tick.current = { timer: setInterval(() => setNow(Date.now()), every), every };
+    }
+  });
+  useEffect(
+    () => () => {
+      if (tick.current) clearInterval(tick.current.timer);
+      tick.current = undefined;
+    },
+    [],
+  );
+  const trackElapsed = useCallback(() => {
+    elapsedRead.current = true;
+  }, []);
 
   const refetch = useCallback(
     () => (ref ? refetchQuery().then((result) => result.data) : Promise.resolve(undefined)),
@@ -116,7 +137,7 @@ export function useFollowJob(
   const elapsedMs = elapsedOf(job, startedAt ?? ref?.createdAt, now);
 
   return useMemo(
-    () => ({ job, pollError, timeoutError, following, elapsedMs, refetch, restart }),
-    [job, pollError, timeoutError, following, elapsedMs, refetch, restart],
+    () => ({ job, pollError, timeoutError, following, elapsedMs, refetch, restart, trackElapsed }),
+    [job, pollError, timeoutError, following, elapsedMs, refetch, restart, trackElapsed],
   );
 }

@@ -6,7 +6,7 @@ import { cancelJob } from './cancelJob';
 import type { UseJobStatusOptions, UseJobStatusResult } from './types';
 import { useFollowJob, useHeldRef } from './useFollowJob';
 import { useVideoJobsContext } from './VideoJobsProvider';
-import { toVideoJobState } from './videoJobState';
+import { toVideoJobState, withTrackedElapsed } from './videoJobState';
 
 /**
  * Follows any job by its ref: one submitted by this page, by the server, by another tab or before a
@@ -44,21 +44,25 @@ export function useJobStatus(ref: JobRef | null | undefined, options: UseJobStat
     }
   }, [held, queryClient, client, store]);
 
-  const { job, pollError, timeoutError, following, elapsedMs, refetch } = follow;
+  const { job, pollError, timeoutError, following, elapsedMs, refetch, trackElapsed } = follow;
   return useMemo(
-    () => ({
-      ...toVideoJobState({
-        ref: held,
-        job,
-        submitting: false,
-        following,
-        cancelling,
-        errors: [cancelError, timeoutError, job?.error, pollError],
-        elapsedMs,
-      }),
-      cancel,
-      refetch,
-    }),
-    [held, job, following, cancelling, cancelError, timeoutError, pollError, elapsedMs, cancel, refetch],
+    () =>
+      withTrackedElapsed(
+        {
+          ...toVideoJobState({
+            ref: held,
+            job,
+            submitting: false,
+            following,
+            cancelling,
+            errors: [cancelError, timeoutError, job?.error, pollError],
+            elapsedMs,
+          }),
+          cancel,
+          refetch,
+        },
+        trackElapsed,
+      ),
+    [held, job, following, cancelling, cancelError, timeoutError, pollError, elapsedMs, cancel, refetch, trackElapsed],
   );
 }

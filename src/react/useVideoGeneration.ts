@@ -10,7 +10,7 @@ import { useFollowJob, useIsomorphicLayoutEffect } from './useFollowJob';
 import { usePersistedJob } from './usePersistedJob';
 import { useVideoJobsContext } from './VideoJobsProvider';
 import { videoJobKeys } from './videoJobKeys';
-import { toVideoJobState } from './videoJobState';
+import { toVideoJobState, withTrackedElapsed } from './videoJobState';
 
 /** One generation: a submit in flight, then a job followed. A new token per `generate`/`resume`/`reset`. */
 interface Attempt {
@@ -261,27 +261,34 @@ export function useVideoGeneration<Input extends Record<string, unknown> = Recor
     };
   }, [waiters, provider]);
 
-  const { elapsedMs, pollError, following } = follow;
+  const { elapsedMs, pollError, following, trackElapsed } = follow;
   const { ref, submitting, cancelling = false, error, restoredStatus } = session;
   return useMemo(
-    () => ({
-      ...toVideoJobState({
-        ref,
-        job,
-        submitting,
-        following,
-        cancelling,
-        errors: [error, timeoutError, job?.error, pollError],
-        elapsedMs,
-        lastKnownStatus: restoredStatus,
-      }),
-      generate,
-      generateAsync,
-      cancel: cancelCurrent,
-      reset,
-      resume,
-    }),
+    () =>
+      withTrackedElapsed(
+        // The actions read refs only when called (in handlers), never while rendering.
+        // eslint-disable-next-line react-hooks/refs
+        {
+          ...toVideoJobState({
+            ref,
+            job,
+            submitting,
+            following,
+            cancelling,
+            errors: [error, timeoutError, job?.error, pollError],
+            elapsedMs,
+            lastKnownStatus: restoredStatus,
+          }),
+          generate,
+          generateAsync,
+          cancel: cancelCurrent,
+          reset,
+          resume,
+        },
+        trackElapsed,
+      ),
     [
+      trackElapsed,
       ref,
       job,
       restoredStatus,

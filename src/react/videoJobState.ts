@@ -54,3 +54,20 @@ export function elapsedOf(job: JobSnapshot | undefined, startedAt: number | unde
     job && isTerminalStatus(job.status) ? (job.completedAt ?? job.updatedAt) : Math.max(now, job?.updatedAt ?? 0);
   return Math.max(0, end - start);
 }
+
+/**
+ * Turns `elapsedMs` into a getter that reports its first read, so the once-a-second tick runs only for
+ * components that show it.
+ */
+export function withTrackedElapsed<T extends { elapsedMs: number }>(result: T, onRead: () => void): T {
+  const value = result.elapsedMs;
+  Object.defineProperty(result, 'elapsedMs', {
+    enumerable: true,
+    configurable: true,
+    get() {
+      onRead();
+      return value;
+    },
+  });
+  return result;
+}

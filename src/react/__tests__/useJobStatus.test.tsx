@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { focusManager, onlineManager } from '@tanstack/react-query';
 import { act, screen } from '@testing-library/react';
-import { useState } from 'react';
+import { useLayoutEffect, useState } from 'react';
 import type { JobRef, JobSnapshot } from '../../core/jobSnapshot';
 import type { UseJobStatusOptions, UseJobStatusResult } from '../types';
 import { useJobStatus } from '../useJobStatus';
@@ -28,7 +28,7 @@ function Status(props: {
   testId?: string;
   expose?: (result: UseJobStatusResult) => void;
 }) {
-  const result = useJobStatus(props.jobRef, { tickMs: false, ...props.options });
+  const result = useJobStatus(props.jobRef, props.options);
   renders++;
   props.expose?.(result);
   return <output data-testid={props.testId ?? 'status'}>{result.status}</output>;
@@ -112,6 +112,33 @@ describe('useJobStatus', () => {
     await advance(60_000);
     expect(h.statusRequests() - pollsBefore).toBeGreaterThanOrEqual(5);
     expect(renders).toBe(rendersBefore);
+  });
+
+  it('given a component that shows elapsedMs, only it re-renders every second', async () => {
+    const h = createHarness({ sim: { job: { queueMs: 120_000 } } });
+    const ref = await submit(h);
+    let clockRenders = 0;
+    let lastElapsed = 0;
+    function Clock() {
+      const { elapsedMs } = useJobStatus(ref);
+      clockRenders++;
+      useLayoutEffect(() => {
+        lastElapsed = elapsedMs;
+      });
+      return null;
+    }
+    h.mount(
+      <>
+        <Status jobRef={ref} />
+        <Clock />
+      </>,
+    );
+    await advance(3000);
+    const [plain, clock, elapsed] = [renders, clockRenders, lastElapsed];
+    await advance(10_000);
+    expect(renders).toBe(plain);
+    expect(clockRenders - clock).toBeGreaterThanOrEqual(10);
+    expect(lastElapsed - elapsed).toBeGreaterThanOrEqual(9000);
   });
 
   it('given unmount, no request follows and the request in flight is aborted', async () => {

@@ -29,6 +29,7 @@ function Generator(props: { options?: Partial<UseVideoGenerationOptions>; autost
       <button onClick={() => void result.cancel()}>cancel</button>
       <output data-testid="status">{result.status}</output>
       <output data-testid="url">{result.videoUrl ?? ''}</output>
+      <output data-testid="elapsed">{Math.round(result.elapsedMs / 1000)} s</output>
     </div>
   );
 }
