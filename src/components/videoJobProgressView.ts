@@ -125,7 +125,7 @@ export function buildProgressView(options: {
       break;
   }
 
-  const elapsedMs = elapsed(job, state, now);
+  const elapsedMs = status === 'idle' ? undefined : elapsed(job, state, now);
   const remainingMs = status === 'running' && job ? remaining(job, now, options.firstRunning) : undefined;
   return {
     status,

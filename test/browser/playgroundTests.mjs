@@ -1,4 +1,136 @@
-// The Playground story: real hooks and components against the simulator running in the page.
-export function playgroundTests() {
-  return [];
+// The Playground story: the real hooks and components against the simulator running in the page.
+import { join } from 'node:path';
+import { axeViolations, openStory, screenshotStory } from './storyPage.mjs';
+
+const STORY = 'playground--simulator';
+
+/** Opens the playground with empty storage (no persisted job, no simulator history) and the given settings. */
+async function freshPlayground(page, base, settings) {
+  // Wide enough for the two-column layout (form beside the result).
+  await page.setViewportSize({ width: 1180, height: 900 });
+  await openStory(page, base, STORY);
+  await page.evaluate(() => localStorage.clear());
+  await page.reload({ waitUntil: 'load' });
+  await page.waitForSelector('[data-playground] form');
+  await configure(page, settings);
+}
+
+async function configure(page, { provider, queue, position, run, progress = true }) {
+  if (provider) await page.getByLabel('Provider').selectOption(provider);
+  if (queue !== undefined) await page.getByLabel('Queue length (s)').fill(String(queue));
+  if (position !== undefined) await page.getByLabel('Jobs ahead in the queue').fill(String(position));
+  if (run !== undefined) await page.getByLabel('Run time (s)').fill(String(run));
+  await page.getByLabel(/Reports progress/).setChecked(progress);
+}
+
+async function generate(page) {
+  await page.getByRole('button', { name: 'Generate' }).click();
+}
+
+async function jobStatus(page) {
+  return page.getAttribute('[data-video-job-progress]', 'data-status');
+}
+
+async function waitForStatus(page, status, timeout = 20_000) {
+  await page.waitForSelector(`[data-video-job-progress][data-status="${status}"]`, { timeout });
+}
+
+/** The finished video has a decoded frame and its clock moves: it really plays. */
+async function expectVideoPlaying(page) {
+  await page.waitForFunction(() => document.querySelector('[data-video-player] video')?.readyState >= 2, undefined, {
+    timeout: 15_000,
+  });
+  const first = await page.evaluate(() => document.querySelector('[data-video-player] video').currentTime);
+  await page.waitForFunction(
+    (start) => {
+      const video = document.querySelector('[data-video-player] video');
+      return video.currentTime !== start && !video.paused;
+    },
+    first,
+    { timeout: 10_000 },
+  );
+}
+
+export function playgroundTests({ base, screenshots, axeSource }) {
+  return [
+    {
+      name: 'Playground: Generate runs a fal job through queue and run to a finished video that plays',
+      async run(page) {
+        await freshPlayground(page, base, { provider: 'fal', queue: 1, position: 2, run: 2 });
+        await generate(page);
+        await waitForStatus(page, 'queued', 5_000);
+        await page.waitForSelector('[data-part="status"]:text-matches("In queue")');
+        await waitForStatus(page, 'completed');
+        await expectVideoPlaying(page);
+        const src = await page.getAttribute('[data-video-player] video', 'src');
+        if (!src?.startsWith('blob:')) throw new Error(`video src ${src}`);
+        const violations = await axeViolations(page, axeSource);
+        if (violations.length) throw new Error(`axe violations:\n${violations.join('\n')}`);
+        await page.waitForTimeout(300);
+        await screenshotStory(page, join(screenshots, 'playground--completed.png'));
+      },
+    },
+    {
+      name: 'Playground: every simulated wire format runs to a playable video',
+      timeoutMs: 90_000,
+      async run(page) {
+        await freshPlayground(page, base, { queue: 0.3, position: 1, run: 1 });
+        const providers = await page.$$eval('[data-playground] select option', (options) =>
+          options.map((o) => o.value),
+        );
+        if (providers.length < 7) throw new Error(`only ${providers.length} providers offered: ${providers}`);
+        for (const provider of providers) {
+          await configure(page, { provider });
+          await generate(page);
+          try {
+            await waitForStatus(page, 'completed', 20_000);
+            await page.waitForFunction(
+              () => document.querySelector('[data-video-player] video')?.readyState >= 2,
+              undefined,
+              { timeout: 10_000 },
+            );
+          } catch (error) {
+            const text = await page.textContent('[data-video-job-progress]').catch(() => '');
+            const player = await page.getAttribute('[data-video-player]', 'data-status').catch(() => '');
+            throw new Error(`${provider}: ${error.message.split('\n')[0]} (progress: "${text}", player: ${player})`);
+          }
+        }
+      },
+    },
+    {
+      name: 'Playground: Cancel mid-run stops the job and its polling',
+      async run(page) {
+        await freshPlayground(page, base, { provider: 'videogen', queue: 0.5, position: 0, run: 30 });
+        await generate(page);
+        await waitForStatus(page, 'running', 10_000);
+        await page.getByRole('button', { name: 'Cancel' }).click();
+        await waitForStatus(page, 'cancelled', 10_000);
+        if (await page.$('[data-part="cancel"]')) throw new Error('Cancel is still offered after cancelling');
+        const polls = await page.textContent('[data-testid="polls"]');
+        await page.waitForTimeout(2_500);
+        const later = await page.textContent('[data-testid="polls"]');
+        if (later !== polls) throw new Error(`polling went on after cancel: ${polls} -> ${later}`);
+        await page.waitForTimeout(200);
+        await screenshotStory(page, join(screenshots, 'playground--cancelled.png'));
+      },
+    },
+    {
+      name: 'Playground: reloading mid-job resumes the same job to its video',
+      async run(page) {
+        await freshPlayground(page, base, { provider: 'aigateway', queue: 0.5, position: 0, run: 5 });
+        await generate(page);
+        await waitForStatus(page, 'running', 10_000);
+        const id = await page.textContent('[data-testid="job-id"]');
+        await page.reload({ waitUntil: 'load' });
+        await page.waitForSelector('[data-video-job-progress]:not([data-status="idle"])', { timeout: 10_000 });
+        const resumed = await page.textContent('[data-testid="job-id"]');
+        if (resumed !== id) throw new Error(`after reload the job is ${resumed}, was ${id}`);
+        if ((await page.textContent('[data-testid="replayed"]')) === '0') throw new Error('the simulator lost the job');
+        const status = await jobStatus(page);
+        if (status !== 'running' && status !== 'completed') throw new Error(`after reload: ${status}`);
+        await waitForStatus(page, 'completed');
+        await expectVideoPlaying(page);
+      },
+    },
+  ];
 }

@@ -65,7 +65,10 @@ async function main() {
   const browser = await launchBrowser();
   try {
     const env = { base: server.url, context: browser.context, stories, screenshots, axeSource };
-    for (const test of [...componentTests(env), ...playgroundTests(env)]) {
+    // BROWSER_TEST_FILTER=<regex> runs a subset while working on one area; `npm test` runs them all.
+    const filter = process.env.BROWSER_TEST_FILTER ? new RegExp(process.env.BROWSER_TEST_FILTER, 'i') : undefined;
+    const tests = [...componentTests(env), ...playgroundTests(env)].filter((test) => !filter || filter.test(test.name));
+    for (const test of tests) {
       if (Date.now() - started > RUN_BUDGET_MS) {
         report(test.name, new Error('skipped: the browser run is over its time budget'));
         continue;

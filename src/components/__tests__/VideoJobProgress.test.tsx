@@ -114,8 +114,9 @@ describe('VideoJobProgress, given each status', () => {
   });
 
   it('shows "Not started" without a bar before there is a job, and "Submitting…" while submitting', () => {
-    const { rerender, container } = render(<VideoJobProgress state={{ status: 'idle' }} />);
+    const { rerender, container } = render(<VideoJobProgress state={{ status: 'idle', elapsedMs: 0 }} />);
     expect(screen.getByText('Not started')).toBeInTheDocument();
+    expect(screen.queryByText(/Elapsed/)).not.toBeInTheDocument();
     expect(screen.queryByRole('progressbar')).not.toBeInTheDocument();
     expect(container.firstElementChild).toHaveAttribute('data-status', 'idle');
     rerender(<VideoJobProgress state={{ status: 'submitting', elapsedMs: 1_500 }} />);

@@ -1,0 +1,182 @@
+import { useId, type FormEvent } from 'react';
+import { VideoJobProgress } from '../../src/components/VideoJobProgress';
+import { VideoPlayer } from '../../src/components/VideoPlayer';
+import type { VideoClient } from '../../src/core/videoClient';
+import { useVideoGeneration } from '../../src/react/useVideoGeneration';
+import type { PageSimulator } from './pageSimulator';
+import { PLAYGROUND_PROVIDERS, type PlaygroundProvider } from './playgroundProviders';
+import { clearPlaygroundStorage, faultsFor, jobSpecFor, type PlaygroundSettings } from './playgroundSettings';
+
+interface GenerationPanelProps {
+  page: PageSimulator;
+  client: VideoClient;
+  provider: PlaygroundProvider;
+  settings: PlaygroundSettings;
+  update(patch: Partial<PlaygroundSettings>): void;
+}
+
+/** One provider's generation: the form, then the real hook's state shown by the real components. */
+export function GenerationPanel({ page, client, provider, settings, update }: GenerationPanelProps) {
+  const generation = useVideoGeneration({ provider: provider.name, model: provider.model, persist: true });
+  const id = useId();
+
+  function start() {
+    page.sim.setFaults(faultsFor(settings));
+    page.setNextJobSpec(jobSpecFor(settings));
+    generation.generate(provider.input(settings.prompt), { replace: true });
+  }
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    if (!generation.isActive) start();
+  }
+
+  function resetAll() {
+    generation.reset();
+    page.reset();
+    clearPlaygroundStorage();
+  }
+
+  const stats = {
+    polls: page.sim.count({ provider: provider.name, endpoint: 'status' }),
+    faults: page.sim.requests.filter((request) => request.provider === provider.name && request.fault).length,
+  };
+
+  return (
+    <div className="pg-grid">
+      <form className="pg-card pg-form" onSubmit={onSubmit} aria-label="Generate a video">
+        <label className="pg-field">
+          <span>Provider</span>
+          <select value={provider.name} onChange={(event) => update({ provider: event.target.value })}>
+            {PLAYGROUND_PROVIDERS.map((option) => (
+              <option key={option.name} value={option.name}>
+                {option.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="pg-field">
+          <span>Prompt</span>
+          <textarea rows={3} value={settings.prompt} onChange={(event) => update({ prompt: event.target.value })} />
+        </label>
+        <fieldset className="pg-fieldset">
+          <legend>Simulated job</legend>
+          <NumberField
+            label="Queue length (s)"
+            value={settings.queueSeconds}
+            step="any"
+            onChange={(queueSeconds) => update({ queueSeconds })}
+          />
+          <NumberField
+            label="Jobs ahead in the queue"
+            value={settings.queuePosition}
+            step={1}
+            onChange={(queuePosition) => update({ queuePosition })}
+          />
+          <NumberField
+            label="Run time (s)"
+            value={settings.runSeconds}
+            step="any"
+            onChange={(runSeconds) => update({ runSeconds })}
+          />
+          <label className="pg-check">
+            <input
+              type="checkbox"
+              checked={settings.reportsProgress}
+              onChange={(event) => update({ reportsProgress: event.target.checked })}
+            />
+            <span>Reports progress (where the API can)</span>
+          </label>
+        </fieldset>
+        <fieldset className="pg-fieldset">
+          <legend>Failures</legend>
+          <RangeField
+            label="Job failure rate"
+            value={settings.failurePercent}
+            onChange={(failurePercent) => update({ failurePercent })}
+          />
+          <RangeField
+            label="Request faults (5xx, 429, drops)"
+            value={settings.faultPercent}
+            onChange={(faultPercent) => update({ faultPercent })}
+          />
+        </fieldset>
+        <div className="pg-buttons">
+          <button type="submit" className="pg-primary" disabled={generation.isActive}>
+            {generation.isActive ? 'Generating…' : 'Generate'}
+          </button>
+          <button type="button" className="pg-secondary" onClick={resetAll}>
+            Reset simulator
+          </button>
+        </div>
+      </form>
+
+      <section className="pg-output" aria-labelledby={`${id}-output`}>
+        <h2 id={`${id}-output`} className="pg-visually-hidden">
+          Result
+        </h2>
+        <VideoJobProgress state={generation} onRetry={start} />
+        <VideoPlayer job={generation.job} client={client} autoPlay loop download />
+        <dl className="pg-stats">
+          <div>
+            <dt>Job</dt>
+            <dd data-testid="job-id">{generation.ref?.id ?? '–'}</dd>
+          </div>
+          <div>
+            <dt>Status polls</dt>
+            <dd data-testid="polls">{stats.polls}</dd>
+          </div>
+          <div>
+            <dt>Faults injected</dt>
+            <dd>{stats.faults}</dd>
+          </div>
+          <div>
+            <dt>Resumed after reload</dt>
+            <dd data-testid="replayed">{page.replayed}</dd>
+          </div>
+        </dl>
+        <p className="pg-hint">
+          Reload the page mid-job: the job id is persisted and the job carries on; the simulator replays its own
+          history, as a real provider would still have the job.
+        </p>
+      </section>
+    </div>
+  );
+}
+
+function NumberField(props: { label: string; value: number; step: number | 'any'; onChange(value: number): void }) {
+  return (
+    <label className="pg-field pg-inline">
+      <span>{props.label}</span>
+      <input
+        type="number"
+        min={0}
+        step={props.step}
+        value={props.value}
+        onChange={(event) => props.onChange(Math.max(0, Number(event.target.value) || 0))}
+      />
+    </label>
+  );
+}
+
+function RangeField(props: { label: string; value: number; onChange(value: number): void }) {
+  const id = useId();
+  return (
+    <div className="pg-field pg-range-field">
+      <div className="pg-range-head">
+        <label htmlFor={id}>{props.label}</label>
+        <output htmlFor={id}>{props.value} %</output>
+      </div>
+      <input
+        id={id}
+        type="range"
+        min={0}
+        max={100}
+        step={5}
+        value={props.value}
+        aria-valuetext={`${props.value} %`}
+        onChange={(event) => props.onChange(Number(event.target.value))}
+      />
+    </div>
+  );
+}

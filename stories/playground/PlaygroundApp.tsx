@@ -1,0 +1,62 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { createVideoClient } from '../../src/core/createVideoClient';
+import type { VideoClient } from '../../src/core/videoClient';
+import { VideoJobsProvider } from '../../src/react/VideoJobsProvider';
+import { GenerationPanel } from './GenerationPanel';
+import { createPageSimulator, type PageSimulator } from './pageSimulator';
+import { PLAYGROUND_PROVIDERS } from './playgroundProviders';
+import { useStoredSettings } from './playgroundSettings';
+import './playground.css';
+
+/** The playground: the simulator in this page, a real client, the real hooks and components. */
+export function PlaygroundApp() {
+  const [page, setPage] = useState<PageSimulator>();
+  useEffect(() => {
+    let live = true;
+    void createPageSimulator().then((created) => live && setPage(created));
+    return () => {
+      live = false;
+    };
+  }, []);
+  return (
+    <div className="pg" data-playground="">
+      <header className="pg-header">
+        <h1>react-video-jobs playground</h1>
+        <p>The real hooks and components against a simulated provider running in this page: no API key, no network.</p>
+      </header>
+      {page ? <Session page={page} /> : <p role="status">Starting the simulator…</p>}
+    </div>
+  );
+}
+
+function Session({ page }: { page: PageSimulator }) {
+  const [client] = useState<VideoClient>(() =>
+    createVideoClient({
+      providers: Object.fromEntries(
+        PLAYGROUND_PROVIDERS.map((provider) => [provider.name, provider.adapter(page.sim, page.videoUrlFor)]),
+      ),
+      fetch: page.fetch,
+      // Snappier than the defaults, for a demo of short jobs; the provider's own floor still applies.
+      polling: { initialDelayMs: 500, maxDelayMs: 2_000, stallAfterMs: 20_000 },
+    }),
+  );
+  const [queryClient] = useState(() => new QueryClient());
+  const [settings, update] = useStoredSettings();
+  const provider = PLAYGROUND_PROVIDERS.find((entry) => entry.name === settings.provider) ?? PLAYGROUND_PROVIDERS[0]!;
+  return (
+    <QueryClientProvider client={queryClient}>
+      <VideoJobsProvider client={client}>
+        {/* One hook per provider (its persisted job is keyed by provider and model). */}
+        <GenerationPanel
+          key={provider.name}
+          page={page}
+          client={client}
+          provider={provider}
+          settings={settings}
+          update={update}
+        />
+      </VideoJobsProvider>
+    </QueryClientProvider>
+  );
+}
