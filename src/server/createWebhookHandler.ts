@@ -1,8 +1,8 @@
 import type { JobRef, JobSnapshot } from '../core/jobSnapshot';
 import { UNCHANGED, type ProviderAdapter, type ProviderContext } from '../core/provider';
-import { createTransport } from '../core/transport';
 import { VideoJobError, toVideoJobError } from '../core/videoJobError';
 import { defaultEnv } from './authorize';
+import { directRequest } from './directRequest';
 import type { FetchHandler } from './createProxyHandler';
 import { createMemoryDedupe, type DeliveryDedupe } from './deliveryDedupe';
 import { createFalKeySet, verifyFalWebhook, type FalJwksOptions } from './falWebhookSignature';
@@ -73,7 +73,6 @@ export function createWebhookHandler(options: WebhookHandlerOptions): FetchHandl
   const toleranceMs = options.replayWindowMs ?? 300_000;
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const dedupe = options.dedupe ?? createMemoryDedupe({ now });
-  const transport = createTransport({ ...(options.fetch ? { fetch: options.fetch } : {}), retry: { retries: 1 }, now });
   let falKeys: ReturnType<typeof createFalKeySet> | undefined;
 
   const providers = new Map<string, { adapter: ProviderAdapter; format: WebhookFormat; verify: Verifier }>();
@@ -128,7 +127,8 @@ export function createWebhookHandler(options: WebhookHandlerOptions): FetchHandl
       now,
       async request(request) {
         const answer = read.answer({ method: request.method, url: request.url });
-        if (!answer) return transport.request({ ...request, provider: request.provider ?? name });
+        if (!answer)
+          return directRequest(options.fetch ?? globalThis.fetch, { ...request, provider: request.provider ?? name });
         if (answer.status >= 400 && !request.allowStatus?.includes(answer.status)) {
           throw new VideoJobError({
             kind: 'invalid_response',
