@@ -8,10 +8,11 @@ export interface JobWaiters {
   /** Resolves with the job's terminal snapshot, as soon as the store sees one. */
   wait(ref: JobRef): Promise<JobSnapshot>;
   /** Rejects the waits on `key` (all waits when `key` is `undefined`), except those on `except`. */
-  reject(error: VideoJobError, key?: string, except?: string): void;
+  reject(error: (ref: JobRef) => VideoJobError, key?: string, except?: string): void;
 }
 
 interface Waiter {
+  ref: JobRef;
   key: string;
   fail: (error: VideoJobError) => void;
 }
@@ -31,6 +32,7 @@ export function createJobWaiters(store: VideoJobsStore): JobWaiters {
         };
         const unsubscribe = store.subscribe(check);
         const waiter: Waiter = {
+          ref,
           key,
           fail: (error) => {
             done();
@@ -47,7 +49,7 @@ export function createJobWaiters(store: VideoJobsStore): JobWaiters {
     },
     reject(error, key, except) {
       for (const waiter of [...waiters]) {
-        if ((key === undefined || waiter.key === key) && waiter.key !== except) waiter.fail(error);
+        if ((key === undefined || waiter.key === key) && waiter.key !== except) waiter.fail(error(waiter.ref));
       }
     },
   };

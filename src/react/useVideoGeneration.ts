@@ -1,13 +1,14 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { jobKey, type JobRef, type JobSnapshot } from '../core/jobSnapshot';
 import { isTerminalStatus, type JobStatus } from '../core/jobStatus';
 import { VideoJobError, toVideoJobError } from '../core/videoJobError';
 import { cancelJob } from './cancelJob';
-import { createJobWaiters } from './jobWaiters';
 import type { GenerateOptions, UseVideoGenerationOptions, UseVideoGenerationResult } from './types';
 import { useFollowJob, useIsomorphicLayoutEffect } from './useFollowJob';
+import { useJobWaiters } from './useJobWaiters';
 import { usePersistedJob } from './usePersistedJob';
+import { terminalEvent, useTerminalCallbacks } from './useTerminalCallbacks';
 import { useVideoJobsContext } from './VideoJobsProvider';
 import { videoJobKeys } from './videoJobKeys';
 import { toVideoJobState, withTrackedElapsed } from './videoJobState';
@@ -51,7 +52,7 @@ export function useVideoGeneration<Input extends Record<string, unknown> = Recor
   const queryClient = useQueryClient();
   const [session, setSession] = useState<Session>(IDLE);
   const sessionRef = useRef<Session>(IDLE);
-  const [waiters] = useState(() => createJobWaiters(store));
+  const waiters = useJobWaiters(store);
 
   const update = useCallback((next: Session) => {
     sessionRef.current = next;
@@ -76,9 +77,9 @@ export function useVideoGeneration<Input extends Record<string, unknown> = Recor
     (ref, finished, record) => {
       // A generate or resume that came first wins over what was stored.
       if (sessionRef.current.ref || sessionRef.current.submitting) return;
+      // The page that stored an outcome has seen it: no callback fires for it again.
+      if (isTerminalStatus(record.status)) store.claim(terminalEvent(record));
       if (finished) {
-        // The page that stored this outcome has seen it: no callback fires for it again.
-        store.claim(`${jobKey(ref)}|${finished.status}`);
         store.claimSnapshot(finished);
         if (!queryClient.getQueryData(videoJobKeys.job(ref))) queryClient.setQueryData(videoJobKeys.job(ref), finished);
       }
@@ -95,7 +96,7 @@ export function useVideoGeneration<Input extends Record<string, unknown> = Recor
   const timedOut = useRef(false);
   useIsomorphicLayoutEffect(() => {
     timedOut.current = timeoutError !== undefined;
-    if (timeoutError && session.ref) waiters.reject(timeoutError, jobKey(session.ref));
+    if (timeoutError && session.ref) waiters.reject(() => timeoutError, jobKey(session.ref));
   }, [timeoutError, session.ref, waiters]);
 
   const isBusy = useCallback(
@@ -207,7 +208,7 @@ export function useVideoGeneration<Input extends Record<string, unknown> = Recor
 
   const resume = useCallback(
     (ref: JobRef) => {
-      waiters.reject(movedOn(sessionRef.current.ref ?? ref), undefined, jobKey(ref));
+      waiters.reject(movedOn, undefined, jobKey(ref));
       store.track(ref);
       update({ attempt: {}, ref, submitting: false });
       restart();
@@ -216,50 +217,12 @@ export function useVideoGeneration<Input extends Record<string, unknown> = Recor
   );
 
   const reset = useCallback(() => {
-    const ref = sessionRef.current.ref;
-    if (ref) waiters.reject(movedOn(ref));
+    waiters.reject(movedOn);
     persisted.clear();
     update(IDLE);
   }, [update, waiters, persisted]);
 
-  // Callbacks fire once per job and outcome, app-wide: the claim lives in the client's store.
-  const callbacks = useRef(options);
-  useIsomorphicLayoutEffect(() => {
-    callbacks.current = options;
-  });
-  useEffect(() => {
-    if (!job || !isTerminalStatus(job.status)) return;
-    const { onCompleted, onFailed, onCancelled } = callbacks.current;
-    const fire =
-      job.status === 'completed'
-        ? onCompleted && (() => onCompleted(job))
-        : job.status === 'failed'
-          ? onFailed && (() => onFailed(job, job.error ?? failedWithoutReason(job)))
-          : onCancelled && (() => onCancelled(job));
-    if (fire && store.claim(`${jobKey(job.ref)}|${job.status}`)) fire();
-  }, [job, store]);
-
-  // Pending `generateAsync` promises end with the hook. Checked a tick later: StrictMode's rehearsal
-  // unmount is followed at once by a remount, which must not reject them.
-  const mounted = useRef(false);
-  useEffect(() => {
-    mounted.current = true;
-    return () => {
-      mounted.current = false;
-      void Promise.resolve().then(() => {
-        if (mounted.current) return;
-        const ref = sessionRef.current.ref;
-        waiters.reject(
-          new VideoJobError({
-            kind: 'cancelled',
-            provider: ref?.provider ?? provider,
-            jobId: ref?.id,
-            message: 'the component unmounted before the job ended; the job goes on, follow it again with its ref',
-          }),
-        );
-      });
-    };
-  }, [waiters, provider]);
+  useTerminalCallbacks(store, job, options);
 
   const { elapsedMs, pollError, following, trackElapsed } = follow;
   const { ref, submitting, cancelling = false, error, restoredStatus } = session;
@@ -325,14 +288,5 @@ function movedOn(ref: JobRef): VideoJobError {
     jobId: ref.id,
     message:
       'the hook stopped following this job (reset, resume or a newer generate); the job goes on, follow it again with its ref',
-  });
-}
-
-function failedWithoutReason(job: JobSnapshot): VideoJobError {
-  return new VideoJobError({
-    kind: 'provider_failed',
-    provider: job.provider,
-    jobId: job.id,
-    message: 'the provider reported the job failed without a reason',
   });
 }

@@ -86,6 +86,28 @@ describe('persist', () => {
     expect(onCompleted).toHaveBeenCalledTimes(1);
   });
 
+  it('given a stored video URL that has expired, a reload asks the provider again (without a second onCompleted)', async () => {
+    const local = memoryStorage();
+    const storage = createJSONStorage(() => local);
+    const onCompleted = vi.fn();
+    const page1 = createHarness({ storage });
+    const view = page1.mount(<Generator options={{ onCompleted }} />);
+    start();
+    await advance(20_000);
+    expect(status()).toBe('completed');
+    const record = JSON.parse(local.getItem(KEY)!) as PersistedJob;
+    local.setItem(KEY, JSON.stringify({ ...record, video: { ...record.video, expiresAt: Date.now() - 1 } }));
+    const statusBefore = page1.statusRequests();
+
+    const page2 = reload(page1, storage, view.unmount);
+    page2.mount(<Generator options={{ onCompleted }} />);
+    await advance(1000);
+    expect(status()).toBe('completed');
+    expect(page2.statusRequests()).toBe(statusBefore + 1);
+    expect(api.video?.expiresAt).toBeUndefined();
+    expect(onCompleted).toHaveBeenCalledTimes(1);
+  });
+
   it('given keepFinishedMs has passed, the finished job is dropped', async () => {
     const local = memoryStorage();
     const storage = createJSONStorage(() => local);
