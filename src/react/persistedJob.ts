@@ -1,4 +1,4 @@
-import { createSnapshot, type JobRef, type JobSnapshot } from '../core/jobSnapshot';
+import { createSnapshot, type JobRef, type JobSnapshot, type JobSnapshotInit } from '../core/jobSnapshot';
 import { JOB_STATUSES, isTerminalStatus } from '../core/jobStatus';
 import { VideoJobError } from '../core/videoJobError';
 import type { JobStorage, PersistedJob, PersistOptions } from './types';
@@ -63,16 +63,14 @@ export function isExpired(record: PersistedJob, keepFinishedMs: number, now: num
 export function snapshotFromRecord(record: PersistedJob, now: number): JobSnapshot | undefined {
   if (!isTerminalStatus(record.status)) return undefined;
   if (record.status === 'completed' && (!record.video || (record.video.expiresAt ?? Infinity) <= now)) return undefined;
-  return createSnapshot(
-    {
-      ref: record.ref,
-      status: record.status,
-      video: record.video,
-      error: record.error ? VideoJobError.fromJSON(record.error) : undefined,
-      progress: record.status === 'completed' ? 1 : undefined,
-      completedAt: record.finishedAt,
-      updatedAt: record.finishedAt ?? record.savedAt,
-    },
-    now,
-  );
+  const init: JobSnapshotInit = {
+    ref: record.ref,
+    status: record.status,
+    updatedAt: record.finishedAt ?? record.savedAt,
+  };
+  if (record.finishedAt !== undefined) init.completedAt = record.finishedAt;
+  if (record.video) init.video = record.video;
+  if (record.status === 'completed') init.progress = 1;
+  if (record.error) init.error = VideoJobError.fromJSON(record.error);
+  return createSnapshot(init, now);
 }
