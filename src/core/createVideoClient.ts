@@ -1,9 +1,10 @@
 import { createDurationModel } from './durationModel';
 import { applyStall, cancelledSnapshot, normalizeSnapshot, type JobEntry } from './jobEntry';
-import { jobKey, type JobRef, type JobSnapshot } from './jobSnapshot';
+import { createSnapshot, jobKey, type JobRef, type JobSnapshot } from './jobSnapshot';
 import { isTerminalStatus } from './jobStatus';
 import { createPollHistory, recordFailure, recordObservation, runTimeOf } from './pollHistory';
 import { UNCHANGED, type CancelOutcome, type ProviderAdapter, type ProviderContext, type Unchanged } from './provider';
+import { createPushUpdates, resolvePushOptions, type ClientPushState, type PushUpdates } from './pushUpdates';
 import { isSameSnapshot } from './sameSnapshot';
 import { nextPollDelay, resolvePollingOptions, type ResolvedPollingOptions, type ScheduleState } from './schedule';
 import { abortReason, sleep } from './sleep';
@@ -41,6 +42,25 @@ export function createVideoClient(options: VideoClientOptions): VideoClient {
   const entries = new Map<string, JobEntry>();
   const listeners = new Set<(snapshot: JobSnapshot) => void>();
   const providerNames = Object.freeze(Object.keys(providers));
+  // Push updates (`events`): snapshots from the app's job event streams enter like poll answers, and wake watchers.
+  const wakers = new Map<JobEntry, Set<() => void>>();
+  const pushedListeners = new Set<(snapshot: JobSnapshot) => void>();
+  const push = options.events
+    ? createPushUpdates(resolvePushOptions(options.events), {
+        onSnapshot(pushed) {
+          const job = entries.get(jobKey(pushed));
+          if (!job) return;
+          // The stream's ref is the server's view (it may lack the model or URLs): keep the client's.
+          const stored = ingest(job, createSnapshot({ ...pushed, ref: job.ref }, pushed.updatedAt), now(), false);
+          for (const listener of [...pushedListeners]) listener(stored);
+          wake(job);
+        },
+        onHealthChange(ref) {
+          const job = entries.get(jobKey(ref));
+          if (job) wake(job);
+        },
+      })
+    : undefined;
 
   function adapter(name: string): ProviderAdapter {
     const found = typeof name === 'string' && Object.hasOwn(providers, name) ? providers[name] : undefined;
@@ -75,11 +95,13 @@ export function createVideoClient(options: VideoClientOptions): VideoClient {
       });
       found = { key, ref, history, work: new Set() };
       entries.set(key, found);
+      push?.follow(ref);
     }
     return found;
   }
 
   function emit(snapshot: JobSnapshot): void {
+    if (push && isTerminalStatus(snapshot.status)) push.unfollow(snapshot.ref);
     for (const listener of [...listeners]) {
       try {
         listener(snapshot);
@@ -172,7 +194,41 @@ export function createVideoClient(options: VideoClientOptions): VideoClient {
     const state: ScheduleState = { ...job.history, now: at, hidden };
     const learned = durations.estimate(modelKey(job.ref));
     if (learned) state.runTime = { mu: learned.mu, sigma: learned.sigma };
-    return Math.max(0, Math.ceil(at + nextPollDelay(state, jobPolling, random) - now()));
+    const scheduled = Math.max(0, Math.ceil(at + nextPollDelay(state, jobPolling, random) - now()));
+    return push ? push.pollDelay(job.ref, scheduled) : scheduled;
+  }
+
+  function wake(job: JobEntry): void {
+    const waiting = wakers.get(job);
+    wakers.delete(job);
+    for (const resume of waiting ?? []) resume();
+  }
+
+  /** Sleeps until the next poll is due; with push updates, a pushed snapshot or a health change ends it early (`true`). */
+  async function pause(job: JobEntry, ms: number, signal: AbortSignal): Promise<boolean> {
+    if (!push) {
+      await sleep(ms, signal);
+      return false;
+    }
+    if (signal.aborted) throw abortReason(signal);
+    const early = new AbortController();
+    const onAbort = () => early.abort(signal.reason);
+    const resume = () => early.abort(WOKEN);
+    let waiting = wakers.get(job);
+    if (!waiting) wakers.set(job, (waiting = new Set()));
+    waiting.add(resume);
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      await sleep(ms, early.signal);
+      return false;
+    } catch (error) {
+      if (signal.aborted) throw abortReason(signal);
+      if (early.signal.reason === WOKEN) return true;
+      throw error;
+    } finally {
+      waiting.delete(resume);
+      signal.removeEventListener('abort', onAbort);
+    }
   }
 
   async function cancel(ref: JobRef, cancelOptions: { signal?: AbortSignal } = {}): Promise<JobSnapshot> {
@@ -246,6 +302,7 @@ export function createVideoClient(options: VideoClientOptions): VideoClient {
     entry: (ref) => entry(ref),
     polling: (jobPolling) => (jobPolling ? resolvePollingOptions(options.polling, jobPolling) : polling),
     delay: (job, jobPolling) => delay(job, jobPolling),
+    pause,
     fetchStatus,
     ingest: (job, snapshot, at) => ingest(job, snapshot, at, false),
     cancel,
@@ -319,6 +376,22 @@ export function createVideoClient(options: VideoClientOptions): VideoClient {
     },
     forget(ref) {
       entries.delete(jobKey(ref));
+      push?.unfollow(ref);
+    },
+    ...(push ? { push: pushState(push, pushedListeners) } : {}),
+  };
+}
+
+const WOKEN = Symbol('woken');
+
+/** The client's `push`: stream health per job, and snapshots that arrived by push once stored. */
+function pushState(push: PushUpdates, pushedListeners: Set<(snapshot: JobSnapshot) => void>): ClientPushState {
+  return {
+    isHealthy: (ref) => push.isHealthy(ref),
+    subscribeHealth: (listener) => push.subscribeHealth(listener),
+    subscribeSnapshots(listener) {
+      pushedListeners.add(listener);
+      return () => pushedListeners.delete(listener);
     },
   };
 }

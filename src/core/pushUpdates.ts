@@ -100,3 +100,16 @@ export function createPushUpdates(options: PushUpdatesOptions, handlers: PushUpd
     },
   };
 }
+
+/**
+ * What a client created with `events` tells its bindings (`VideoClient.push`), for those that schedule polls
+ * themselves (the React hooks): which jobs are pushed, and the snapshots that arrived by push once stored.
+ */
+export interface ClientPushState {
+  /** `true` while the job's stream is healthy: the client's `nextPollDelay` is the safety interval. */
+  isHealthy(ref: Pick<JobRef, 'provider' | 'id'>): boolean;
+  /** Called whenever a job's stream health changes. Returns the unsubscribe function. */
+  subscribeHealth(listener: (ref: JobRef, healthy: boolean) => void): () => void;
+  /** Called with each snapshot that arrived over a stream, as the client stored it. Returns the unsubscribe function. */
+  subscribeSnapshots(listener: (snapshot: JobSnapshot) => void): () => void;
+}

@@ -1,6 +1,7 @@
 import type { DurationModel } from './durationModel';
 import type { JobRef, JobSnapshot } from './jobSnapshot';
 import type { ProviderAdapter } from './provider';
+import type { ClientPushState, PushUpdatesOptions } from './pushUpdates';
 import type { PollingOptions } from './schedule';
 import type { RetryOptions } from './transport';
 
@@ -27,6 +28,13 @@ export interface VideoClientOptions {
    * `toJSON()` to keep what was learned. Defaults to a fresh `createDurationModel()` per client.
    */
   durationModel?: DurationModel;
+  /**
+   * The app's job events route, served by `createJobEventsHandler` from `react-video-jobs/server` (e.g.
+   * `'/api/video/events'`), or its full options. Each job the client follows gets a stream; while it is healthy,
+   * updates arrive as they happen and polls slow to a safety interval, and when it drops, polling resumes on the
+   * schedule (the stream resumes with `Last-Event-ID`). Defaults to none: polling only.
+   */
+  events?: string | PushUpdatesOptions;
 }
 
 export interface SubmitOptions {
@@ -86,4 +94,6 @@ export interface VideoClient {
   subscribe(listener: (snapshot: JobSnapshot) => void): () => void;
   /** Forgets what the client keeps for a job (schedule history, last snapshot). */
   forget(ref: JobRef): void;
+  /** Present when the client was created with `events`: which jobs are pushed, for bindings that schedule polls. */
+  readonly push?: ClientPushState;
 }

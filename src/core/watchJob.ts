@@ -3,7 +3,7 @@ import type { JobRef, JobSnapshot } from './jobSnapshot';
 import { isTerminalStatus } from './jobStatus';
 import type { ProviderAdapter, ProviderContext } from './provider';
 import type { ResolvedPollingOptions } from './schedule';
-import { abortReason, sleep } from './sleep';
+import { abortReason } from './sleep';
 import type { WatchOptions } from './videoClient';
 import { VideoJobError, toVideoJobError } from './videoJobError';
 
@@ -16,6 +16,8 @@ export interface JobEngine {
   polling(options: WatchOptions['polling']): ResolvedPollingOptions;
   /** Milliseconds from now until this job's next poll is due. */
   delay(entry: JobEntry, polling: ResolvedPollingOptions): number;
+  /** Waits `ms`; `true` when a pushed update (or a push health change) ended the wait early. */
+  pause(entry: JobEntry, ms: number, signal: AbortSignal): Promise<boolean>;
   /** One status request (shared with concurrent callers); the result is stored in `entry.snapshot`. */
   fetchStatus(entry: JobEntry, signal: AbortSignal): Promise<JobSnapshot>;
   /** Stores a snapshot that arrived outside a poll (a stream event). */
@@ -100,7 +102,9 @@ export async function* watchJob(
         const polls = entry.history.polls;
         // A job never seen yet (resumed from its ref) is asked at once; after that, and after any failure, the
         // schedule decides.
-        await sleep(current || entry.history.polls > 0 ? engine.delay(entry, polling) : 0, signal);
+        const wait = current || entry.history.polls > 0 ? engine.delay(entry, polling) : 0;
+        // A pushed update or a push stream coming or going ends the wait early: work it out again.
+        if (await engine.pause(entry, wait, signal)) continue;
         // Someone else (a second watcher, a query) polled while we slept: take their answer, wait again.
         if (entry.history.polls !== polls || entry.snapshot !== current) continue;
         await engine.fetchStatus(entry, signal);

@@ -81,7 +81,7 @@ export function createJobEventsHandler(options: JobEventsHandlerOptions): FetchH
       closed = true;
       clearInterval(heartbeat);
       clearTimeout(deadline);
-      request.signal.removeEventListener('abort', cleanup);
+      request.signal.removeEventListener('abort', end);
       void unsubscribe().catch(() => undefined);
     };
     const end = () => {
@@ -112,7 +112,8 @@ export function createJobEventsHandler(options: JobEventsHandlerOptions): FetchH
       },
       cancel: cleanup,
     });
-    request.signal.addEventListener('abort', cleanup, { once: true });
+    // The client went away: stop listening and end the body, so whatever still reads it sees the end.
+    request.signal.addEventListener('abort', end, { once: true });
     return new Response(body, {
       headers: {
         'content-type': 'text/event-stream; charset=utf-8',
