@@ -3,6 +3,7 @@ import type { VideoClient } from '../core/videoClient';
 import { defaultJobStorage } from './createJSONStorage';
 import type { JobStorage } from './types';
 import { getVideoJobsStore, type VideoJobsStore } from './videoJobsStore';
+import { usePushUpdates } from './usePushUpdates';
 
 export interface VideoJobsProviderProps {
   /** The client every hook below uses: `createVideoClient({ providers: { fal: fal() } })`. */
@@ -44,6 +45,8 @@ export function VideoJobsProvider({ client, storage, children }: VideoJobsProvid
   );
   // Jobs followed outside the hooks (`client.wait`, another hook's client calls) show up in `useVideoJobs`.
   useEffect(() => store.connect(), [store]);
+  // A client created with `events`: pushed snapshots go straight into the job queries.
+  usePushUpdates(client);
   return <VideoJobsContext.Provider value={value}>{children}</VideoJobsContext.Provider>;
 }
 

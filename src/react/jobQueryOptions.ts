@@ -26,6 +26,8 @@ interface PollPlan {
   /** The answer the plan was made for (`dataUpdatedAt` / `errorUpdatedAt`). */
   stamp: number;
   hidden: boolean;
+  /** The job's push stream was healthy (`createVideoClient({ events })`): the schedule waits for it. */
+  pushed: boolean;
   /** Epoch ms of the next poll, or `false` when the schedule says stop. */
   due: number | false;
 }
@@ -47,12 +49,14 @@ export function setCancelling(client: VideoClient, ref: JobRef, on: boolean): vo
 function planFor(client: VideoClient, ref: JobRef, query: JobQuery, polling: PollingOptions | undefined): PollPlan {
   const stamp = Math.max(query.state.dataUpdatedAt, query.state.errorUpdatedAt);
   const hidden = !focusManager.isFocused();
+  const pushed = client.push?.isHealthy(ref) ?? false;
   const known = plans.get(query);
-  if (known && known.stamp === stamp && known.hidden === hidden) return known;
+  if (known && known.stamp === stamp && known.hidden === hidden && known.pushed === pushed) return known;
   const delay = client.nextPollDelay(ref, { polling, hidden });
   const plan: PollPlan = {
     stamp,
     hidden,
+    pushed,
     due: delay === false || !Number.isFinite(delay) ? false : Date.now() + delay,
   };
   plans.set(query, plan);

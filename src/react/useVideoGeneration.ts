@@ -15,8 +15,8 @@ import { toVideoJobState, withTrackedElapsed } from './videoJobState';
 
 /** One generation: a submit in flight, then a job followed. A new token per `generate`/`resume`/`reset`. */
 interface Attempt {
-  /** `cancel()` came while the submit was in flight: cancel the job as soon as it has an id. */
-  cancelOnArrival?: (final: JobSnapshot | undefined) => void;
+  /** `cancel()` calls that came while the submit was in flight: cancel the job as soon as it has an id. */
+  cancelOnArrival?: Array<(final: JobSnapshot | undefined) => void>;
 }
 
 interface Session {
@@ -135,7 +135,7 @@ export function useVideoGeneration<Input extends Record<string, unknown> = Recor
     if (current.submitting) {
       update({ ...current, cancelling: true });
       return new Promise((resolve) => {
-        attempt.cancelOnArrival = resolve;
+        (attempt.cancelOnArrival ??= []).push(resolve);
       });
     }
     if (!current.ref) return Promise.resolve(undefined);
@@ -166,7 +166,7 @@ export function useVideoGeneration<Input extends Record<string, unknown> = Recor
       } catch (caught) {
         const error = toVideoJobError(caught, { provider });
         updateIfCurrent(attempt, { submitting: false, cancelling: false, error });
-        attempt.cancelOnArrival?.(undefined);
+        attempt.cancelOnArrival?.forEach((resolve) => resolve(undefined));
         throw error;
       }
       const ref = first.ref;
@@ -176,7 +176,7 @@ export function useVideoGeneration<Input extends Record<string, unknown> = Recor
       updateIfCurrent(attempt, { ref, submitting: false });
       if (attempt.cancelOnArrival) {
         const final = await cancelRef(attempt, ref);
-        attempt.cancelOnArrival(final);
+        attempt.cancelOnArrival.forEach((resolve) => resolve(final));
         if (final) return final;
       }
       if (sessionRef.current.attempt !== attempt) throw movedOn(ref);

@@ -132,6 +132,21 @@ describe('useVideoGeneration', () => {
     expect(h.submitRequests()).toBe(2);
   });
 
+  it('given { replace: true } while the first submit is in flight, the first job is cancelled when it lands', async () => {
+    const h = createHarness({ sim: { faults: { latencyMs: 500 } } });
+    h.mount(<Generator />);
+    const first = start({ prompt: 'first' });
+    const second = start({ prompt: 'second' }, { replace: true });
+    await advance(2000);
+    const firstDone = await first;
+    expect(firstDone.status).toBe('cancelled');
+    expect(h.sim.job(firstDone.id)?.status).toBe('cancelled');
+    await advance(20_000);
+    await expect(second).resolves.toMatchObject({ status: 'completed' });
+    expect(api.ref?.id).not.toBe(firstDone.id);
+    expect(h.submitRequests()).toBe(2);
+  });
+
   it('given cancel(), local polling stops at once, the provider is asked, and it ends cancelled', async () => {
     const h = createHarness({ sim: { job: { queueMs: 1000, runMs: 60_000 } } });
     const onCancelled = vi.fn();
