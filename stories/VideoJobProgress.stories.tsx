@@ -2,6 +2,7 @@ import type { Meta, StoryObj } from '@storybook/react-vite';
 import { useEffect, useState } from 'react';
 import { expect, userEvent, within } from 'storybook/test';
 import type { JobSnapshot } from '../src/core/jobSnapshot';
+import { VideoJobError } from '../src/core/videoJobError';
 import { VideoJobProgress } from '../src/components/VideoJobProgress';
 import type { VideoJobProgressLabels } from '../src/components/videoJobProgressLabels';
 import { completed, failed, job, LONG_REASON, queued, running } from './fixtures';
@@ -76,6 +77,20 @@ export const CancelledUnconfirmed: Story = {
   ),
 };
 
+/** Following gave up (the hook's `timeout`): the job may still finish remotely, so Cancel stays. */
+export const StoppedFollowing: Story = {
+  render: (args) => (
+    <VideoJobProgress
+      {...args}
+      state={{
+        job: running(0.35),
+        status: 'running',
+        error: new VideoJobError({ kind: 'timeout', message: 'watching timed out after 10 min', provider: 'fal' }),
+      }}
+    />
+  ),
+};
+
 const arabic: Partial<VideoJobProgressLabels> = {
   group: 'إنشاء الفيديو',
   progressbar: 'تقدم الإنشاء',
@@ -83,7 +98,8 @@ const arabic: Partial<VideoJobProgressLabels> = {
   running: (percent) => (percent === undefined ? 'جارٍ الإنشاء…' : `جارٍ الإنشاء – ${percent}٪`),
   completed: 'اكتمل',
   failed: (reason) => (reason ? `فشل: ${reason}` : 'فشل'),
-  cancelled: () => 'أُلغي',
+  cancelled: 'أُلغي',
+  cancelNote: () => undefined,
   elapsed: (ms) => `مضى ${Math.round(ms / 1000)} ث`,
   took: (ms) => `استغرق ${Math.round(ms / 1000)} ث`,
   remaining: (ms) => `متبقٍ نحو ${Math.round(ms / 1000)} ث`,

@@ -10,7 +10,12 @@ import {
 import type { JobSnapshot } from '../core/jobSnapshot';
 import { useNow } from './useNow';
 import { defaultVideoJobProgressLabels, type VideoJobProgressLabels } from './videoJobProgressLabels';
-import { buildProgressView, type RunningObservation, type VideoJobProgressState } from './videoJobProgressView';
+import {
+  buildProgressView,
+  isActive,
+  type RunningObservation,
+  type VideoJobProgressState,
+} from './videoJobProgressView';
 import { visuallyHidden } from './visuallyHidden';
 
 export type VideoJobProgressElement = HTMLDivElement;
@@ -60,7 +65,7 @@ export const VideoJobProgress = forwardRef<VideoJobProgressElement, VideoJobProg
   const labels: VideoJobProgressLabels = { ...defaultVideoJobProgressLabels, ...labelOverrides };
   const job = jobProp ?? state?.job ?? undefined;
   const running = job?.status === 'running';
-  const now = useNow(job ? job.status === 'queued' || job.status === 'running' : displayIsBusy(state?.status));
+  const now = useNow(isActive(job, state));
 
   // Remember where the running phase was first seen, to estimate time left without a provider `startedAt`.
   const [firstRunning, setFirstRunning] = useState<RunningObservation>();
@@ -81,7 +86,8 @@ export const VideoJobProgress = forwardRef<VideoJobProgressElement, VideoJobProg
   const retry = onRetry ?? state?.retry;
   const [cancelPending, setCancelPending] = useState(false);
   const busyCancelling = Boolean(cancelling ?? state?.isCancelling ?? false) || cancelPending;
-  const showCancel = Boolean(cancel) && view.active;
+  // A job we stopped following may still run remotely: it can still be cancelled.
+  const showCancel = Boolean(cancel) && (view.active || view.status === 'queued' || view.status === 'running');
   const showRetry = Boolean(retry) && view.status === 'failed';
 
   const mounted = useRef(true);
@@ -161,6 +167,7 @@ export const VideoJobProgress = forwardRef<VideoJobProgressElement, VideoJobProg
           </div>
         )}
         {view.stalledText && <p data-part="stalled">{view.stalledText}</p>}
+        {view.noteText && <p data-part="note">{view.noteText}</p>}
         {logs.length > 0 && (
           <details data-part="logs">
             <summary data-part="logs-summary">{labels.logs(job?.logs.length ?? 0)}</summary>
@@ -202,10 +209,6 @@ export const VideoJobProgress = forwardRef<VideoJobProgressElement, VideoJobProg
     </div>
   );
 });
-
-function displayIsBusy(status: string | undefined): boolean {
-  return status === 'submitting' || status === 'pending' || status === 'loading';
-}
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';

@@ -22,8 +22,13 @@ export interface VideoJobProgressLabels {
   completed: string;
   /** `reason` is the provider's own words. Defaults to `"Failed: <reason>"`. */
   failed: (reason: string | undefined) => string;
-  /** Defaults to `"Cancelled"`, with a note when the provider could not confirm it. */
-  cancelled: (remote: JobCancellation['remote'] | undefined) => string;
+  /** Defaults to `"Cancelled"`. */
+  cancelled: string;
+  /**
+   * A note under a cancelled job when the provider did not confirm the cancel (`requested`: it may still
+   * finish; `unsupported`: it cannot be stopped, we only stopped following it). `undefined` shows none.
+   */
+  cancelNote: (remote: JobCancellation['remote'] | undefined) => string | undefined;
   /** Defaults to `"Elapsed 1 min 5 s"`. */
   elapsed: (ms: number) => string;
   /** Total run time of a finished job. Defaults to `"Took 1 min 5 s"`. */
@@ -32,6 +37,8 @@ export interface VideoJobProgressLabels {
   remaining: (ms: number) => string;
   /** Shown while the queue has not moved for `ms`. */
   stalled: (ms: number) => string;
+  /** Shown when following the job timed out while it was still under way (a hook's `timeout` error). */
+  timedOut: string;
   /** Summary of the log disclosure. Defaults to `"Logs (3)"`. */
   logs: (count: number) => string;
   /** Defaults to `"Cancel"`. */
@@ -61,17 +68,19 @@ export const defaultVideoJobProgressLabels: VideoJobProgressLabels = {
   running: (percent) => (percent === undefined ? 'Generating…' : `Generating – ${percent} %`),
   completed: 'Completed',
   failed: (reason) => (reason ? `Failed: ${reason}` : 'Failed'),
-  cancelled: (remote) =>
+  cancelled: 'Cancelled',
+  cancelNote: (remote) =>
     remote === 'unsupported'
-      ? 'Cancelled – the provider cannot stop this job, so it may still finish'
+      ? 'The provider cannot stop this job: it may still finish, but it is no longer followed here.'
       : remote === 'requested'
-        ? 'Cancelled – the provider is stopping the job'
-        : 'Cancelled',
+        ? 'The provider is stopping the job; it may still finish.'
+        : undefined,
   elapsed: (ms) => `Elapsed ${formatDuration(ms)}`,
   took: (ms) => `Took ${formatDuration(ms)}`,
   remaining: (ms) => `About ${formatDuration(ms)} left`,
   stalled: (ms) =>
     `The queue has not moved for ${formatDuration(ms)}. The job is still waiting; you can keep waiting or cancel it.`,
+  timedOut: 'Stopped following this job: it took too long. It may still finish on the provider.',
   logs: (count) => `Logs (${count})`,
   cancel: 'Cancel',
   cancelling: 'Cancelling…',

@@ -44,6 +44,8 @@ export interface VideoJobProgressView {
   elapsedText: string | undefined;
   remainingText: string | undefined;
   stalledText: string | undefined;
+  /** A note under the status (why a cancel is not confirmed). */
+  noteText: string | undefined;
 }
 
 /** Estimates below this much progress swing too wildly to show. */
@@ -79,6 +81,17 @@ export function failureReason(job: JobSnapshot | undefined, error: Error | null 
   return typeof detail === 'string' && detail !== '' ? detail : failure.message || undefined;
 }
 
+/** A hook that gave up following (timeout) leaves the job queued or running, but nothing happens here any more. */
+function stoppedFollowing(job: JobSnapshot | undefined, state: VideoJobProgressState | undefined): boolean {
+  return job !== undefined && !isTerminalStatus(job.status) && isTimeout(state?.error);
+}
+
+/** Work is under way and being followed: the clock ticks and the component is busy. */
+export function isActive(job: JobSnapshot | undefined, state: VideoJobProgressState | undefined): boolean {
+  const status = displayStatus(job, state);
+  return (status === 'submitting' || status === 'queued' || status === 'running') && !stoppedFollowing(job, state);
+}
+
 export function buildProgressView(options: {
   job: JobSnapshot | undefined;
   state: VideoJobProgressState | undefined;
@@ -88,7 +101,8 @@ export function buildProgressView(options: {
 }): VideoJobProgressView {
   const { job, state, labels } = options;
   const status = displayStatus(job, state);
-  const active = status === 'submitting' || status === 'queued' || status === 'running';
+  const timedOut = stoppedFollowing(job, state);
+  const active = isActive(job, state);
   // Never trust the ticking clock to be fresher than the snapshot on screen.
   const now = job ? Math.max(options.now, job.updatedAt) : options.now;
   const reason = failureReason(job, state?.error);
@@ -120,13 +134,13 @@ export function buildProgressView(options: {
       announcement = labels.announceFailed(reason);
       break;
     case 'cancelled':
-      text = labels.cancelled(job?.cancellation?.remote);
+      text = labels.cancelled;
       announcement = labels.announceCancelled;
       break;
   }
 
   const elapsedMs = status === 'idle' ? undefined : elapsed(job, state, now);
-  const remainingMs = status === 'running' && job ? remaining(job, now, options.firstRunning) : undefined;
+  const remainingMs = active && status === 'running' && job ? remaining(job, now, options.firstRunning) : undefined;
   return {
     status,
     active,
@@ -137,9 +151,18 @@ export function buildProgressView(options: {
     elapsedText:
       elapsedMs === undefined ? undefined : status === 'completed' ? labels.took(elapsedMs) : labels.elapsed(elapsedMs),
     remainingText: remainingMs === undefined ? undefined : labels.remaining(remainingMs),
+    noteText: timedOut
+      ? labels.timedOut
+      : status === 'cancelled'
+        ? labels.cancelNote(job?.cancellation?.remote)
+        : undefined,
     stalledText:
       status === 'queued' && job?.stalledSince !== undefined ? labels.stalled(now - job.stalledSince) : undefined,
   };
+}
+
+function isTimeout(error: Error | null | undefined): boolean {
+  return (error as { kind?: unknown } | null | undefined)?.kind === 'timeout';
 }
 
 function progressPercent(job: JobSnapshot | undefined, status: VideoJobDisplayStatus): number | undefined {

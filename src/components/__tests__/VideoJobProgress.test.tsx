@@ -107,10 +107,14 @@ describe('VideoJobProgress, given each status', () => {
   });
 
   it('says "Cancelled", and notes when the provider could not stop the job', () => {
-    const { rerender } = render(<VideoJobProgress job={makeJob({ status: 'cancelled' })} />);
+    const { rerender, container } = render(<VideoJobProgress job={makeJob({ status: 'cancelled' })} />);
     expect(screen.getByText('Cancelled')).toBeInTheDocument();
+    expect(container.querySelector('[data-part="note"]')).toBeNull();
     rerender(<VideoJobProgress job={makeJob({ status: 'cancelled', cancellation: { remote: 'unsupported' } })} />);
+    expect(screen.getByText('Cancelled')).toBeInTheDocument();
     expect(screen.getByText(/provider cannot stop this job/)).toBeInTheDocument();
+    rerender(<VideoJobProgress job={makeJob({ status: 'cancelled', cancellation: { remote: 'requested' } })} />);
+    expect(screen.getByText(/may still finish/)).toBeInTheDocument();
   });
 
   it('shows "Not started" without a bar before there is a job, and "Submitting…" while submitting', () => {
@@ -123,6 +127,23 @@ describe('VideoJobProgress, given each status', () => {
     expect(screen.getByText('Submitting…')).toBeInTheDocument();
     expect(screen.getByText('Elapsed 2 s')).toBeInTheDocument();
     expect(screen.getByRole('progressbar')).not.toHaveAttribute('aria-valuenow');
+  });
+
+  it('says so, stops ticking and is not busy when the hook stopped following the job (timeout)', async () => {
+    const error = new VideoJobError({
+      kind: 'timeout',
+      message: 'watching timed out',
+      provider: 'fal',
+      jobId: 'req-1',
+    });
+    const job = makeJob({ status: 'running', progress: 0.3, startedAt: NOW - 10_000 });
+    render(<VideoJobProgress state={{ job, status: 'running', error, cancel: () => {} }} />);
+    expect(screen.getByText(/Stopped following this job/)).toBeInTheDocument();
+    expect(screen.queryByText(/left$/)).not.toBeInTheDocument();
+    expect(screen.getByRole('group')).toHaveAttribute('aria-busy', 'false');
+    expect(screen.getByRole('button', { name: 'Cancel' })).toBeInTheDocument();
+    await act(() => vi.advanceTimersByTimeAsync(3_000));
+    expect(screen.getByText('Elapsed 42 s')).toBeInTheDocument();
   });
 
   it('shows a stalled-queue notice when the core flags the job', () => {
@@ -277,7 +298,8 @@ describe('VideoJobProgress, labels', () => {
     running: (percent) => `Wird erstellt – ${percent} %`,
     completed: 'Fertig',
     failed: (reason) => `Fehlgeschlagen: ${reason}`,
-    cancelled: () => 'Abgebrochen',
+    cancelled: 'Abgebrochen',
+    cancelNote: () => 'Der Anbieter kann den Auftrag nicht stoppen.',
     elapsed: (ms) => `Vergangen: ${ms / 1000} s`,
     took: (ms) => `Dauer: ${ms / 1000} s`,
     remaining: () => `Noch etwa eine Minute`,
@@ -336,8 +358,14 @@ describe('VideoJobProgress, labels', () => {
     expect(screen.getByRole('button', { name: 'Erneut versuchen' })).toBeInTheDocument();
     expect(announcer()).toHaveTextContent('Fehler: kaputt');
 
-    rerender(<VideoJobProgress labels={german} job={makeJob({ status: 'cancelled' })} />);
+    rerender(
+      <VideoJobProgress
+        labels={german}
+        job={makeJob({ status: 'cancelled', cancellation: { remote: 'unsupported' } })}
+      />,
+    );
     expect(screen.getByText('Abgebrochen', { selector: '[data-part="status"]' })).toBeInTheDocument();
+    expect(screen.getByText('Der Anbieter kann den Auftrag nicht stoppen.')).toBeInTheDocument();
     expect(announcer()).toHaveTextContent('Abgebrochen');
 
     rerender(<VideoJobProgress labels={german} state={{ status: 'idle' }} />);
