@@ -40,6 +40,17 @@ export { createDurationModel } from './core/durationModel';
 export { isSameSnapshot } from './core/sameSnapshot';
 export type { VideoClient, VideoClientOptions, SubmitOptions, WatchOptions, NextPollOptions } from './core/videoClient';
 export { createVideoClient } from './core/createVideoClient';
+// Push updates (createVideoClient({ events }) and the job event stream of react-video-jobs/server).
+export type { PushUpdatesOptions, ClientPushState } from './core/pushUpdates';
+export { subscribeJobEvents } from './core/jobEventSource';
+export type {
+  JobEventSourceOptions,
+  JobEventSubscription,
+  EventSourceLike,
+  EventSourceConstructor,
+} from './core/jobEventSource';
+export { snapshotToJSON, snapshotFromJSON } from './core/snapshotJson';
+export type { JobSnapshotJSON } from './core/snapshotJson';
 
 // --- providers ---
 export { fal, FAL_QUEUE_URL, FAL_TARGET_URL_HEADER } from './providers/fal';
