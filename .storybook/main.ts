@@ -12,10 +12,12 @@ const config: StorybookConfig = {
   async viteFinal(viteConfig) {
     // The project's vite.config.ts builds the library (lib mode, externals); Storybook builds an app.
     if (viteConfig.build) {
-      delete viteConfig.build.lib;
-      delete viteConfig.build.rollupOptions;
-      viteConfig.build.sourcemap = false;
-      viteConfig.build.minify = true;
+      const build = viteConfig.build as typeof viteConfig.build & { rolldownOptions?: unknown };
+      delete build.lib;
+      delete build.rollupOptions;
+      delete build.rolldownOptions;
+      build.sourcemap = false;
+      build.minify = true;
     }
     return viteConfig;
   },

@@ -51,6 +51,8 @@ const preview: Preview = {
   parameters: {
     layout: 'fullscreen',
     controls: { expanded: true },
+    // `npm start` opens on the playground.
+    options: { storySort: { order: ['Playground', 'Components', ['VideoJobProgress', 'VideoPlayer']] } },
   },
 };
 
