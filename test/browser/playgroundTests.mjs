@@ -15,12 +15,14 @@ async function freshPlayground(page, base, settings) {
   await configure(page, settings);
 }
 
-async function configure(page, { provider, queue, position, run, progress = true }) {
+async function configure(page, { provider, queue, position, run, progress = true, failure, faults }) {
   if (provider) await page.getByLabel('Provider').selectOption(provider);
   if (queue !== undefined) await page.getByLabel('Queue length (s)').fill(String(queue));
   if (position !== undefined) await page.getByLabel('Jobs ahead in the queue').fill(String(position));
   if (run !== undefined) await page.getByLabel('Run time (s)').fill(String(run));
   await page.getByLabel(/Reports progress/).setChecked(progress);
+  if (failure !== undefined) await page.getByLabel('Job failure rate').fill(String(failure));
+  if (faults !== undefined) await page.getByLabel(/Request faults/).fill(String(faults));
 }
 
 async function generate(page) {
@@ -95,6 +97,38 @@ export function playgroundTests({ base, screenshots, axeSource }) {
             throw new Error(`${provider}: ${error.message.split('\n')[0]} (progress: "${text}", player: ${player})`);
           }
         }
+      },
+    },
+    {
+      name: "Playground: a failed job shows the provider's reason; Retry through request faults reaches a video",
+      timeoutMs: 60_000,
+      async run(page) {
+        await freshPlayground(page, base, { provider: 'kling', queue: 0.5, position: 0, run: 1, failure: 100 });
+        await generate(page);
+        await waitForStatus(page, 'failed', 20_000);
+        const status = await page.textContent('[data-part="status"]');
+        if (!/^Failed: .*content checker/.test(status ?? '')) throw new Error(`status reads ${JSON.stringify(status)}`);
+        await page.waitForFunction(() => /failed/i.test(document.querySelector('[role="status"]')?.textContent ?? ''));
+        const violations = await axeViolations(page, axeSource);
+        if (violations.length) throw new Error(`axe violations:\n${violations.join('\n')}`);
+        await screenshotStory(page, join(screenshots, 'playground--failed.png'));
+
+        // Now 30 % of requests fail (5xx, 429, dropped): polls are retried; a submit is never retried blindly,
+        // so a user whose submit meets a fault presses Retry again.
+        await configure(page, { failure: 0, faults: 30 });
+        for (let attempt = 1; ; attempt++) {
+          await page.getByRole('button', { name: 'Retry' }).click();
+          await page.waitForSelector(
+            '[data-video-job-progress]:is([data-status="completed"], [data-status="failed"])',
+            {
+              timeout: 30_000,
+            },
+          );
+          if ((await jobStatus(page)) === 'completed') break;
+          if (attempt === 5)
+            throw new Error(`still failing after 5 tries: ${await page.textContent('[data-part="status"]')}`);
+        }
+        await expectVideoPlaying(page);
       },
     },
     {
