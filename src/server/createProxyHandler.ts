@@ -33,6 +33,12 @@ export interface ProxyHandlerOptions {
   env?: Record<string, string | undefined>;
   /** Defaults to `globalThis.fetch`. */
   fetch?: typeof fetch;
+  /**
+   * Sets each job's webhook on the server at submit, replacing whatever the browser sent: `<url>/<provider>`, plus
+   * `?token=<token>` for providers checked with a shared secret (Kling, visgate). The browser then never learns the
+   * secret and cannot send a job's callbacks elsewhere. Defaults to none: the browser's `webhookUrl` passes through.
+   */
+  webhook?: { url: string; token?: string };
 }
 
 export const TARGET_URL_HEADER = 'x-video-jobs-target-url';
@@ -83,6 +89,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): FetchHandler {
   const owners = options.owners ?? createMemoryOwnerStore();
   const maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024;
   const env = options.env ?? defaultEnv();
+  const webhookBase = options.webhook ? checkWebhookBase(options.webhook.url) : undefined;
 
   return async function proxy(request: Request): Promise<Response> {
     const method = request.method.toUpperCase();
@@ -144,6 +151,19 @@ export function createProxyHandler(options: ProxyHandlerOptions): FetchHandler {
       }
     }
 
+    if (route.submit && webhookBase && provider.webhookField) {
+      const hook = new URL(`${webhookBase}/${encodeURIComponent(provider.name)}`);
+      if (provider.webhookToken && options.webhook?.token) hook.searchParams.set('token', options.webhook.token);
+      const field = provider.webhookField;
+      if ('query' in field) target.searchParams.set(field.query, hook.href);
+      else {
+        const json = parseObject(body);
+        if (!json) return errorResponse(400, 'bad_request', `a ${provider.name} submit must have a JSON object body`);
+        json[field.body] = hook.href;
+        body = new TextEncoder().encode(JSON.stringify(json));
+      }
+    }
+
     let upstream: Response;
     try {
       upstream = await (options.fetch ?? globalThis.fetch)(target.href, {
@@ -174,6 +194,25 @@ export function createProxyHandler(options: ProxyHandlerOptions): FetchHandler {
       if (created) await owners.set(`${provider.name}:${created}`, ownerId);
     });
   };
+}
+
+function checkWebhookBase(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new TypeError(`[react-video-jobs/server] the proxy's webhook.url must be an absolute https: URL, got ${url}`);
+  }
+  return parsed.href.replace(/\/+$/, '');
+}
+
+function parseObject(body: Uint8Array | undefined): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(new TextDecoder().decode(body ?? new Uint8Array()));
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 async function resolveKey(provider: ResolvedProxyProvider, env: Record<string, string | undefined>) {

@@ -32,6 +32,10 @@ export interface ProxyProviderConfig {
   jobIdFrom?: (body: unknown) => string | undefined;
   /** Extra request headers passed through to this provider (lower case), besides the common safe set. */
   forwardHeaders?: readonly string[];
+  /** Where a submit carries the job's webhook URL, for the proxy's `webhook` option. Defaults to the provider's field. */
+  webhookField?: { query: string } | { body: string };
+  /** The provider's callbacks are checked with a shared secret in the URL (`?token=`). */
+  webhookToken?: boolean;
 }
 
 /** A provider's config with every default filled in. */
@@ -44,6 +48,8 @@ export interface ResolvedProxyProvider {
   authHeaders: (key: string) => Record<string, string>;
   jobIdFrom: (body: unknown) => string | undefined;
   forwardHeaders: readonly string[];
+  webhookField: ProxyProviderConfig['webhookField'];
+  webhookToken: boolean;
 }
 
 const ID = '(?<id>[A-Za-z0-9][A-Za-z0-9_.:-]{0,199})';
@@ -79,7 +85,9 @@ const route = (method: HttpMethod, path: string, submit = false): ProxyRoute => 
 });
 
 /** The built-in providers: their real API hosts, the requests their adapters make, and their key variables. */
-export const DEFAULT_PROXY_PROVIDERS: Readonly<Record<string, Required<Omit<ProxyProviderConfig, 'apiKey'>>>> = {
+export const DEFAULT_PROXY_PROVIDERS: Readonly<
+  Record<string, Required<Omit<ProxyProviderConfig, 'apiKey' | 'webhookField' | 'webhookToken'>> & ProxyProviderConfig>
+> = {
   fal: {
     hosts: ['queue.fal.run'],
     routes: [
@@ -92,6 +100,7 @@ export const DEFAULT_PROXY_PROVIDERS: Readonly<Record<string, Required<Omit<Prox
     authHeaders: (key) => ({ authorization: `Key ${key}` }),
     jobIdFrom: field('request_id'),
     forwardHeaders: ['x-fal-queue-priority', 'x-fal-runner-hint', 'x-fal-request-timeout', 'x-fal-no-retry'],
+    webhookField: { query: 'fal_webhook' },
   },
   kling: {
     hosts: ['api-singapore.klingai.com', 'api.klingai.com'],
@@ -100,6 +109,8 @@ export const DEFAULT_PROXY_PROVIDERS: Readonly<Record<string, Required<Omit<Prox
     authHeaders: bearer,
     jobIdFrom: field('data', 'task_id'),
     forwardHeaders: [],
+    webhookField: { body: 'callback_url' },
+    webhookToken: true,
   },
   aigateway: {
     hosts: ['api.aigateway.sh'],
@@ -113,6 +124,7 @@ export const DEFAULT_PROXY_PROVIDERS: Readonly<Record<string, Required<Omit<Prox
     authHeaders: bearer,
     jobIdFrom: field('id'),
     forwardHeaders: [],
+    webhookField: { body: 'webhook_url' },
   },
   videogen: {
     hosts: ['api.videogen.io'],
@@ -135,6 +147,8 @@ export const DEFAULT_PROXY_PROVIDERS: Readonly<Record<string, Required<Omit<Prox
     authHeaders: bearer,
     jobIdFrom: firstOf(field('request_id'), field('requestId'), field('id')),
     forwardHeaders: [],
+    webhookField: { body: 'webhook_url' },
+    webhookToken: true,
   },
   openai: {
     hosts: ['api.openai.com'],
@@ -162,6 +176,7 @@ export const DEFAULT_PROXY_PROVIDERS: Readonly<Record<string, Required<Omit<Prox
     authHeaders: bearer,
     jobIdFrom: field('id'),
     forwardHeaders: [],
+    webhookField: { body: 'webhook' },
   },
 };
 
@@ -188,6 +203,8 @@ export function resolveProxyProvider(name: string, config: ProxyProviderConfig |
     authHeaders: given.authHeaders ?? base?.authHeaders ?? bearer,
     jobIdFrom: given.jobIdFrom ?? base?.jobIdFrom ?? firstOf(field('id'), field('request_id')),
     forwardHeaders: [...(base?.forwardHeaders ?? []), ...(given.forwardHeaders ?? [])].map((h) => h.toLowerCase()),
+    webhookField: given.webhookField ?? base?.webhookField,
+    webhookToken: given.webhookToken ?? base?.webhookToken ?? false,
   };
 }
 

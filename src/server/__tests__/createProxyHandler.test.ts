@@ -414,3 +414,57 @@ describe('createProxyHandler: authorize and owners (simulated fal)', () => {
     expect(sim.count({ endpoint: 'status' })).toBe(1);
   });
 });
+
+describe('createProxyHandler: webhook set on the server', () => {
+  const webhook = { url: 'https://app.example/api/video/webhooks/', token: 'shared-token' };
+
+  it("replaces fal's fal_webhook query with the server's", async () => {
+    const sim = createSimulator();
+    const proxy = createProxyHandler({ providers: ['fal'], env, fetch: sim.fetch, webhook });
+    const response = await proxy(
+      proxyRequest('https://queue.fal.run/fal-ai/veo3?fal_webhook=https%3A%2F%2Fevil.example%2Fsteal', {
+        method: 'POST',
+        header: 'x-fal-target-url',
+        headers: { 'content-type': 'application/json' },
+        body: '{"prompt":"x"}',
+      }),
+    );
+    const { request_id: id } = await response.json();
+    expect(sim.job(id)!.webhookUrl).toBe('https://app.example/api/video/webhooks/fal');
+  });
+
+  it('sets the body field with the shared-secret token where the provider needs one', async () => {
+    const upstream = fakeUpstream(() => Response.json({ code: 0, data: { task_id: 't1' } }));
+    const proxy = createProxyHandler({
+      providers: ['kling', 'replicate', 'openai'],
+      env: { ...env, REPLICATE_API_TOKEN: 'r' },
+      fetch: upstream.fetch,
+      webhook,
+    });
+    const submit = (target: string, body: unknown) =>
+      proxy(
+        proxyRequest(target, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        }),
+      );
+    await submit('https://api-singapore.klingai.com/v1/videos/text2video', {
+      prompt: 'x',
+      callback_url: 'https://evil.example',
+    });
+    await submit('https://api.replicate.com/v1/predictions', { version: 'v', input: {} });
+    await submit('https://api.openai.com/v1/videos', { prompt: 'x' });
+    const [klingBody, replicateBody, openaiBody] = upstream.seen.map((seen) => JSON.parse(seen.body));
+    expect(klingBody).toEqual({
+      prompt: 'x',
+      callback_url: 'https://app.example/api/video/webhooks/kling?token=shared-token',
+    });
+    expect(replicateBody.webhook).toBe('https://app.example/api/video/webhooks/replicate');
+    expect(openaiBody).toEqual({ prompt: 'x' }); // account-level webhooks: nothing to set per job
+    const notJson = await proxy(
+      proxyRequest('https://api.replicate.com/v1/predictions', { method: 'POST', body: 'nope' }),
+    );
+    expect(notJson.status).toBe(400);
+  });
+});
