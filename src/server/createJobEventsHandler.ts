@@ -15,6 +15,8 @@ export interface JobEventsHandlerOptions {
    * (another user's job id is a 404). Defaults to no owner check.
    */
   owners?: OwnerStore;
+  /** A job with no recorded owner: `deny` (404) or `allow`, as for the proxy. Defaults to `'deny'`. */
+  unknownJobs?: 'deny' | 'allow';
   /** A comment line sent this often keeps proxies from closing an idle stream. Defaults to `15000` ms. */
   heartbeatMs?: number;
   /** The reconnection delay suggested to browsers (`retry:`). Defaults to `3000` ms. */
@@ -51,8 +53,11 @@ export function createJobEventsHandler(options: JobEventsHandlerOptions): FetchH
     const key = `${provider}:${id}`;
     const auth = await runAuthorize(options.authorize, request);
     if (auth.response) return auth.response;
-    if (options.owners && auth.ownerId !== undefined && (await options.owners.get(key)) !== auth.ownerId) {
-      return errorResponse(404, 'not_found', `no ${provider} job ${id} for this user`);
+    if (options.owners && auth.ownerId !== undefined) {
+      const owner = await options.owners.get(key);
+      if (owner !== auth.ownerId && !(owner === undefined && options.unknownJobs === 'allow')) {
+        return errorResponse(404, 'not_found', `no ${provider} job ${id} for this user`);
+      }
     }
     const lastEventId = request.headers.get('last-event-id') ?? url.searchParams.get('lastEventId') ?? undefined;
 

@@ -179,6 +179,20 @@ describe('createJobEventsHandler', () => {
     const mine = await handler(request('?provider=fal&id=req-1', { headers: { 'x-user': 'alice' } }));
     expect(mine.status).toBe(200);
     await mine.body!.cancel();
+    const unrecorded = request('?provider=fal&id=req-9', { headers: { 'x-user': 'alice' } });
+    expect((await handler(unrecorded)).status).toBe(404);
+    const lenient = createJobEventsHandler({
+      bus,
+      owners,
+      unknownJobs: 'allow',
+      authorize: () => ({ ownerId: 'alice' }),
+    });
+    const allowed = await lenient(request('?provider=fal&id=req-9'));
+    expect(allowed.status).toBe(200);
+    await allowed.body!.cancel();
+    const owned = await lenient(request('?provider=fal&id=req-1'));
+    expect(owned.status).toBe(200);
+    await owned.body!.cancel();
   });
 
   it('answers 503 when the bus is down, so the browser keeps polling', async () => {
