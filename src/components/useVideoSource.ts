@@ -87,9 +87,11 @@ export function useVideoSource(
 
   useEffect(() => {
     const state = live.current;
-    if (expiredAtStart) runRefresh(expiredError(context));
+    // Started a tick later, so React's strict-mode mount/unmount/mount asks the provider once, not twice.
+    const timer = expiredAtStart ? setTimeout(() => runRefresh(expiredError(context)), 0) : undefined;
     return () => {
-      // Abandon the refresh in flight; a remount (React's strict mode does one) may start it again.
+      clearTimeout(timer);
+      // Abandon a refresh in flight; a remount may start it again.
       state.token++;
       refreshUsed.current = false;
     };

@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 import { fireEvent, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { StrictMode } from 'react';
 import type { JobSnapshot } from '../../core/jobSnapshot';
 import { VideoJobError } from '../../core/videoJobError';
 import { VideoPlayer } from '../VideoPlayer';
@@ -172,6 +173,17 @@ describe('VideoPlayer, expired signed URLs', () => {
     expect(onRefresh).toHaveBeenCalledTimes(1);
     fireEvent.canPlay(video());
     expect(root(container)).toHaveAttribute('data-status', 'ready');
+  });
+
+  it("asks only once under React's strict mode", async () => {
+    const onRefresh = vi.fn(async () => fresh('https://cdn.example.com/fresh.mp4'));
+    render(
+      <StrictMode>
+        <VideoPlayer job={completedJob({ expiresAt: Date.now() - 1_000 })} onRefresh={onRefresh} />
+      </StrictMode>,
+    );
+    await vi.waitFor(() => expect(video()).toHaveAttribute('src', 'https://cdn.example.com/fresh.mp4'));
+    expect(onRefresh).toHaveBeenCalledTimes(1);
   });
 
   it('refreshes once when the media fails to load, then shows an error with Retry', async () => {
