@@ -21,7 +21,7 @@ async function settle(page, id) {
   }
   if (id.endsWith('--logs-open')) await page.waitForSelector('details[open]');
   // Let transitions (bar width, focus rings) finish before a screenshot.
-  await page.waitForTimeout(600);
+  await page.waitForTimeout(350);
 }
 
 export function componentTests({ base, stories, screenshots, axeSource }) {

@@ -149,7 +149,7 @@ export function playgroundTests({ base, screenshots, axeSource }) {
       },
     },
     {
-      name: 'Playground: reloading mid-job resumes the same job to its video',
+      name: 'Playground: a reload mid-job resumes the same job; a reload after the end plays it from a fresh URL',
       async run(page) {
         await freshPlayground(page, base, { provider: 'aigateway', queue: 0.5, position: 0, run: 5 });
         await generate(page);
@@ -164,6 +164,16 @@ export function playgroundTests({ base, screenshots, axeSource }) {
         if (status !== 'running' && status !== 'completed') throw new Error(`after reload: ${status}`);
         await waitForStatus(page, 'completed');
         await expectVideoPlaying(page);
+
+        // Reloaded after the end: the stored result comes back, its blob: URL died with the old page (as a
+        // signed URL expires), so the player fetches a fresh job record once and plays its URL.
+        const before = await page.getAttribute('[data-video-player] video', 'src');
+        await page.reload({ waitUntil: 'load' });
+        await waitForStatus(page, 'completed', 10_000);
+        if ((await page.textContent('[data-testid="job-id"]')) !== id) throw new Error('a different job after reload');
+        await expectVideoPlaying(page);
+        const after = await page.getAttribute('[data-video-player] video', 'src');
+        if (after === before) throw new Error('the dead URL from before the reload is still used');
       },
     },
   ];
