@@ -57,7 +57,6 @@ export const VideoJobProgress = forwardRef<VideoJobProgressElement, VideoJobProg
     labels: labelOverrides,
     showLogs = true,
     maxLogLines = 5,
-    style,
     ...rest
   },
   ref,
@@ -113,14 +112,13 @@ export const VideoJobProgress = forwardRef<VideoJobProgressElement, VideoJobProg
   // When Cancel disappears while focused (the job ended), keep keyboard users in place instead of on <body>.
   const panelRef = useRef<HTMLDivElement>(null);
   const restoreFocus = useRef(false);
+  const cancelNode = useRef<HTMLButtonElement | null>(null);
   const cancelRef = useCallback((node: HTMLButtonElement | null) => {
-    if (
-      node === null &&
-      typeof document !== 'undefined' &&
-      document.activeElement?.getAttribute('data-part') === 'cancel'
-    ) {
+    // React detaches the ref before it removes the button, so it still knows whether the button had focus.
+    if (node === null && cancelNode.current && cancelNode.current.ownerDocument.activeElement === cancelNode.current) {
       restoreFocus.current = true;
     }
+    cancelNode.current = node;
   }, []);
   useEffect(() => {
     if (!restoreFocus.current) return;
@@ -133,7 +131,7 @@ export const VideoJobProgress = forwardRef<VideoJobProgressElement, VideoJobProg
   const progressStyle = { '--rvj-progress': (view.percent ?? 0) / 100 } as CSSProperties;
 
   return (
-    <div ref={ref} data-video-job-progress="" data-part="root" data-status={view.status} style={style} {...rest}>
+    <div ref={ref} data-video-job-progress="" data-part="root" data-status={view.status} {...rest}>
       <div
         ref={panelRef}
         role="group"
