@@ -180,7 +180,6 @@ function VideoPlayerMedia({
       data-part="root"
       data-status={status}
       data-autoplay={autoPlay ? (autoPlayBlocked ? 'blocked' : 'on') : undefined}
-      aria-busy={busy || undefined}
       {...rest}
     >
       <div data-part="frame" style={{ aspectRatio: frameAspectRatio({ job, aspectRatio }) }}>
