@@ -59,14 +59,7 @@ export const VideoPlayer = forwardRef<VideoPlayerElement, VideoPlayerProps>(func
   if (!url) {
     const labels = { ...defaultVideoPlayerLabels, ...props.labels };
     return (
-      <div
-        ref={ref}
-        data-video-player=""
-        data-part="root"
-        data-status="empty"
-        className={props.className}
-        style={props.style}
-      >
+      <div ref={ref} data-video-player="" data-part="root" data-status="empty" {...domProps(props)}>
         <div data-part="frame" style={{ aspectRatio: frameAspectRatio(props) }}>
           <p data-part="empty">{labels.empty}</p>
         </div>
@@ -227,6 +220,27 @@ function VideoPlayerMedia({
       )}
     </div>
   );
+}
+
+const PLAYER_PROPS = new Set<string>([
+  'job',
+  'src',
+  'poster',
+  'autoPlay',
+  'loop',
+  'muted',
+  'controls',
+  'download',
+  'aspectRatio',
+  'onError',
+  'onRefresh',
+  'client',
+  'labels',
+]);
+
+/** The props meant for the root `<div>` (id, className, style, data-*, ...), without the player's own. */
+function domProps(props: VideoPlayerProps): ComponentPropsWithoutRef<'div'> {
+  return Object.fromEntries(Object.entries(props).filter(([key]) => !PLAYER_PROPS.has(key)));
 }
 
 function frameAspectRatio({ job, aspectRatio }: Pick<VideoPlayerProps, 'job' | 'aspectRatio'>): string | undefined {

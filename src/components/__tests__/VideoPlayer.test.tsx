@@ -102,7 +102,10 @@ describe('VideoPlayer, given a finished job', () => {
   });
 
   it('says there is no video yet for a job that has not finished', () => {
-    const { container } = render(<VideoPlayer job={makeJob({ status: 'running' })} />);
+    const { container } = render(<VideoPlayer job={makeJob({ status: 'running' })} id="player" className="mine" />);
+    expect(root(container)).toHaveAttribute('id', 'player');
+    expect(root(container)).toHaveClass('mine');
+    expect(root(container)).not.toHaveAttribute('job');
     expect(screen.getByText('No video yet')).toBeInTheDocument();
     expect(container.querySelector('video')).toBeNull();
     expect(root(container)).toHaveAttribute('data-status', 'empty');
