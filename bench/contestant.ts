@@ -21,9 +21,14 @@ export interface JobRun {
   error?: string;
 }
 
+/** Requests the bench makes on a provider's behalf (building webhook bodies) carry this query, and are not counted. */
+export const BENCH_INTERNAL = 'bench_internal=1';
+
 /** A caller following jobs: fresh for each scenario, so no contestant carries knowledge between scenarios. */
 export interface Caller {
   run(job: BenchJob): Promise<JobRun>;
+  /** Requests for this job that did not reach the simulator (e.g. stream connections to the app's server). */
+  requestsFor?(jobId: string): number;
   /** Stops whatever the caller keeps running (streams, servers). */
   close?(): Promise<void> | void;
 }

@@ -1,5 +1,5 @@
-import { createSimulator, type SimFaults } from '../src/testing';
-import type { Contestant, JobRun } from './contestant';
+import { createSimulator, type SimFaults, type SimRequestLog } from '../src/testing';
+import { BENCH_INTERNAL, type Contestant, type JobRun } from './contestant';
 import type { VirtualClock } from './virtualClock';
 import { runwayWire } from './wire/runway';
 import { quantile, simJobSpec, type Workload } from './workload';
@@ -23,7 +23,9 @@ export interface ScenarioResult {
   totalRequests: number;
   /** Answers that were errors (4xx/5xx, dropped connections), i.e. what retries were for. */
   errorAnswers: number;
-  /** First few failures, for the notes. */
+  /** Requests about a job sent before the `Retry-After` of an earlier 429 for that job had passed. */
+  retryAfterViolations: number;
+  /** Every failure message, for the notes. */
   failures: string[];
 }
 
@@ -74,8 +76,17 @@ export async function runScenario(
   }
 
   const endpoints = contestant.statusEndpoints ?? ['status'];
+  // Requests the bench made on the provider's behalf (webhook bodies) are not the contestant's.
+  const log = sim.requests.filter((entry) => !entry.url.includes(BENCH_INTERNAL));
+  const counted = new Map<string, number>();
+  for (const entry of log) {
+    if (entry.jobId !== undefined && (endpoints as readonly string[]).includes(entry.endpoint)) {
+      counted.set(entry.jobId, (counted.get(entry.jobId) ?? 0) + 1);
+    }
+  }
+  const extra = runs.reduce((sum, run) => sum + (caller.requestsFor?.(run.jobId) ?? 0), 0);
   const perJob = runs.map((run) => {
-    const status = endpoints.reduce((sum, endpoint) => sum + sim.count({ endpoint, jobId: run.jobId }), 0);
+    const status = (counted.get(run.jobId) ?? 0) + (caller.requestsFor?.(run.jobId) ?? 0);
     const job = sim.job(run.jobId);
     const notice = run.outcome === 'ok' && job?.endedAt !== undefined ? run.noticedAt - job.endedAt : undefined;
     return { status, notice };
@@ -96,8 +107,22 @@ export async function runScenario(
     noticeP50: quantile(notices, 0.5),
     noticeP95: quantile(notices, 0.95),
     noticeMax: notices[notices.length - 1] ?? Number.NaN,
-    totalRequests: sim.requests.length,
-    errorAnswers: sim.requests.filter((entry) => entry.status === 0 || entry.status >= 400).length,
+    totalRequests: log.length + extra,
+    errorAnswers: log.filter((entry) => entry.status === 0 || entry.status >= 400).length,
+    retryAfterViolations: retryAfterViolations(log, (options.faults?.retryAfterSeconds ?? 1) * 1000),
     failures: runs.filter((run) => run.outcome === 'failed').map((run) => run.error ?? 'unknown'),
   };
+}
+
+/** Requests for a job that came sooner after a 429 for the same job than its `Retry-After` allowed. */
+function retryAfterViolations(log: readonly SimRequestLog[], retryAfterMs: number): number {
+  const until = new Map<string, number>();
+  let violations = 0;
+  for (const entry of log) {
+    if (entry.jobId === undefined) continue;
+    const blockedUntil = until.get(entry.jobId);
+    if (blockedUntil !== undefined && entry.at < blockedUntil) violations++;
+    if (entry.status === 429) until.set(entry.jobId, entry.at + retryAfterMs);
+  }
+  return violations;
 }

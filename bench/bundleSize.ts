@@ -1,0 +1,135 @@
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { kb, mark, table } from './markdown';
+
+/**
+ * Section 2: what an app ships. Each case is a one-line app (`import { x } from '...'; console.log(x)`)
+ * bundled by esbuild for the browser, minified and tree-shaken, then gzipped at level 9: the same settings
+ * as `@size-limit/preset-small-lib` (.size-limit.js). React, React DOM and React Query are the app's own
+ * and stay external; zod (our only dependency) and every peer's dependencies are counted.
+ * Our package is bundled from its sources (`src/`), so the figure is never that of a stale `dist/`.
+ */
+
+const root = resolve(import.meta.dirname, '..');
+const EXTERNAL = ['react', 'react-dom', 'react/jsx-runtime', 'react-dom/client', '@tanstack/react-query'];
+
+export interface BundleCase {
+  name: string;
+  /** Module specifier (or source path) to import from. */
+  from: string;
+  /** Named imports, or `default`, or `*`. */
+  imports: string[] | 'default' | '*';
+  /** Node built-ins are external (a server bundle). */
+  server?: boolean;
+  /** The budget in .size-limit.js (bytes), when there is one. */
+  budget?: number;
+  /** The issue's target (bytes), when there is one. */
+  target?: number;
+}
+
+export interface BundleResult extends BundleCase {
+  minified?: number;
+  gzip?: number;
+  /** Why it could not be built (e.g. an export that has not landed yet). */
+  error?: string;
+}
+
+const src = (path: string) => resolve(root, path);
+
+export const OUR_CASES: BundleCase[] = [
+  {
+    name: '(a) `{ useVideoGeneration, fal }` (as .size-limit.js imports it)',
+    from: src('src/index.ts'),
+    imports: ['useVideoGeneration', 'fal'],
+    budget: 8 * 1024,
+    target: 8 * 1024,
+  },
+  {
+    name: "(a') a working minimal app: + `VideoJobsProvider`, `createVideoClient`",
+    from: src('src/index.ts'),
+    imports: ['useVideoGeneration', 'VideoJobsProvider', 'createVideoClient', 'fal'],
+    target: 8 * 1024,
+  },
+  {
+    name: '(b) everything React-facing (react-video-jobs, all exports)',
+    from: src('src/index.ts'),
+    imports: '*',
+    budget: 14 * 1024,
+    target: 14 * 1024,
+  },
+  {
+    name: '(c) react-video-jobs/server (all exports)',
+    from: src('src/server/index.ts'),
+    imports: '*',
+    server: true,
+    budget: 12 * 1024,
+  },
+];
+
+export const PEER_CASES: BundleCase[] = [
+  { name: '@fal-ai/client (`fal`)', from: '@fal-ai/client', imports: ['fal'] },
+  { name: 'replicate (default export)', from: 'replicate', imports: 'default' },
+  { name: '@runwayml/sdk (default export)', from: '@runwayml/sdk', imports: 'default' },
+];
+
+function entrySource(c: BundleCase): string {
+  const from = JSON.stringify(c.from);
+  if (c.imports === '*') return `import * as all from ${from};\nconsole.log(all);\n`;
+  if (c.imports === 'default') return `import value from ${from};\nconsole.log(value);\n`;
+  return `import { ${c.imports.join(', ')} } from ${from};\nconsole.log(${c.imports.join(', ')});\n`;
+}
+
+export async function measureBundle(c: BundleCase): Promise<BundleResult> {
+  if (c.from.startsWith('/') && !existsSync(c.from)) return { ...c, error: `${c.from} does not exist yet` };
+  try {
+    const result = await build({
+      stdin: { contents: entrySource(c), resolveDir: root, sourcefile: 'app.js', loader: 'js' },
+      bundle: true,
+      write: false,
+      minify: true,
+      treeShaking: true,
+      format: 'esm',
+      platform: c.server ? 'node' : 'browser',
+      target: 'es2022',
+      external: c.server ? [...EXTERNAL, 'node:*'] : EXTERNAL,
+      logLevel: 'silent',
+      define: { 'process.env.NODE_ENV': '"production"' },
+    });
+    const code = result.outputFiles[0]!.contents;
+    return { ...c, minified: code.length, gzip: gzipSync(code, { level: 9 }).length };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { ...c, error: message.split('\n').slice(0, 3).join(' ').slice(0, 300) };
+  }
+}
+
+export async function measureBundles(): Promise<{ ours: BundleResult[]; peers: BundleResult[] }> {
+  const ours: BundleResult[] = [];
+  for (const c of OUR_CASES) ours.push(await measureBundle(c));
+  const peers: BundleResult[] = [];
+  for (const c of PEER_CASES) peers.push(await measureBundle(c));
+  return { ours, peers };
+}
+
+export function renderBundleSection(result: { ours: BundleResult[]; peers: BundleResult[] }): string {
+  const row = (r: BundleResult) => [
+    r.name,
+    r.error ? `not measured: ${r.error}` : kb(r.minified),
+    r.error ? '' : kb(r.gzip, 2),
+    r.target !== undefined ? kb(r.target, 0) : r.budget !== undefined ? `budget ${kb(r.budget, 0)}` : '',
+    r.gzip !== undefined && r.target !== undefined ? mark(r.gzip <= r.target) : '',
+  ];
+  return [
+    '## 2. Bundle size',
+    '',
+    'What an app ships: a one-line app importing the names shown, bundled by esbuild for the browser (minified, tree-shaken; react, react-dom and @tanstack/react-query external, zod and every other dependency counted), gzip level 9. Same settings as `npm run size` (size-limit), measured here from the sources in the same run as the peers.',
+    '',
+    table(
+      ['bundle', 'minified', 'min+gzip', 'target', 'status'],
+      [...result.ours.map(row), ...result.peers.map(row)],
+      ['left', 'right', 'right', 'right', 'left'],
+    ),
+  ].join('\n');
+}
