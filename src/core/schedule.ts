@@ -17,7 +17,9 @@ import { VideoJobError } from './videoJobError';
  *
  * 1. The first poll comes soon after submit (`initialDelayMs`): it catches instant failures and usually
  *    sees the job start.
- * 2. Without an estimate of the end, intervals grow by `multiplier` up to `maxDelayMs`, with jitter.
+ * 2. Without an estimate of the end, intervals grow by `multiplier` up to `maxDelayMs`, with jitter; while
+ *    the job runs (and its polls succeed) only up to `blindMaxDelayMs`, the longest its end may go unnoticed
+ *    when nothing predicts it.
  * 3. ETA mode (`eta`): once the job runs and its end can be estimated (progress rate, the caller's
  *    `expectedDurationMs`, or run times learned by the client's duration model), the schedule sleeps at
  *    the cap through the stretch where the end is unlikely and polls densely (down to `etaMinDelayMs`)
@@ -25,8 +27,9 @@ import { VideoJobError } from './videoJobError';
  *    growing intervals. The jitter then scales with the local poll spacing, so a long sleep towards a
  *    precise end does not scatter the landing by seconds (it stays within +/-`jitter` of the delay).
  * 4. Guarantees applied last, in this order: the floor (`minDelayMs` and the provider's
- *    `minPollIntervalMs`, the larger wins), the cap (`maxDelayMs`, x `hiddenMultiplier` while hidden; a
- *    floor above the cap wins), then `Retry-After` (`notBefore`), which overrides everything.
+ *    `minPollIntervalMs`, the larger wins), the cap (`maxDelayMs`, or `blindMaxDelayMs` as above, x
+ *    `hiddenMultiplier` while hidden; a floor above the cap wins), then `Retry-After` (`notBefore`), which
+ *    overrides everything.
  *
  * Trade-off, measured in virtual time (200 jobs, run times log-normal with median 75 s and 90th
  * percentile 180 s, 2-10 s queue; a scratch simulation of this schedule, not yet `npm run bench`):
@@ -46,6 +49,12 @@ export interface PollingOptions {
   multiplier?: number;
   /** The longest interval. Defaults to `10000` ms. */
   maxDelayMs?: number;
+  /**
+   * The longest interval while a running job's end cannot be estimated (no progress rate, no expected or
+   * learned run time, or the estimate proved wrong): how long such a job's end may go unnoticed. Never above
+   * `maxDelayMs`; failing polls back off to `maxDelayMs` regardless. Defaults to `5000` ms.
+   */
+  blindMaxDelayMs?: number;
   /** Random spread of each interval, as a fraction. Defaults to `0.2` (+/-20 %). */
   jitter?: number;
   /** The shortest interval; the provider's own floor applies too (the larger wins). Defaults to `0`. */
@@ -74,6 +83,7 @@ export const DEFAULT_POLLING_OPTIONS: Readonly<ResolvedPollingOptions> = Object.
   initialDelayMs: 1000,
   multiplier: 1.5,
   maxDelayMs: 10_000,
+  blindMaxDelayMs: 5000,
   jitter: 0.2,
   minDelayMs: 0,
   hiddenMultiplier: 3,
@@ -99,6 +109,7 @@ export function resolvePollingOptions(...layers: Array<PollingOptions | undefine
   check('initialDelayMs', resolved.initialDelayMs, 0);
   check('multiplier', resolved.multiplier, 1);
   check('maxDelayMs', resolved.maxDelayMs, 1);
+  check('blindMaxDelayMs', resolved.blindMaxDelayMs, 1);
   check('minDelayMs', resolved.minDelayMs, 0);
   check('hiddenMultiplier', resolved.hiddenMultiplier, 1);
   check('etaMinDelayMs', resolved.etaMinDelayMs, 1);
@@ -156,18 +167,22 @@ export function nextPollDelay(
   const o = resolvePollingOptions(options);
   const slow = state.hidden ? o.hiddenMultiplier : 1;
   const floor = Math.max(o.minDelayMs, state.providerMinDelayMs ?? 0);
-  const cap = Math.max(o.maxDelayMs * slow, floor);
+  // A running job whose end nothing predicts may end at any moment: bound how long that goes unnoticed.
+  // Failing polls are not blind, they back off to the full cap.
+  const blindCap = Math.min(o.blindMaxDelayMs, o.maxDelayMs);
+  let longest = state.status === 'running' && !state.errors ? blindCap : o.maxDelayMs;
 
-  let nominal = Math.min(o.maxDelayMs, o.initialDelayMs * o.multiplier ** state.polls);
+  let nominal = Math.min(longest, o.initialDelayMs * o.multiplier ** state.polls);
   let spread = nominal;
   const end = state.polls > 0 && o.eta && !state.errors ? endDistribution(state, o) : undefined;
   if (end) {
     if (overdueScore(end, state.now) > OVERDUE_Z) {
       // The estimate was wrong (a slow run, a stuck progress bar): grow intervals again from that moment.
       const late = state.now - overdueAt(end);
-      nominal = Math.min(o.maxDelayMs, o.initialDelayMs + (o.multiplier - 1) * late);
+      nominal = Math.min(blindCap, o.initialDelayMs + (o.multiplier - 1) * late);
       spread = nominal;
     } else {
+      longest = o.maxDelayMs;
       const step = etaStep(end, state.now, {
         minDelayMs: Math.max(o.etaMinDelayMs, floor),
         maxDelayMs: o.maxDelayMs,
@@ -178,6 +193,7 @@ export function nextPollDelay(
     }
   }
 
+  const cap = Math.max(longest * slow, floor);
   let delay = (nominal + o.jitter * spread * (2 * random() - 1)) * slow;
   delay = Math.min(Math.max(delay, floor), cap);
   if (state.notBefore !== undefined) delay = Math.max(delay, state.notBefore - state.now);

@@ -18,6 +18,7 @@ const optionsArb: fc.Arbitrary<PollingOptions> = fc.record(
     initialDelayMs: fc.integer({ min: 0, max: 5000 }),
     multiplier: fc.double({ min: 1, max: 3, noNaN: true }),
     maxDelayMs: fc.integer({ min: 1, max: 60_000 }),
+    blindMaxDelayMs: fc.integer({ min: 1, max: 60_000 }),
     jitter: fc.double({ min: 0, max: 0.5, noNaN: true }),
     minDelayMs: fc.integer({ min: 0, max: 20_000 }),
     hiddenMultiplier: fc.double({ min: 1, max: 10, noNaN: true }),
@@ -255,7 +256,10 @@ describe('nextPollDelay ETA mode', () => {
       noticed.eta.push(
         simulate({ queueMs: 2000, runMs, progress: false, seed, polling: { expectedDurationMs: 90_000 } }).notice,
       );
-      noticed.plain.push(simulate({ queueMs: 2000, runMs, progress: false, seed, polling: { eta: false } }).notice);
+      noticed.plain.push(
+        simulate({ queueMs: 2000, runMs, progress: false, seed, polling: { eta: false, blindMaxDelayMs: 10_000 } })
+          .notice,
+      );
     }
     const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
     // Without progress the end is only known to +/-20 %: polls tighten to ~4 s around it (the default
@@ -282,7 +286,7 @@ describe('nextPollDelay ETA mode', () => {
     for (const g of early) expect(g.gap).toBeGreaterThanOrEqual(8000);
   });
 
-  it('falls back to growing intervals when the job overruns its estimate', () => {
+  it('falls back to growing intervals, up to blindMaxDelayMs, when the job overruns its estimate', () => {
     const { polls } = simulate({
       queueMs: 0,
       runMs: 20 * 60_000,
@@ -291,7 +295,28 @@ describe('nextPollDelay ETA mode', () => {
     });
     const late = polls.filter((t) => t > T0 + 5 * 60_000);
     const gaps = late.slice(1).map((t, i) => t - late[i]!);
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(8000);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(4000);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(5000);
+  });
+
+  it('without any estimate, polls a running job at least every blindMaxDelayMs: a cold 90 s job is noticed within 5 s', () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      const queueMs = 2000 + seed * 250;
+      const { polls, notice } = simulate({ queueMs, runMs: 90_000, progress: false, seed });
+      expect(notice).toBeLessThanOrEqual(5000);
+      expect(polls.length).toBeLessThanOrEqual(25);
+      const wide = simulate({ queueMs, runMs: 90_000, progress: false, seed, polling: { blindMaxDelayMs: 10_000 } });
+      expect(wide.polls.length).toBeLessThan(polls.length);
+    }
+  });
+
+  it('keeps the queue and failing polls at the full cap, not the blind one', () => {
+    const queued: ScheduleState = { since: T0, now: T0 + 60_000, polls: 20, status: 'queued' };
+    expect(nextPollDelay(queued, {}, () => 0.5)).toBe(10_000);
+    const running: ScheduleState = { ...queued, status: 'running', runningSince: T0 };
+    expect(nextPollDelay(running, {}, () => 0.5)).toBe(5000);
+    expect(nextPollDelay({ ...running, errors: 2 }, {}, () => 0.5)).toBe(10_000);
+    expect(nextPollDelay(running, { maxDelayMs: 3000 }, () => 0.5)).toBe(3000);
   });
 
   it('uses learned run times from the state', () => {
@@ -322,6 +347,7 @@ describe('resolvePollingOptions', () => {
       initialDelayMs: 1000,
       multiplier: 1.5,
       maxDelayMs: 10_000,
+      blindMaxDelayMs: 5000,
       jitter: 0.2,
       minDelayMs: 0,
       hiddenMultiplier: 3,
