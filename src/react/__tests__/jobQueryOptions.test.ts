@@ -70,8 +70,9 @@ describe('jobQueryOptions', () => {
     await vi.advanceTimersByTimeAsync(30_000);
     expect(seen).toEqual(['queued', 'running', 'completed']);
     const times = sim.requests.filter((r) => r.endpoint === 'status').map((r) => r.at - sim.requests[0]!.at);
-    // initialDelayMs 1000, then x1.5: 1000, 2500, 4750, 8125, 13188 (the job ends at 10 s)
-    expect(times).toEqual([1000, 2500, 4750, 8125, 13188]);
+    // initialDelayMs 1000, then x1.5: 1000, 2500, 4750, 8125, then 5 s (blindMaxDelayMs: the job runs and nothing
+    // predicts its end) to 13125 (the job ends at 10 s)
+    expect(times).toEqual([1000, 2500, 4750, 8125, 13125]);
     const polls = times.length;
     await vi.advanceTimersByTimeAsync(60_000);
     expect(sim.count({ endpoint: 'status' })).toBe(polls);
