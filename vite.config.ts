@@ -45,7 +45,12 @@ export default defineConfig({
       entry: Object.fromEntries(Object.entries(entries).filter(([, source]) => existsSync(source))),
       formats: ['es'],
     },
-    rolldownOptions: { external },
+    rolldownOptions: {
+      external,
+      // One output file per source module: with `sideEffects` limited to CSS, an app's bundler then drops every
+      // module it does not import (unused adapters and their zod schemas), which one big chunk would not allow.
+      output: { preserveModules: true, preserveModulesRoot: 'src', entryFileNames: '[name].js' },
+    },
   },
   test: {
     globals: true,
