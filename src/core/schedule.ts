@@ -31,16 +31,17 @@ import { VideoJobError } from './videoJobError';
  *    `hiddenMultiplier` while hidden; a floor above the cap wins), then `Retry-After` (`notBefore`), which
  *    overrides everything.
  *
- * Trade-off, measured in virtual time (200 jobs, run times log-normal with median 75 s and 90th
- * percentile 180 s, 2-10 s queue; a scratch simulation of this schedule, not yet `npm run bench`):
- * - no ETA (`eta: false`): 14.5 status requests per job, notice p95 9.1 s (the cap sets both);
- * - progress reported: 14.7 requests, notice p95 1.6 s; learned run times only: 14.7 and 8.4 s;
- * - a cold 90 s job without progress: 14 requests, notice up to 10 s (the growing intervals).
+ * Trade-off, as `npm run bench` measures it (bench/results.md: 200 jobs, run times log-normal with median
+ * 75 s and 90th percentile 180 s, every wire format of the simulator, virtual time):
+ * - progress reported (Replicate, VideoGen, OpenAI): 14.4-14.6 status requests per job, notice p95 1.7-2.0 s;
+ * - learned run times only (fal, Kling, AI gateway): 14.3-15.3 requests, notice p95 ~8.5 s;
+ * - a cold 90 s job without progress: ~23 requests, noticed within 5 s (`blindMaxDelayMs`); a cold 300 s
+ *   one ~67, until the model's first finished job teaches the client its run time.
  * The cap bounds staleness, so a job costs at least one request per `maxDelayMs` of its life. From run
- * times alone, so wide a distribution admits no schedule under the cap with both <= 15 requests and a 2 s
- * p95 notice (it would take about 30 requests); `etaRequestCostMs` picks the point on that curve. A
- * duration model with a `prior` turns the ETA mode on for cold jobs too: with a "30 s - 5 min" prior and
- * `etaRequestCostMs: 120` a cold 90 s job takes 18 requests and is noticed within 5.3 s, a 300 s one 56.
+ * times alone, so wide a distribution admits no schedule with both <= 15 requests and a 2 s p95 notice:
+ * covering 95 % of ends within 2 s takes at least 35 polls per job (bench/pollingBound.ts);
+ * `etaRequestCostMs` picks the point on that curve. A duration model with a `prior` turns the ETA mode on
+ * for cold jobs too.
  */
 export interface PollingOptions {
   /** Delay before the first poll after submit. Defaults to `1000` ms. */
