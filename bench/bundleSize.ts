@@ -1,5 +1,5 @@
-import { build } from 'esbuild';
-import { existsSync } from 'node:fs';
+import { build, type Plugin } from 'esbuild';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { kb, mark, table } from './markdown';
@@ -27,6 +27,8 @@ export interface BundleCase {
   budget?: number;
   /** The issue's target (bytes), when there is one. */
   target?: number;
+  /** Diagnostic only: bundle as if every `import { z } from 'zod/mini'` in src/ were `import * as z`. */
+  namespaceZod?: boolean;
 }
 
 export interface BundleResult extends BundleCase {
@@ -60,6 +62,12 @@ export const OUR_CASES: BundleCase[] = [
     target: 14 * 1024,
   },
   {
+    name: '(b) diagnostic: the same, with `import { z } from "zod/mini"` rewritten to `import * as z` in src/',
+    from: src('src/index.ts'),
+    imports: '*',
+    namespaceZod: true,
+  },
+  {
     name: '(c) react-video-jobs/server (all exports)',
     from: src('src/server/index.ts'),
     imports: '*',
@@ -73,6 +81,26 @@ export const PEER_CASES: BundleCase[] = [
   { name: 'replicate (default export)', from: 'replicate', imports: 'default' },
   { name: '@runwayml/sdk (default export)', from: '@runwayml/sdk', imports: 'default' },
 ];
+
+const NAMED_Z = /import \{ z \} from 'zod\/mini';/;
+
+/**
+ * `import { z } from 'zod/mini'` binds zod's whole namespace object, which esbuild cannot tree-shake (every
+ * locale ships); `import * as z` lets it keep only the schemas used. This plugin shows what that would save.
+ */
+const namespaceZod: Plugin = {
+  name: 'bench:namespace-zod',
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /[\\/]src[\\/].*\.tsx?$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      if (!NAMED_Z.test(source)) return undefined;
+      return {
+        contents: source.replace(NAMED_Z, "import * as z from 'zod/mini';"),
+        loader: args.path.endsWith('x') ? 'tsx' : 'ts',
+      };
+    });
+  },
+};
 
 function entrySource(c: BundleCase): string {
   const from = JSON.stringify(c.from);
@@ -96,6 +124,7 @@ export async function measureBundle(c: BundleCase): Promise<BundleResult> {
       external: c.server ? [...EXTERNAL, 'node:*'] : EXTERNAL,
       logLevel: 'silent',
       define: { 'process.env.NODE_ENV': '"production"' },
+      plugins: c.namespaceZod ? [namespaceZod] : [],
     });
     const code = result.outputFiles[0]!.contents;
     return { ...c, minified: code.length, gzip: gzipSync(code, { level: 9 }).length };
@@ -105,9 +134,19 @@ export async function measureBundle(c: BundleCase): Promise<BundleResult> {
   }
 }
 
+/** Whether any source file still imports zod's namespace object by name (then the diagnostic row is worth showing). */
+function namedZodImports(): boolean {
+  const files = readdirSync(src('src'), { recursive: true, encoding: 'utf8' });
+  return files.some(
+    (file) =>
+      /\.tsx?$/.test(file) && !file.includes('__tests__') && NAMED_Z.test(readFileSync(src(`src/${file}`), 'utf8')),
+  );
+}
+
 export async function measureBundles(): Promise<{ ours: BundleResult[]; peers: BundleResult[] }> {
   const ours: BundleResult[] = [];
-  for (const c of OUR_CASES) ours.push(await measureBundle(c));
+  const diagnose = namedZodImports();
+  for (const c of OUR_CASES) if (!c.namespaceZod || diagnose) ours.push(await measureBundle(c));
   const peers: BundleResult[] = [];
   for (const c of PEER_CASES) peers.push(await measureBundle(c));
   return { ours, peers };
@@ -131,5 +170,31 @@ export function renderBundleSection(result: { ours: BundleResult[]; peers: Bundl
       [...result.ours.map(row), ...result.peers.map(row)],
       ['left', 'right', 'right', 'right', 'left'],
     ),
+    '',
+    bundleNotes(result),
   ].join('\n');
+}
+
+function bundleNotes(result: { ours: BundleResult[]; peers: BundleResult[] }): string {
+  const [a, minimal, b] = result.ours;
+  const bFixed = result.ours.find((c) => c.namespaceZod);
+  const peers = result.peers.filter((peer) => peer.gzip !== undefined);
+  const smaller = peers.filter((peer) => a?.gzip !== undefined && peer.gzip! < a.gzip);
+  const lines = ['### What the figures say', ''];
+  if (a?.gzip !== undefined && minimal?.gzip !== undefined) {
+    lines.push(
+      `- (a) as budgeted imports only the hook and the adapter; the hook cannot run without \`<VideoJobsProvider client={createVideoClient(...)}>\`, so (a') is what a minimal app really ships: ${kb(minimal.gzip, 2)} against the 8 KB target. Its largest parts (minified): the client engine (\`createVideoClient\`, transport, schedule, watch loop, push, duration model), zod/mini's core, and the fal adapter.`,
+    );
+  }
+  if (b?.gzip !== undefined && bFixed?.gzip !== undefined && bFixed.gzip < b.gzip) {
+    lines.push(
+      `- (b) is dominated by zod: adapters that write \`import { z } from 'zod/mini'\` bind zod's whole namespace object, which no bundler can tree-shake (every locale ships). Written \`import * as z from 'zod/mini'\` (as fal.ts and shared.ts already do), the same bundle is ${kb(bFixed.gzip, 2)} instead of ${kb(b.gzip, 2)}; still above the 14 KB target.`,
+    );
+  }
+  if (smaller.length > 0) {
+    lines.push(
+      `- Smaller than (a): ${smaller.map((peer) => `${peer.name.split(' ')[0]} (${kb(peer.gzip, 2)})`).join(', ')}; these are API clients without React state, progress UI, resume or a poll schedule, but they do win on size.`,
+    );
+  }
+  return lines.join('\n');
 }

@@ -385,6 +385,21 @@ export async function runRenderSection(clock: VirtualClock): Promise<string> {
     ),
   );
   out.push('');
+  const cyclesFlat = (m.heapKb * 1024) / CYCLES < 256;
+  const pollsFlat = (l.heapKb * 1024) / l.pollsMeasured < 64;
+  const leftOver =
+    m.left.timers +
+    (m.left.subscriptions - 1) +
+    m.left.queries +
+    m.left.observers +
+    m.pollsAfterUnmount +
+    l.left.timers +
+    l.left.subscriptions +
+    l.left.queries;
+  out.push(
+    `Status: timers, subscriptions, queries and polls left behind: ${leftOver === 0 ? 'none (met)' : `**${leftOver} (not met)**`}; heap while polling one job: ${pollsFlat ? 'flat (met)' : '**grows (not met)**'}; heap over mount/unmount cycles: ${cyclesFlat ? 'flat (met)' : '**grows with every job followed (not met)**'}.`,
+  );
+  out.push('');
   out.push(
     `Targets: 0 timers, subscriptions and queries left, flat heap. "Client subscriptions left" with the provider mounted excludes the provider's own one. Heap is \`heapUsed\` after repeated \`global.gc()\` (with turns between for finalizers), from after ${100} warm-up cycles (or 1,000 polls) to the end; the simulator's request log and job store (the bench's instruments) are emptied before each reading. ${m.submitted} jobs were submitted by the cycles; the client still holds a snapshot (and schedule history) of ${m.remembered} of them at the end (\`client.getSnapshot\`): nothing calls \`client.forget\` for a job whose component unmounted, so the client's memory grows with every job it has followed, consistent with the growth per cycle.`,
   );

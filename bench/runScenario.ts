@@ -21,6 +21,8 @@ export interface ScenarioResult {
   noticeMax: number;
   /** Every request the scenario sent: submits, polls, retries, results, streams. */
   totalRequests: number;
+  /** Per job, requests that did not reach the provider (stream connections to the app's server). */
+  appRequestsMean: number;
   /** Answers that were errors (4xx/5xx, dropped connections), i.e. what retries were for. */
   errorAnswers: number;
   /** Requests about a job sent before the `Retry-After` of an earlier 429 for that job had passed. */
@@ -108,6 +110,7 @@ export async function runScenario(
     noticeP95: quantile(notices, 0.95),
     noticeMax: notices[notices.length - 1] ?? Number.NaN,
     totalRequests: log.length + extra,
+    appRequestsMean: extra / Math.max(1, runs.length),
     errorAnswers: log.filter((entry) => entry.status === 0 || entry.status >= 400).length,
     retryAfterViolations: retryAfterViolations(log, (options.faults?.retryAfterSeconds ?? 1) * 1000),
     failures: runs.filter((run) => run.outcome === 'failed').map((run) => run.error ?? 'unknown'),
