@@ -16,6 +16,20 @@ export interface ProxyHandlerOptions {
   /**
    * The providers the proxy forwards to: names of built-in providers (`['fal', 'kling']`), or a map from name
    * to `true` (built-in defaults) or a config overriding them (custom providers need `hosts` and `routes`).
+   * An OpenAI-style gateway such as OpenRouter (`openaiVideos({ name: 'openrouter', baseUrl:
+   * 'https://openrouter.ai/api/v1', proxyUrl })` in the browser) is a custom entry:
+   * ```ts
+   * openrouter: {
+   *   hosts: ['openrouter.ai'],
+   *   envKey: 'OPENROUTER_API_KEY',
+   *   routes: [
+   *     { method: 'POST', path: /^\/api\/v1\/videos$/, submit: true },
+   *     { method: 'GET', path: /^\/api\/v1\/videos\/(?<id>[\w-]+)$/ },
+   *     { method: 'GET', path: /^\/api\/v1\/videos\/(?<id>[\w-]+)\/content$/, media: true },
+   *   ],
+   *   webhookField: { body: 'callback_url' },
+   * }
+   * ```
    */
   providers: readonly string[] | Record<string, ProxyProviderConfig | true>;
   /** The app's gate: its session check and per-user rate limit. Defaults to letting every request through. */
@@ -66,11 +80,14 @@ const DROPPED_RESPONSE_HEADERS = new Set([
   'content-encoding',
   'content-length',
 ]);
-const METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE']);
+/** Extra request headers for media routes: a `<video>` seeks with ranges. */
+const MEDIA_REQUEST_HEADERS = ['range', 'if-range'];
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE']);
 
 /**
  * A key-holding proxy for the browser's provider requests: one catch-all route forwards each request to the URL in
- * `x-video-jobs-target-url` (or fal's `x-fal-target-url`) when that URL is on a configured provider's allow-list of
+ * `x-video-jobs-target-url` (or fal's `x-fal-target-url`; for a media route's `GET`/`HEAD`, also the
+ * `x-video-jobs-target-url` query parameter) when that URL is on a configured provider's allow-list of
  * hosts, paths and methods, adding the key from server configuration. Cookies and the browser's own auth headers
  * never reach the provider, the key never reaches the browser, redirects are not followed, and with an owner id
  * from `authorize` each user reaches only the jobs they created.
@@ -95,11 +112,17 @@ export function createProxyHandler(options: ProxyHandlerOptions): FetchHandler {
     const method = request.method.toUpperCase();
     if (!METHODS.has(method)) {
       return errorResponse(405, 'method_not_allowed', `${method} is not forwarded`, {
-        allow: 'GET, POST, PUT, DELETE',
+        allow: 'GET, HEAD, POST, PUT, DELETE',
       });
     }
     const falHeader = request.headers.get(FAL_TARGET_URL_HEADER);
-    const target = parseTarget(falHeader ?? request.headers.get(TARGET_URL_HEADER));
+    const header = falHeader ?? request.headers.get(TARGET_URL_HEADER);
+    // A `<video>` cannot send headers: the OpenAI adapter puts the content URL in the proxy URL's query instead.
+    const fromQuery =
+      header === null && (method === 'GET' || method === 'HEAD')
+        ? new URL(request.url).searchParams.get(TARGET_URL_HEADER)
+        : null;
+    const target = parseTarget(header ?? fromQuery);
     if (!(target instanceof URL)) return errorResponse(target.status, 'forbidden_target', target.message);
 
     // fal's own header only ever reaches fal, whatever other providers allow.
@@ -112,12 +135,21 @@ export function createProxyHandler(options: ProxyHandlerOptions): FetchHandler {
       };
       return errorResponse(refusal.status, 'forbidden_target', refusal.message);
     }
-    const route = provider.routes.find((r) => r.method === method && r.path.test(target.pathname));
+    const routeMethod = method === 'HEAD' ? 'GET' : method;
+    const route = provider.routes.find((r) => r.method === routeMethod && r.path.test(target.pathname));
     if (!route) {
       return errorResponse(
         403,
         'forbidden_target',
         `${method} ${target.pathname} is not a ${provider.name} request this proxy forwards`,
+      );
+    }
+    // A URL carrying its target can be embedded anywhere, so it only ever reaches the video bytes.
+    if (fromQuery !== null && !route.media) {
+      return errorResponse(
+        403,
+        'forbidden_target',
+        `${target.pathname} is not a ${provider.name} media route: send its target in the ${TARGET_URL_HEADER} header, not the query`,
       );
     }
     const jobId = route.path.exec(target.pathname)?.groups?.id;
@@ -142,7 +174,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): FetchHandler {
     }
 
     let body: Uint8Array | undefined;
-    if (method !== 'GET') {
+    if (method !== 'GET' && method !== 'HEAD') {
       try {
         body = await readBody(request, maxBodyBytes);
       } catch (error) {
@@ -168,7 +200,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): FetchHandler {
     try {
       upstream = await (options.fetch ?? globalThis.fetch)(target.href, {
         method,
-        headers: forwardHeaders(request.headers, provider, key),
+        headers: forwardHeaders(request.headers, provider, key, route.media === true),
         ...(body && body.byteLength > 0 ? { body: body as BodyInit } : {}),
         redirect: 'manual',
         signal: request.signal,
@@ -188,7 +220,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): FetchHandler {
         `${provider.name} answered a redirect (${upstream.status}); the proxy does not follow redirects`,
       );
     }
-    return relay(upstream, key, async (data) => {
+    return relay(upstream, key, route.media === true, async (data) => {
       if (!route.submit || ownerId === undefined || !upstream.ok) return;
       const created = provider.jobIdFrom(data);
       if (created) await owners.set(`${provider.name}:${created}`, ownerId);
@@ -220,9 +252,10 @@ async function resolveKey(provider: ResolvedProxyProvider, env: Record<string, s
   return configured || (provider.envKey ? env[provider.envKey] : undefined) || undefined;
 }
 
-function forwardHeaders(incoming: Headers, provider: ResolvedProxyProvider, key: string): Headers {
+function forwardHeaders(incoming: Headers, provider: ResolvedProxyProvider, key: string, media: boolean): Headers {
   const headers = new Headers();
-  for (const name of [...FORWARDED_REQUEST_HEADERS, ...provider.forwardHeaders]) {
+  const names = [...FORWARDED_REQUEST_HEADERS, ...provider.forwardHeaders, ...(media ? MEDIA_REQUEST_HEADERS : [])];
+  for (const name of names) {
     const value = incoming.get(name);
     if (value !== null) headers.set(name, value);
   }
@@ -234,19 +267,27 @@ function forwardHeaders(incoming: Headers, provider: ResolvedProxyProvider, key:
 /**
  * Passes the provider's answer back: status, `Retry-After`, `ETag` and error bodies unchanged. JSON and text are
  * read whole, so a key the provider echoes (some error bodies quote the auth header) is masked and a submit's job
- * id can be recorded; streams (fal's status SSE) and video bytes flow through untouched.
+ * id can be recorded; streams (fal's status SSE) and video bytes flow through untouched. A media route's bytes keep
+ * their `Content-Length` (a `<video>` reads sizes and ranges from it) unless `fetch` decoded them.
  */
-async function relay(upstream: Response, key: string, onJson: (data: unknown) => Promise<void>): Promise<Response> {
+async function relay(
+  upstream: Response,
+  key: string,
+  media: boolean,
+  onJson: (data: unknown) => Promise<void>,
+): Promise<Response> {
+  const type = (upstream.headers.get('content-type') ?? '').toLowerCase();
+  const textual =
+    type.includes('json') || (type.startsWith('text/') && !type.includes('event-stream')) || (type === '' && !media);
+  const keepLength = media && !textual && !upstream.headers.has('content-encoding');
   const headers = new Headers();
   upstream.headers.forEach((value, name) => {
-    if (DROPPED_RESPONSE_HEADERS.has(name)) return;
+    if (DROPPED_RESPONSE_HEADERS.has(name) && !(keepLength && name === 'content-length')) return;
     headers.set(name, value.includes(key) ? value.split(key).join('[redacted]') : value);
   });
   if (upstream.status === 304 || upstream.status === 204 || !upstream.body) {
     return new Response(null, { status: upstream.status, statusText: upstream.statusText, headers });
   }
-  const type = (upstream.headers.get('content-type') ?? '').toLowerCase();
-  const textual = type === '' || type.includes('json') || (type.startsWith('text/') && !type.includes('event-stream'));
   if (!textual)
     return new Response(upstream.body, { status: upstream.status, statusText: upstream.statusText, headers });
   let text = await upstream.text();

@@ -11,6 +11,13 @@ export interface ProxyRoute {
   path: RegExp;
   /** Creates a job. Defaults to `false`. */
   submit?: boolean;
+  /**
+   * Serves the video bytes (OpenAI's `GET /videos/{id}/content`): `Range` / `If-Range` are forwarded and
+   * `206`, `Content-Range`, `Accept-Ranges` and `Content-Length` come back, so a `<video>` can seek. Only such a
+   * route also takes its target from the proxy URL's `x-video-jobs-target-url` query parameter on `GET`/`HEAD`,
+   * because a media element cannot send headers. A `GET` route also answers `HEAD`. Defaults to `false`.
+   */
+  media?: boolean;
 }
 
 /** How the proxy reaches one provider. Every field has a default for the built-in providers. */
@@ -78,10 +85,10 @@ function firstOf(...readers: Array<(body: unknown) => string | undefined>): (bod
   };
 }
 
-const route = (method: HttpMethod, path: string, submit = false): ProxyRoute => ({
+const route = (method: HttpMethod, path: string, kind?: 'submit' | 'media'): ProxyRoute => ({
   method,
   path: new RegExp(`^${path}$`),
-  ...(submit ? { submit } : {}),
+  ...(kind ? { [kind]: true } : {}),
 });
 
 /** The built-in providers: their real API hosts, the requests their adapters make, and their key variables. */
@@ -92,7 +99,7 @@ export const DEFAULT_PROXY_PROVIDERS: Readonly<
     hosts: ['queue.fal.run'],
     routes: [
       // The model path (`fal-ai/veo3`, `fal-ai/kling-video/v2/master/text-to-video`), never a `requests/` path.
-      route('POST', `(?!.*/requests(?:/|$))/${SEGMENT}(?:/${SEGMENT})+`, true),
+      route('POST', `(?!.*/requests(?:/|$))/${SEGMENT}(?:/${SEGMENT})+`, 'submit'),
       route('GET', `/${SEGMENT}(?:/${SEGMENT})*/requests/${ID}(?:/status(?:/stream)?)?`),
       route('PUT', `/${SEGMENT}(?:/${SEGMENT})*/requests/${ID}/cancel`),
     ],
@@ -104,7 +111,7 @@ export const DEFAULT_PROXY_PROVIDERS: Readonly<
   },
   kling: {
     hosts: ['api-singapore.klingai.com', 'api.klingai.com'],
-    routes: [route('POST', `/v1/videos/[a-z0-9-]+`, true), route('GET', `/v1/videos/[a-z0-9-]+/${ID}`)],
+    routes: [route('POST', `/v1/videos/[a-z0-9-]+`, 'submit'), route('GET', `/v1/videos/[a-z0-9-]+/${ID}`)],
     envKey: 'KLING_API_KEY',
     authHeaders: bearer,
     jobIdFrom: field('data', 'task_id'),
@@ -115,8 +122,8 @@ export const DEFAULT_PROXY_PROVIDERS: Readonly<
   aigateway: {
     hosts: ['api.aigateway.sh'],
     routes: [
-      route('POST', '/v1/videos/generations', true),
-      route('POST', '/v1/audio/music', true),
+      route('POST', '/v1/videos/generations', 'submit'),
+      route('POST', '/v1/audio/music', 'submit'),
       route('GET', `/v1/jobs/${ID}`),
       route('POST', `/v1/jobs/${ID}/cancel`),
     ],
@@ -129,7 +136,7 @@ export const DEFAULT_PROXY_PROVIDERS: Readonly<
   videogen: {
     hosts: ['api.videogen.io'],
     routes: [
-      route('POST', '/v1/tools/(?!executions$)[a-z0-9-]+', true),
+      route('POST', '/v1/tools/(?!executions$)[a-z0-9-]+', 'submit'),
       route('GET', `/v1/tools/executions/${ID}`),
       route('POST', `/v1/tools/executions/${ID}/cancel`),
       // Result file records: file ids are not job ids, so any signed-in caller may read one by its id.
@@ -142,7 +149,7 @@ export const DEFAULT_PROXY_PROVIDERS: Readonly<
   },
   visgate: {
     hosts: ['visgateai.com'],
-    routes: [route('POST', '/api/v1/videos/generate', true), route('GET', `/api/v1/requests/${ID}`)],
+    routes: [route('POST', '/api/v1/videos/generate', 'submit'), route('GET', `/api/v1/requests/${ID}`)],
     envKey: 'VISGATE_API_KEY',
     authHeaders: bearer,
     jobIdFrom: firstOf(field('request_id'), field('requestId'), field('id')),
@@ -153,10 +160,10 @@ export const DEFAULT_PROXY_PROVIDERS: Readonly<
   openai: {
     hosts: ['api.openai.com'],
     routes: [
-      route('POST', '/v1/videos', true),
-      route('POST', `/v1/videos/${ID}/remix`, true),
+      route('POST', '/v1/videos', 'submit'),
+      route('POST', `/v1/videos/${ID}/remix`, 'submit'),
       route('GET', `/v1/videos/${ID}`),
-      route('GET', `/v1/videos/${ID}/content`),
+      route('GET', `/v1/videos/${ID}/content`, 'media'),
       route('DELETE', `/v1/videos/${ID}`),
     ],
     envKey: 'OPENAI_API_KEY',
@@ -167,15 +174,16 @@ export const DEFAULT_PROXY_PROVIDERS: Readonly<
   replicate: {
     hosts: ['api.replicate.com'],
     routes: [
-      route('POST', '/v1/predictions', true),
-      route('POST', `/v1/(?:models|deployments)/${SEGMENT}/${SEGMENT}/predictions`, true),
+      route('POST', '/v1/predictions', 'submit'),
+      route('POST', `/v1/(?:models|deployments)/${SEGMENT}/${SEGMENT}/predictions`, 'submit'),
       route('GET', `/v1/predictions/${ID}`),
       route('POST', `/v1/predictions/${ID}/cancel`),
     ],
     envKey: 'REPLICATE_API_TOKEN',
     authHeaders: bearer,
     jobIdFrom: field('id'),
-    forwardHeaders: [],
+    // `Prefer: wait=N` (also in the common set) and `Cancel-After`, the deadline Replicate enforces itself.
+    forwardHeaders: ['prefer', 'cancel-after'],
     webhookField: { body: 'webhook' },
   },
 };

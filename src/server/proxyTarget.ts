@@ -18,7 +18,8 @@ export function parseTarget(raw: string | null): URL | TargetRefusal {
   if (!raw) {
     return {
       status: 400,
-      message: 'the target URL header (`x-video-jobs-target-url` or `x-fal-target-url`) is missing',
+      message:
+        'the target URL header (`x-video-jobs-target-url` or `x-fal-target-url`) is missing; a media GET may carry it in the `x-video-jobs-target-url` query parameter instead',
     };
   }
   if (raw.length > 4096) return { status: 400, message: 'the target URL is longer than 4096 characters' };

@@ -192,6 +192,25 @@ describe('createProxyHandler: headers and pass-through', () => {
     expect(response.headers.get('x-debug-auth')).not.toContain(FAL_KEY);
   });
 
+  it("forwards Replicate's Prefer: wait and Cancel-After, and Cancel-After to no one else", async () => {
+    const upstream = fakeUpstream(() => Response.json({ id: 'p1', status: 'starting' }, { status: 201 }));
+    const proxy = createProxyHandler({
+      providers: ['replicate', 'openai'],
+      env: { ...env, REPLICATE_API_TOKEN: 'r8_token' },
+      fetch: upstream.fetch,
+    });
+    const headers = { 'content-type': 'application/json', prefer: 'wait=5', 'cancel-after': '10m' };
+    const submit = (target: string) =>
+      proxy(proxyRequest(target, { method: 'POST', headers, body: '{"input":{"prompt":"x"}}' }));
+    expect((await submit('https://api.replicate.com/v1/models/acme/video/predictions')).status).toBe(201);
+    await submit('https://api.openai.com/v1/videos');
+    const [toReplicate, toOpenai] = upstream.seen;
+    expect(toReplicate!.headers.get('prefer')).toBe('wait=5');
+    expect(toReplicate!.headers.get('cancel-after')).toBe('10m');
+    expect(toReplicate!.headers.get('authorization')).toBe('Bearer r8_token');
+    expect(toOpenai!.headers.get('cancel-after')).toBeNull();
+  });
+
   it('passes 304, 429 with Retry-After, and error bodies through unchanged', async () => {
     const answers = [
       new Response(null, { status: 304, headers: { etag: '"v7"', 'cache-control': 'no-cache' } }),
