@@ -198,3 +198,16 @@ function bundleNotes(result: { ours: BundleResult[]; peers: BundleResult[] }): s
   }
   return lines.join('\n');
 }
+
+/** The issue's bundle targets against this run's figures. */
+export function checkBundleTargets(result: {
+  ours: BundleResult[];
+}): Array<{ target: string; measured: string; met: boolean }> {
+  return result.ours
+    .filter((c) => c.target !== undefined)
+    .map((c) => ({
+      target: `bundle ${c.name.split(' ')[0]}: <= ${kb(c.target, 0)} min+gzip`,
+      measured: c.gzip === undefined ? `not measured (${c.error ?? 'unknown'})` : kb(c.gzip, 2),
+      met: c.gzip !== undefined && c.gzip <= c.target!,
+    }));
+}

@@ -1,6 +1,6 @@
 /**
  * Section 3 entry, run by bench/run.ts as `node --expose-gc --import tsx bench/renderSection.ts`: sets up a DOM
- * and the virtual clock before React and React Query load, then prints the section's markdown on stdout.
+ * and the virtual clock before React and React Query load, then prints the section (markdown and targets) as JSON.
  */
 import { installDom } from './dom';
 import { createVirtualClock } from './virtualClock';
@@ -31,8 +31,9 @@ installDom();
 const clock = createVirtualClock({ seed: 3, settleTurns: 4, labelTimer });
 clock.install();
 const { runRenderSection } = await import('./renderBench');
-const markdown = await runRenderSection(clock);
+const result = await runRenderSection(clock);
 clock.uninstall();
-process.stdout.write(`${markdown}\n`);
+// One JSON document on stdout for bench/run.ts: the section's markdown and its targets for the summary.
+process.stdout.write(`${JSON.stringify(result)}\n`);
 // jsdom and React keep handles (MessageChannel, timers of the real clock) that would hold the process open.
 process.exit(0);

@@ -266,7 +266,7 @@ export function checkRequestTargets(section: RequestsSection): TargetCheck[] {
     if (progressOf(contestant) === 'push') {
       checks.push({
         target: `${result.contestant}: <= 2 requests/job, p95 notice <= 0.25 s`,
-        measured: `${fixed(result.statusMean)} requests/job, p95 ${seconds(result.noticeP95)}`,
+        measured: `${fixed(result.statusMean, 2)} requests/job, p95 ${seconds(result.noticeP95)}`,
         met: result.statusMean <= 2 && result.noticeP95 <= 250,
       });
     } else {
