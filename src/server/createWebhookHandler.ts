@@ -140,7 +140,12 @@ export function createWebhookHandler(options: WebhookHandlerOptions): FetchHandl
         return { status: answer.status, headers: new Headers(), data: answer.data as never, notModified: false };
       },
     };
-    const ref: JobRef = { provider: name, id: read.jobId, model: read.model ?? url.searchParams.get('model') ?? '' };
+    const ref: JobRef = {
+      provider: name,
+      id: read.jobId,
+      model: read.model ?? url.searchParams.get('model') ?? '',
+      ...(read.meta ? { meta: read.meta } : {}),
+    };
     const snapshot = await adapter.getStatus(ctx, ref, {});
     return snapshot === UNCHANGED ? undefined : snapshot;
   }

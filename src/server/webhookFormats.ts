@@ -17,6 +17,8 @@ export interface WebhookRead {
   model?: string;
   /** A delivery id read from the body, used for de-duplication when the headers carry none. */
   deliveryId?: string;
+  /** Facts the callback adds to the job's ref (`JobRef.meta`), e.g. visgate's `callbackId`. */
+  meta?: Record<string, string>;
   /**
    * Answers the adapter's `getStatus` requests from the callback body, so the status mapping lives in one place
    * (the adapter). `undefined` sends that request to the provider for real: the adapter then needs its key, as for
@@ -122,13 +124,37 @@ const videogen: WebhookFormat = {
   },
 };
 
-/** visgate: the request record (`request_id`/`requestId`, `status`, `output_url`...) plus your `callback_id`. */
+/**
+ * visgate posts "the completed result and your callbackId": the request record (`request_id`/`requestId`, `status`,
+ * `output_url`/`outputUrl`...) with the id beside it, or nested as `{ callbackId, result }`. The result may also be a
+ * finished generate answer (`id`, `video_url`) without a status, which its video URL (or error) stands for. The
+ * `callbackId` lands in the snapshot's `ref.meta`, as it does at submit.
+ */
 const visgate: WebhookFormat = {
   verification: 'shared-secret',
   read(body) {
-    const request = record(body) ?? {};
-    const jobId = text(request.request_id) ?? text(request.requestId) ?? missing('visgate', 'request_id');
-    return withModel({ jobId, answer: () => ({ status: 200, data: request }) }, request.model);
+    const outer = record(body) ?? {};
+    const result = record(outer.result) ?? record(outer.data) ?? outer;
+    const jobId =
+      text(result.request_id) ??
+      text(result.requestId) ??
+      text(result.id) ??
+      text(outer.request_id) ??
+      text(outer.requestId) ??
+      missing('visgate', 'request_id');
+    const callbackId =
+      text(outer.callback_id) ?? text(outer.callbackId) ?? text(result.callback_id) ?? text(result.callbackId);
+    let data = result;
+    if (result.status === undefined || result.status === null) {
+      const url = text(result.output_url) ?? text(result.outputUrl) ?? text(result.video_url) ?? text(result.videoUrl);
+      const error = result.error_message ?? result.errorMessage ?? result.error;
+      if (url) data = { ...result, status: 'completed' };
+      else if (error) data = { ...result, status: 'failed' };
+    }
+    return withModel(
+      { jobId, ...(callbackId ? { meta: { callbackId } } : {}), answer: () => ({ status: 200, data }) },
+      result.model,
+    );
   },
 };
 
