@@ -144,6 +144,18 @@ export function renderRequestsSection(section: RequestsSection): string {
     `Virtual time; one simulator per run speaking each contestant's wire format; every contestant runs its own code (its own sleeps and retries). Workload: ${section.workload.description}. Drawn run times: median ${seconds(runs.median)}, p90 ${seconds(runs.p90)}, mean ${seconds(runs.mean)}, max ${seconds(runs.max)}. "Status requests" are polls of the job (for push: stream connections plus any polls); "notice" is the time from the job's real end to the caller's code returning it; "total" counts every request (submits, polls, retries, result fetches) per job. Push contestants: \`${ours({ wire: 'fal', stream: true }).name}\` reads fal's \`/status/stream\` (the simulator sends each changed status on a 250 ms tick); \`${oursServerPush.name}\` has the simulated provider call the app's webhook ${WEBHOOK_LATENCY_MS} ms after a job starts and ends (a modelling choice: real delivery latency adds to its notice time), and its status requests are its polls of the provider plus its stream connections to the app.`,
   );
   out.push('');
+  out.push(
+    table(
+      ['contestant', 'wire format', 'what runs'],
+      list.map((contestant) => [contestant.name, contestant.wire, contestant.how]),
+      ['left', 'left', 'left'],
+    ),
+  );
+  out.push('');
+  out.push(
+    "The Runway SDK runs against a Runway task API written for this bench (bench/wire/runway.ts: `POST /v1/text_to_video`, `GET /v1/tasks/{id}` with PENDING / RUNNING (progress) / SUCCEEDED / FAILED / CANCELLED, as Runway documents it); the library itself has no Runway adapter, so our client is not measured on that format. The fixed loops are written plainly against fal's queue API, as the providers' docs show them.",
+  );
+  out.push('');
   out.push(`### ${section.workload.name}, no faults`);
   out.push('');
   out.push(scenarioTable(section.main, byName));
