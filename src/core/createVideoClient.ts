@@ -1,6 +1,7 @@
 import { createDurationModel } from './durationModel';
 import { applyStall, cancelledSnapshot, normalizeSnapshot, type JobEntry } from './jobEntry';
 import { createSnapshot, jobKey, type JobRef, type JobSnapshot } from './jobSnapshot';
+import { refreshJob, type RefreshEngine } from './refreshJob';
 import { isTerminalStatus } from './jobStatus';
 import { createPollHistory, recordFailure, recordObservation, runTimeOf } from './pollHistory';
 import { UNCHANGED, type CancelOutcome, type ProviderAdapter, type ProviderContext, type Unchanged } from './provider';
@@ -295,6 +296,22 @@ export function createVideoClient(options: VideoClientOptions): VideoClient {
     });
   }
 
+  const refresher: RefreshEngine = {
+    now,
+    adapter,
+    context,
+    replace(job, fresh, at) {
+      // The one way a terminal snapshot is replaced: completed by completed, with the provider's fresh record.
+      job.history = recordObservation(job.history, fresh, at, true);
+      const held = job.snapshot;
+      if (held && isSameSnapshot(held, fresh)) return held;
+      job.snapshot = fresh;
+      job.ref = fresh.ref;
+      emit(fresh);
+      return fresh;
+    },
+  };
+
   const engine: JobEngine = {
     now,
     adapter,
@@ -348,6 +365,12 @@ export function createVideoClient(options: VideoClientOptions): VideoClient {
     async getStatus(ref, statusOptions = {}) {
       adapter(ref?.provider);
       return fetchStatus(entry(ref), statusOptions.signal);
+    },
+    async refresh(ref, refreshOptions = {}) {
+      adapter(ref?.provider);
+      const job = entry(ref);
+      if (!job.snapshot || !isTerminalStatus(job.snapshot.status)) return fetchStatus(job, refreshOptions.signal);
+      return refreshJob(refresher, job, refreshOptions.signal);
     },
     cancel,
     watch: (ref, watchOptions) => watchJob(engine, ref, watchOptions),

@@ -17,6 +17,8 @@ export interface JobEntry {
   lastMoveAt?: number;
   /** One status request shared by every caller asking at the same time. */
   inflight?: { promise: Promise<JobSnapshot>; controller: AbortController; waiters: number };
+  /** One `refresh` of a completed job, shared the same way. */
+  refreshing?: { promise: Promise<JobSnapshot>; controller: AbortController; waiters: number };
   /** Local work for this job (watch loops, in-flight requests): aborted first by `cancel`. */
   work: Set<AbortController>;
   /** Set while a cancel is under way; everything following the job ends with its result. */

@@ -78,6 +78,15 @@ export interface VideoClient {
    */
   getStatus(ref: JobRef, options?: { signal?: AbortSignal }): Promise<JobSnapshot>;
   /**
+   * Asks the provider about a job again even though the client holds it as `completed`: signed video URLs expire,
+   * and a fresh job record carries a fresh one. Resolves with the new completed snapshot (also sent to
+   * `subscribe` listeners), or the held one when nothing changed. Status never goes backwards: when the provider now
+   * reports the job as not completed, answers without a video, or cannot be reached, the held snapshot is kept and
+   * this rejects with a `VideoJobError` saying why. For a job that has not ended it is `getStatus`; a failed or
+   * cancelled job has no video to refresh (`invalid_input`, no request).
+   */
+  refresh(ref: JobRef, options?: { signal?: AbortSignal }): Promise<JobSnapshot>;
+  /**
    * Stops local work for the job, asks the provider to cancel, and returns the final snapshot: `cancelled`,
    * or `completed` (with its video) when the job finished first.
    */
@@ -92,7 +101,7 @@ export interface VideoClient {
   getSnapshot(ref: JobRef): JobSnapshot | undefined;
   /** Called with every new snapshot of any job this client follows. Returns the unsubscribe function. */
   subscribe(listener: (snapshot: JobSnapshot) => void): () => void;
-  /** Forgets what the client keeps for a job (schedule history, last snapshot). */
+  /** Forgets what the client keeps for a job (schedule history, last snapshot). To re-fetch a finished job, use `refresh`. */
   forget(ref: JobRef): void;
   /** Present when the client was created with `events`: which jobs are pushed, for bindings that schedule polls. */
   readonly push?: ClientPushState;
