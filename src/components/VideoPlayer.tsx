@@ -43,8 +43,8 @@ export interface VideoPlayerProps extends Omit<ComponentPropsWithoutRef<'div'>, 
    * error shows. Defaults to asking `client` when one is given.
    */
   onRefresh?: () => Promise<JobSnapshot | undefined>;
-  /** Used to refresh an expired URL when no `onRefresh` is given. */
-  client?: Pick<VideoClient, 'getStatus' | 'forget'>;
+  /** Used to refresh an expired URL (`client.refresh(job.ref)`) when no `onRefresh` is given. */
+  client?: Pick<VideoClient, 'refresh'>;
   /** Overrides for every visible string. */
   labels?: Partial<VideoPlayerLabels>;
 }
@@ -96,15 +96,7 @@ function VideoPlayerMedia({
   const labels = { ...defaultVideoPlayerLabels, ...labelOverrides };
   const context = { provider: job?.provider, jobId: job?.id };
   const ownsJobUrl = job?.video !== undefined && (src === undefined || src === job.video.url);
-  const refresh =
-    onRefresh ??
-    (client && job
-      ? async () => {
-          // A terminal snapshot is cached by the client; forget it so the provider is really asked again.
-          client.forget(job.ref);
-          return client.getStatus(job.ref);
-        }
-      : undefined);
+  const refresh = onRefresh ?? (client && job ? () => client.refresh(job.ref) : undefined);
   const source = useVideoSource(originalUrl, ownsJobUrl ? job?.video?.expiresAt : undefined, refresh, context);
 
   const safeUrl = safeMediaUrl(source.url);

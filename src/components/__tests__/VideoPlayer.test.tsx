@@ -251,16 +251,27 @@ describe('VideoPlayer, expired signed URLs', () => {
     expect(container.innerHTML).not.toContain('javascript');
   });
 
-  it('uses a client to refresh: forgets the cached terminal snapshot, then asks the provider', async () => {
+  it("uses a client to refresh: client.refresh with the job's ref", async () => {
     const job = completedJob({ expiresAt: 1 });
-    const client = {
-      forget: vi.fn(),
-      getStatus: vi.fn(async () => fresh('https://cdn.example.com/from-client.mp4')),
-    };
+    const client = { refresh: vi.fn(async () => fresh('https://cdn.example.com/from-client.mp4')) };
     render(<VideoPlayer job={job} client={client} />);
     await vi.waitFor(() => expect(video()).toHaveAttribute('src', 'https://cdn.example.com/from-client.mp4'));
-    expect(client.forget).toHaveBeenCalledWith(job.ref);
-    expect(client.getStatus).toHaveBeenCalledWith(job.ref);
+    expect(client.refresh).toHaveBeenCalledTimes(1);
+    expect(client.refresh).toHaveBeenCalledWith(job.ref);
+  });
+
+  it("shows the client's refusal when the provider no longer has the video, keeping nothing stale on screen", async () => {
+    const kept = new VideoJobError({
+      kind: 'invalid_response',
+      provider: 'fal',
+      jobId: 'req-1',
+      message: 'could not refresh the finished job: the provider now reports the job as failed',
+    });
+    const client = { refresh: vi.fn(async () => Promise.reject(kept)) };
+    const onError = vi.fn();
+    render(<VideoPlayer job={completedJob({ expiresAt: 1 })} client={client} onError={onError} />);
+    expect(await screen.findByRole('alert')).toHaveTextContent('The video could not be loaded');
+    expect(onError).toHaveBeenCalledWith(kept);
   });
 
   it('starts over with a new job', async () => {
