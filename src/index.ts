@@ -96,7 +96,7 @@ export type {
   UseVideoJobsResult,
 } from './react/types';
 export type { VideoJobsProviderProps } from './react/VideoJobsProvider';
-export { VideoJobsProvider, useVideoClient } from './react/VideoJobsProvider';
+export { VideoJobsProvider, useVideoClient, useOptionalVideoClient } from './react/VideoJobsProvider';
 export type { VideoJobQueryKey } from './react/videoJobKeys';
 export { videoJobKeys } from './react/videoJobKeys';
 export type { JobQueryOptionsInit } from './react/jobQueryOptions';

@@ -11,6 +11,7 @@ import {
 import type { JobSnapshot } from '../core/jobSnapshot';
 import type { VideoClient } from '../core/videoClient';
 import { VideoJobError } from '../core/videoJobError';
+import { useOptionalVideoClient } from '../react/VideoJobsProvider';
 import { safeMediaUrl } from './safeMediaUrl';
 import { useVideoSource } from './useVideoSource';
 import { defaultVideoPlayerLabels, type VideoPlayerLabels } from './videoPlayerLabels';
@@ -40,10 +41,13 @@ export interface VideoPlayerProps extends Omit<ComponentPropsWithoutRef<'div'>, 
   onError?: (error: VideoJobError) => void;
   /**
    * Fetches a fresh job record when the signed URL has expired or fails to load; tried once before the
-   * error shows. Defaults to asking `client` when one is given.
+   * error shows. Defaults to `client.refresh(job.ref)` when a `job` is given.
    */
   onRefresh?: () => Promise<JobSnapshot | undefined>;
-  /** Used to refresh an expired URL (`client.refresh(job.ref)`) when no `onRefresh` is given. */
+  /**
+   * Used to refresh an expired URL (`client.refresh(job.ref)`) when no `onRefresh` is given. Defaults to the
+   * client of the nearest `<VideoJobsProvider>`, when it has the job's provider.
+   */
   client?: Pick<VideoClient, 'refresh'>;
   /** Overrides for every visible string. */
   labels?: Partial<VideoPlayerLabels>;
@@ -96,7 +100,11 @@ function VideoPlayerMedia({
   const labels = { ...defaultVideoPlayerLabels, ...labelOverrides };
   const context = { provider: job?.provider, jobId: job?.id };
   const ownsJobUrl = job?.video !== undefined && (src === undefined || src === job.video.url);
-  const refresh = onRefresh ?? (client && job ? () => client.refresh(job.ref) : undefined);
+  const providerClient = useOptionalVideoClient();
+  // Inside a <VideoJobsProvider> an expired URL refreshes on its own, through the client that knows the job.
+  const refresher =
+    client ?? (job && providerClient?.providerNames.includes(job.ref.provider) ? providerClient : undefined);
+  const refresh = onRefresh ?? (refresher && job ? () => refresher.refresh(job.ref) : undefined);
   const source = useVideoSource(originalUrl, ownsJobUrl ? job?.video?.expiresAt : undefined, refresh, context);
 
   const safeUrl = safeMediaUrl(source.url);

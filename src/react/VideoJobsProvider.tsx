@@ -67,3 +67,11 @@ export function useVideoJobsContext(hookName: string): VideoJobsContextValue {
 export function useVideoClient(): VideoClient {
   return useVideoJobsContext('useVideoClient').client;
 }
+
+/**
+ * The `VideoClient` of the nearest `<VideoJobsProvider>`, or `undefined` outside one (never throws): for components
+ * that work on their own and do more inside a provider, like `<VideoPlayer>` refreshing expired URLs.
+ */
+export function useOptionalVideoClient(): VideoClient | undefined {
+  return useContext(VideoJobsContext)?.client;
+}

@@ -2,8 +2,12 @@
 import { fireEvent, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { StrictMode } from 'react';
+import { createVideoClient } from '../../core/createVideoClient';
 import type { JobSnapshot } from '../../core/jobSnapshot';
 import { VideoJobError } from '../../core/videoJobError';
+import { aigateway } from '../../providers/aigateway';
+import { VideoJobsProvider } from '../../react/VideoJobsProvider';
+import { createSimulator } from '../../testing/createSimulator';
 import { VideoPlayer } from '../VideoPlayer';
 import { axeViolations } from './axe';
 import { completedJob, makeJob } from './jobFixture';
@@ -282,6 +286,124 @@ describe('VideoPlayer, expired signed URLs', () => {
     rerender(<VideoPlayer job={completedJob()} onRefresh={onRefresh} />);
     expect(screen.queryByRole('alert')).not.toBeInTheDocument();
     expect(video()).toHaveAttribute('src', 'https://cdn.example.com/v/req-1.mp4');
+  });
+});
+
+describe("VideoPlayer, inside a VideoJobsProvider (the provider's client refreshes)", () => {
+  const DAY_MS = 24 * 60 * 60 * 1000;
+
+  /** An aigateway job run to completion two days ago (fake time), so its signed URL has expired by now. */
+  async function expiredAigatewayJob() {
+    const sim = createSimulator();
+    const client = createVideoClient({
+      providers: { aigateway: aigateway({ baseUrl: sim.baseUrl('aigateway') }) },
+      fetch: sim.fetch,
+    });
+    vi.useFakeTimers({ now: Date.now() - 2 * DAY_MS });
+    try {
+      const first = await client.submit({
+        provider: 'aigateway',
+        model: 'google/veo-3.1-fast',
+        input: { prompt: 'a' },
+      });
+      const waiting = client.wait(first.ref);
+      await vi.advanceTimersByTimeAsync(60_000);
+      const job = await waiting;
+      return { sim, client, job };
+    } finally {
+      vi.useRealTimers();
+    }
+  }
+
+  it('given an expired job and neither client nor onRefresh, it refreshes through the provider and plays the fresh URL', async () => {
+    const { sim, client, job } = await expiredAigatewayJob();
+    expect(job.video!.expiresAt).toBeLessThan(Date.now());
+    expect((await sim.fetch(job.video!.url)).status).toBe(403);
+    const refresh = vi.spyOn(client, 'refresh');
+    const polls = sim.count({ endpoint: 'status' });
+
+    const { container } = render(
+      <VideoJobsProvider client={client} storage={null}>
+        <VideoPlayer job={job} />
+      </VideoJobsProvider>,
+    );
+    expect(screen.getByRole('status')).toHaveTextContent('Refreshing the video link…');
+    await vi.waitFor(() => expect(video().getAttribute('src')).not.toBe(job.video!.url));
+    expect(refresh).toHaveBeenCalledTimes(1);
+    expect(refresh).toHaveBeenCalledWith(job.ref);
+    expect(sim.count({ endpoint: 'status' })).toBe(polls + 1);
+    const fresh = video().getAttribute('src')!;
+    expect(fresh).toBe(client.getSnapshot(job.ref)!.video!.url);
+    expect((await sim.fetch(fresh)).status).toBe(200);
+    fireEvent.canPlay(video());
+    expect(root(container)).toHaveAttribute('data-status', 'ready');
+  });
+
+  it('given a media failure inside the provider, it refreshes once through its client', async () => {
+    const refresh = vi.fn(async () => completedJob({ url: 'https://cdn.example.com/again.mp4' }));
+    // Any adapter registered as "fal", the fixture job's provider; refresh itself is the spy.
+    const client = { ...createVideoClient({ providers: { fal: aigateway() } }), refresh };
+    render(
+      <VideoJobsProvider client={client} storage={null}>
+        <VideoPlayer job={completedJob()} />
+      </VideoJobsProvider>,
+    );
+    fireEvent.error(video());
+    await vi.waitFor(() => expect(video()).toHaveAttribute('src', 'https://cdn.example.com/again.mp4'));
+    expect(refresh).toHaveBeenCalledTimes(1);
+  });
+
+  it('prefers onRefresh, then the client prop, over the provider client', async () => {
+    const fromProvider = vi.fn(async () => completedJob({ url: 'https://cdn.example.com/provider.mp4' }));
+    const client = { ...createVideoClient({ providers: { fal: aigateway() } }), refresh: fromProvider };
+    const fromProp = { refresh: vi.fn(async () => completedJob({ url: 'https://cdn.example.com/prop.mp4' })) };
+    const onRefresh = vi.fn(async () => completedJob({ url: 'https://cdn.example.com/callback.mp4' }));
+    const expired = completedJob({ expiresAt: 1 });
+    const { unmount } = render(
+      <VideoJobsProvider client={client} storage={null}>
+        <VideoPlayer job={expired} client={fromProp} onRefresh={onRefresh} />
+      </VideoJobsProvider>,
+    );
+    await vi.waitFor(() => expect(video()).toHaveAttribute('src', 'https://cdn.example.com/callback.mp4'));
+    unmount();
+    render(
+      <VideoJobsProvider client={client} storage={null}>
+        <VideoPlayer job={expired} client={fromProp} />
+      </VideoJobsProvider>,
+    );
+    await vi.waitFor(() => expect(video()).toHaveAttribute('src', 'https://cdn.example.com/prop.mp4'));
+    expect(fromProvider).not.toHaveBeenCalled();
+  });
+
+  it("does not use the provider's client for a job of a provider it does not have, nor without a job", async () => {
+    const refresh = vi.fn(async () => completedJob({ url: 'https://cdn.example.com/never.mp4' }));
+    const client = { ...createVideoClient({ providers: { aigateway: aigateway() } }), refresh };
+    const onError = vi.fn();
+    const { unmount } = render(
+      <VideoJobsProvider client={client} storage={null}>
+        <VideoPlayer job={completedJob({ expiresAt: 1 })} onError={onError} />
+      </VideoJobsProvider>,
+    );
+    fireEvent.error(video());
+    expect(await screen.findByRole('alert')).toBeInTheDocument();
+    unmount();
+    render(
+      <VideoJobsProvider client={client} storage={null}>
+        <VideoPlayer src="https://cdn.example.com/a.mp4" onError={onError} />
+      </VideoJobsProvider>,
+    );
+    fireEvent.error(video());
+    expect(await screen.findByRole('alert')).toBeInTheDocument();
+    expect(refresh).not.toHaveBeenCalled();
+    expect(onError).toHaveBeenCalledTimes(2);
+  });
+
+  it('outside any provider, with no client or onRefresh, shows the error at once', async () => {
+    const onError = vi.fn();
+    render(<VideoPlayer job={completedJob()} onError={onError} />);
+    fireEvent.error(video());
+    expect(await screen.findByRole('alert')).toBeInTheDocument();
+    expect(onError).toHaveBeenCalledTimes(1);
   });
 });
 

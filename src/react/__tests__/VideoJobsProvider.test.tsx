@@ -5,7 +5,7 @@ import { useJobStatus } from '../useJobStatus';
 import { useVideoGeneration } from '../useVideoGeneration';
 import { useVideoJobs } from '../useVideoJobs';
 import { useCancelJob } from '../useCancelJob';
-import { useVideoClient } from '../VideoJobsProvider';
+import { useOptionalVideoClient, useVideoClient } from '../VideoJobsProvider';
 import { createHarness, MODEL } from './harness';
 
 function quietly(action: () => void) {
@@ -52,5 +52,18 @@ describe('VideoJobsProvider', () => {
     }
     h.mount(<Names />);
     expect(screen.getByText('fal')).toBeInTheDocument();
+  });
+
+  it('given useOptionalVideoClient, it returns undefined outside the provider and its client inside', () => {
+    const seen: unknown[] = [];
+    function Probe() {
+      seen.push(useOptionalVideoClient());
+      return null;
+    }
+    render(<Probe />);
+    expect(seen).toEqual([undefined]);
+    const h = createHarness();
+    h.mount(<Probe />);
+    expect(seen.at(-1)).toBe(h.client);
   });
 });

@@ -18,7 +18,12 @@ import { useCancelJob } from '../useCancelJob';
 import { useJobStatus } from '../useJobStatus';
 import { useVideoGeneration } from '../useVideoGeneration';
 import { useVideoJobs } from '../useVideoJobs';
-import { useVideoClient, VideoJobsProvider, type VideoJobsProviderProps } from '../VideoJobsProvider';
+import {
+  useOptionalVideoClient,
+  useVideoClient,
+  VideoJobsProvider,
+  type VideoJobsProviderProps,
+} from '../VideoJobsProvider';
 import { videoJobKeys } from '../videoJobKeys';
 
 declare const client: VideoClient;
@@ -100,6 +105,7 @@ describe('public types', () => {
     expectTypeOf<VideoJobsProviderProps['storage']>().toEqualTypeOf<JobStorage | null | undefined>();
     expectTypeOf(VideoJobsProvider).parameter(0).toEqualTypeOf<VideoJobsProviderProps>();
     expectTypeOf(useVideoClient()).toEqualTypeOf<VideoClient>();
+    expectTypeOf(useOptionalVideoClient()).toEqualTypeOf<VideoClient | undefined>();
     expectTypeOf(createJSONStorage(() => localStorage)).toEqualTypeOf<JobStorage | undefined>();
   });
 });
