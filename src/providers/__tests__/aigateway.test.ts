@@ -85,9 +85,8 @@ describe('aigateway adapter', () => {
     expect(Date.now()).toBeGreaterThan(video.expiresAt!);
     expect((await sim.fetch(video.url)).status).toBe(403);
 
-    // What the VideoPlayer does for an expired URL: forget the cached terminal snapshot and ask again.
-    client.forget(first.ref);
-    const refreshed = await client.getStatus(first.ref);
+    // What the VideoPlayer does for an expired URL: fetch the finished job again for a freshly signed URL.
+    const refreshed = await client.refresh(first.ref);
     expect(refreshed.status).toBe('completed');
     expect(refreshed.video!.url).not.toBe(video.url);
     expect(refreshed.video!.expiresAt).toBeGreaterThan(Date.now() + DAY_MS - 1000);
