@@ -4,6 +4,7 @@ import { defaultJobStorage } from './createJSONStorage';
 import type { JobStorage } from './types';
 import { getVideoJobsStore, type VideoJobsStore } from './videoJobsStore';
 import { usePushUpdates } from './usePushUpdates';
+import { useSnapshotSync } from './useSnapshotSync';
 
 export interface VideoJobsProviderProps {
   /** The client every hook below uses: `createVideoClient({ providers: { fal: fal() } })`. */
@@ -47,6 +48,8 @@ export function VideoJobsProvider({ client, storage, children }: VideoJobsProvid
   useEffect(() => store.connect(), [store]);
   // A client created with `events`: pushed snapshots go straight into the job queries.
   usePushUpdates(client);
+  // Snapshots the client learns outside the queries (a refreshed video URL, a direct cancel) reach them too.
+  useSnapshotSync(client);
   return <VideoJobsContext.Provider value={value}>{children}</VideoJobsContext.Provider>;
 }
 
