@@ -13,6 +13,7 @@ import {
   httpsUrlSchema,
   joinUrl,
   lookupStatus,
+  matches,
   parseWith,
   requirePlayableUrl,
   signedUrlExpiry,
@@ -55,7 +56,7 @@ const SIGNED_URL_TTL_MS = 24 * 60 * 60 * 1000;
 const inputSchema = z.looseObject({
   prompt: z.string().check(z.minLength(1)),
   duration: z.optional(z.number().check(z.positive(), z.lte(600))),
-  aspect_ratio: z.optional(z.string().check(z.regex(/^\d+(\.\d+)?:\d+(\.\d+)?$/, 'must look like "16:9"'))),
+  aspect_ratio: z.optional(z.string().check(matches(/^\d+(\.\d+)?:\d+(\.\d+)?$/, 'must look like "16:9"'))),
   image_url: z.optional(httpsUrlSchema),
   negative_prompt: z.optional(z.string()),
   media: z.optional(z.enum(['video', 'music'])),

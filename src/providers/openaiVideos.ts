@@ -14,6 +14,7 @@ import {
   httpsUrlSchema,
   joinUrl,
   lookupStatus,
+  matches,
   mediaUrl,
   parseProviderInput,
   parseProviderResponse,
@@ -76,7 +77,7 @@ const OPENAI_SECONDS = [4, 8, 12];
 
 const inputSchema = z.looseObject({
   prompt: z.string().check(z.minLength(1), z.maxLength(32000)),
-  seconds: z.optional(z.union([z.number().check(z.positive()), z.string().check(z.regex(/^\d+$/, 'must be digits'))])),
+  seconds: z.optional(z.union([z.number().check(z.positive()), z.string().check(matches(/^\d+$/, 'must be digits'))])),
   // Checked against `sizes` below: gateways name sizes their own way (`768P`).
   size: z.optional(z.string().check(z.minLength(1))),
   input_reference: z.optional(

@@ -8,6 +8,7 @@ import {
   isAbsoluteHttpsUrl,
   joinUrl,
   lookupStatus,
+  matches,
   parseProviderInput,
   parseProviderResponse,
   requirePlayableUrl,
@@ -60,7 +61,7 @@ const IMAGE_FIELD = /(^|_)(images?|frame)(_urls?)?$/i;
 const inputSchema = z.looseObject({
   prompt: z.optional(z.string().check(z.minLength(1))),
   duration: z.optional(z.number().check(z.positive())),
-  aspect_ratio: z.optional(z.string().check(z.regex(/^\d+:\d+$/, 'must look like "16:9"'))),
+  aspect_ratio: z.optional(z.string().check(matches(/^\d+:\d+$/, 'must look like "16:9"'))),
 });
 
 const text = z.optional(z.nullable(z.string()));

@@ -211,7 +211,7 @@ function describeIssue(issue: z.core.$ZodIssue, actual: unknown): string {
       return `should be a valid ${issue.format}, got ${describeValue(actual)}`;
     default:
       return issue.message && issue.message !== 'Invalid input'
-        ? issue.message
+        ? `${issue.message} (got ${describeValue(actual)})`
         : `is invalid (got ${describeValue(actual)})`;
   }
 }
@@ -287,7 +287,32 @@ export function lookupStatus(
 export const epochMs = toEpochMs;
 
 /** A zod/mini string schema accepting only absolute `https:` URLs (image inputs the provider downloads). */
-export const httpsUrlSchema = z.string().check(z.refine(isAbsoluteHttpsUrl, 'must be an absolute https: URL'));
+export const httpsUrlSchema = httpsUrlString();
+
+/**
+ * A string check by regular expression, e.g. `z.string().check(matches(/^\d+:\d+$/, 'must look like "16:9"'))`.
+ * Used instead of zod's `z.regex`, which pulls zod's string-format checks into every app's bundle; a refine
+ * reuses the code `httpsUrlSchema` ships anyway, and the message is ours (zod's names only "regex").
+ */
+/* @__NO_SIDE_EFFECTS__ */
+export function matches(pattern: RegExp, message: string) {
+  return z.refine<string>((value) => pattern.test(value), message);
+}
+
+/** A whole-number check, instead of `z.int()` (zod's number formats ship a table of ranges; this is one line). */
+/* @__NO_SIDE_EFFECTS__ */
+export function wholeNumber() {
+  return z.refine<number>(Number.isInteger, 'must be a whole number');
+}
+
+/**
+ * Built by a function marked free of side effects: `.check()` is a method call, which a bundler must otherwise
+ * keep, so every adapter's bundle (fal's too, which does not use this schema) would carry zod's refine code.
+ */
+/* @__NO_SIDE_EFFECTS__ */
+function httpsUrlString() {
+  return z.string().check(z.refine(isAbsoluteHttpsUrl, 'must be an absolute https: URL'));
+}
 
 /**
  * When a signed URL stops working (epoch ms), read from its query: AWS SigV4 (`X-Amz-Date` + `X-Amz-Expires`),

@@ -12,11 +12,13 @@ import { VideoJobError } from '../core/videoJobError';
 import {
   joinUrl,
   lookupStatus,
+  matches,
   parseWith,
   requirePlayableUrl,
   targetRequest,
   toEpochMs,
   validateWith,
+  wholeNumber,
   type CommonProviderOptions,
 } from './shared';
 
@@ -60,10 +62,10 @@ const inputSchema = z.looseObject({
   videoFileId: z.optional(z.string().check(z.minLength(1))),
   generateAudio: z.optional(z.boolean()),
   aspectRatio: z.optional(
-    z.union([z.string().check(z.regex(/^\d+:\d+$/, 'must look like "16:9"')), z.record(z.string(), z.unknown())]),
+    z.union([z.string().check(matches(/^\d+:\d+$/, 'must look like "16:9"')), z.record(z.string(), z.unknown())]),
   ),
   watermarkMode: z.optional(z.enum(['AUTO', 'VIDEO_GEN', 'NONE'])),
-  numResults: z.optional(z.int().check(z.gte(1), z.lte(100))),
+  numResults: z.optional(z.number().check(wholeNumber(), z.gte(1), z.lte(100))),
   isOutputTemporary: z.optional(z.boolean()),
 });
 

@@ -201,6 +201,23 @@ describe('videogen adapter', () => {
     expect(sim.requests).toHaveLength(0);
   });
 
+  it.each([
+    [{ prompt: 'a', numResults: 1.5 }, 'numResults must be a whole number (got 1.5)'],
+    [{ prompt: 'a', numResults: 101 }, 'numResults is too big (maximum 100, got 101)'],
+    [{ prompt: 'a', aspectRatio: 'tall' }, 'aspectRatio must look like "16:9" (got "tall")'],
+  ])('says what is wrong with %j and what was given', (input, detail) => {
+    const adapter = videogen();
+    let error: unknown;
+    try {
+      adapter.validateInput!('generate-video-clip', input);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(VideoJobError);
+    expect((error as VideoJobError).message).toContain(detail);
+    expect((error as VideoJobError).message).toContain('nothing was sent');
+  });
+
   it('rejects a model that is not a tool name', async () => {
     const { client } = setup();
     await expect(
