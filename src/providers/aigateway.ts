@@ -59,7 +59,7 @@ const inputSchema = z.looseObject({
   aspect_ratio: z.optional(z.string().check(matches(/^\d+(\.\d+)?:\d+(\.\d+)?$/, 'must look like "16:9"'))),
   image_url: z.optional(httpsUrlSchema),
   negative_prompt: z.optional(z.string()),
-  media: z.optional(z.enum(['video', 'music'])),
+  media: z.optional(z.literal(['video', 'music'])),
 });
 
 /** Job timestamps: the seed shows none, the gateway's OpenAI-style records use unix seconds; ISO strings also pass. */

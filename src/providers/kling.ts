@@ -65,11 +65,11 @@ const inputSchema = z.looseObject({
   negative_prompt: z.optional(z.string().check(z.maxLength(2500))),
   image: z.optional(httpsUrlSchema),
   image_tail: z.optional(httpsUrlSchema),
-  mode: z.optional(z.enum(['std', 'pro'])),
-  duration: z.optional(z.union([z.enum(['5', '10']), z.literal(5), z.literal(10)])),
-  aspect_ratio: z.optional(z.enum(['16:9', '9:16', '1:1'])),
+  mode: z.optional(z.literal(['std', 'pro'])),
+  duration: z.optional(z.literal(['5', '10', 5, 10])),
+  aspect_ratio: z.optional(z.literal(['16:9', '9:16', '1:1'])),
   cfg_scale: z.optional(z.number().check(z.gte(0), z.lte(1))),
-  sound: z.optional(z.enum(['on', 'off'])),
+  sound: z.optional(z.literal(['on', 'off'])),
   external_task_id: z.optional(z.string().check(z.minLength(1))),
 });
 

@@ -299,6 +299,21 @@ export function matches(pattern: RegExp, message: string) {
   return z.refine<string>((value) => pattern.test(value), message);
 }
 
+/**
+ * A plain object (not an array, a `Date` or null), its fields kept as they are. Same check as
+ * `z.record(z.string(), z.unknown())`, without shipping zod's record schema to every app.
+ */
+/* @__NO_SIDE_EFFECTS__ */
+export function anyObject() {
+  return z.custom<Record<string, unknown>>(isPlainObject, 'must be a plain object');
+}
+
+function isPlainObject(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
 /** A whole-number check, instead of `z.int()` (zod's number formats ship a table of ranges; this is one line). */
 /* @__NO_SIDE_EFFECTS__ */
 export function wholeNumber() {

@@ -10,6 +10,7 @@ import type { JobStatus } from '../core/jobStatus';
 import { UNCHANGED, type CancelOutcome, type ProviderAdapter, type ProviderContext } from '../core/provider';
 import { VideoJobError } from '../core/videoJobError';
 import {
+  anyObject,
   joinUrl,
   lookupStatus,
   matches,
@@ -61,10 +62,8 @@ const inputSchema = z.looseObject({
   imageFileIds: z.optional(z.array(z.string().check(z.minLength(1))).check(z.minLength(1))),
   videoFileId: z.optional(z.string().check(z.minLength(1))),
   generateAudio: z.optional(z.boolean()),
-  aspectRatio: z.optional(
-    z.union([z.string().check(matches(/^\d+:\d+$/, 'must look like "16:9"')), z.record(z.string(), z.unknown())]),
-  ),
-  watermarkMode: z.optional(z.enum(['AUTO', 'VIDEO_GEN', 'NONE'])),
+  aspectRatio: z.optional(z.union([z.string().check(matches(/^\d+:\d+$/, 'must look like "16:9"')), anyObject()])),
+  watermarkMode: z.optional(z.literal(['AUTO', 'VIDEO_GEN', 'NONE'])),
   numResults: z.optional(z.number().check(wholeNumber(), z.gte(1), z.lte(100))),
   isOutputTemporary: z.optional(z.boolean()),
 });

@@ -4,6 +4,7 @@ import type { JobStatus } from '../core/jobStatus';
 import { UNCHANGED, type CancelOutcome, type ProviderAdapter, type ProviderContext } from '../core/provider';
 import { VideoJobError } from '../core/videoJobError';
 import {
+  anyObject,
   buildRequest,
   httpsUrlSchema,
   joinUrl,
@@ -50,8 +51,8 @@ const inputSchema = z.strictObject({
   prompt: z.string().check(z.minLength(1)),
   image_url: z.optional(httpsUrlSchema),
   duration_seconds: z.optional(z.number().check(z.gte(1), z.lte(60))),
-  aspect_ratio: z.optional(z.enum(['16:9', '9:16', '1:1', '4:3', '3:4', '21:9'])),
-  params: z.optional(z.record(z.string(), z.unknown())),
+  aspect_ratio: z.optional(z.literal(['16:9', '9:16', '1:1', '4:3', '3:4', '21:9'])),
+  params: z.optional(anyObject()),
   callback_id: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
   skip_gcs_upload: z.optional(z.boolean()),
 });
