@@ -40,6 +40,7 @@ export function createVideoClient(options: VideoClientOptions): VideoClient {
     now,
   });
   const contexts = new Map<string, ProviderContext>();
+  const statusContexts = new Map<string, ProviderContext>();
   const entries = new Map<string, JobEntry>();
   const listeners = new Set<(snapshot: JobSnapshot) => void>();
   const providerNames = Object.freeze(Object.keys(providers));
@@ -72,15 +73,22 @@ export function createVideoClient(options: VideoClientOptions): VideoClient {
     );
   }
 
-  function context(name: string): ProviderContext {
-    let ctx = contexts.get(name);
+  /**
+   * The context adapters make requests with. For status requests (`reads`) every request is idempotent unless the
+   * adapter says otherwise: asking about a job has no side effect whatever the method (an API may want POST), so a
+   * transient failure (a 500 included) is retried instead of losing the job.
+   */
+  function context(name: string, reads = false): ProviderContext {
+    const cache = reads ? statusContexts : contexts;
+    let ctx = cache.get(name);
     if (!ctx) {
       ctx = {
-        request: (request) => transport.request({ ...request, provider: request.provider ?? name }),
+        request: (request) =>
+          transport.request({ ...(reads ? { idempotent: true } : {}), ...request, provider: request.provider ?? name }),
         now,
         fetch: clientFetch,
       };
-      contexts.set(name, ctx);
+      cache.set(name, ctx);
     }
     return ctx;
   }
@@ -147,7 +155,7 @@ export function createVideoClient(options: VideoClientOptions): VideoClient {
   async function poll(job: JobEntry, signal: AbortSignal): Promise<JobSnapshot> {
     const { ref } = job;
     try {
-      const answer = await adapter(ref.provider).getStatus(context(ref.provider), ref, {
+      const answer = await adapter(ref.provider).getStatus(context(ref.provider, true), ref, {
         signal,
         previous: job.snapshot,
       });
@@ -284,7 +292,7 @@ export function createVideoClient(options: VideoClientOptions): VideoClient {
     const spacingMs = Math.max(1000, provider.minPollIntervalMs ?? 0);
     for (let attempt = 0; attempt < FINISHED_FETCH_ATTEMPTS; attempt++) {
       if (attempt > 0) await sleep(spacingMs, signal);
-      const answer = await provider.getStatus(context(ref.provider), ref, { signal, previous: job.snapshot });
+      const answer = await provider.getStatus(context(ref.provider, true), ref, { signal, previous: job.snapshot });
       const final = answer === UNCHANGED && !job.snapshot ? undefined : ingest(job, answer, now(), true);
       if (final && isTerminalStatus(final.status)) return final;
     }

@@ -71,6 +71,10 @@ export interface ProviderAdapter<Input = Record<string, unknown>> {
    */
   validateInput?(model: string, input: unknown): Input;
   submit(ctx: ProviderContext, request: SubmitRequest<Input>): Promise<JobSnapshot>;
+  /**
+   * Reads the job. Must have no side effect: the client makes its requests idempotent whatever their method
+   * (retried on transient failures, a 500 included) unless a request sets `idempotent: false`.
+   */
   getStatus(ctx: ProviderContext, ref: JobRef, request: StatusRequest): Promise<JobSnapshot | Unchanged>;
   cancel?(ctx: ProviderContext, ref: JobRef, request: { signal?: AbortSignal }): Promise<CancelOutcome>;
   /** Follows the job over the provider's own push channel (e.g. fal's `/status/stream`). Ends at a terminal snapshot. */

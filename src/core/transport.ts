@@ -11,8 +11,9 @@ export interface HttpRequest {
   body?: unknown;
   /**
    * Whether the request may be repeated without side effects. Idempotent requests are retried on network
-   * errors, timeouts, malformed bodies, 408/502/503/504 and 429. Defaults to `true` for GET/PUT/DELETE and
-   * `false` for POST (a submit is only retried on 429, which means the provider did not take it).
+   * errors, timeouts, malformed bodies, 408, 429 and 5xx (except 501 and 505). Defaults to `true` for
+   * GET/PUT/DELETE and `false` for POST (a submit is only retried on 429, which means the provider did not take
+   * it: after a 500 the job may exist, and a blind retry could start and bill a second one).
    */
   idempotent?: boolean;
   signal?: AbortSignal;
@@ -65,7 +66,20 @@ export interface Transport {
   request<T = unknown>(request: HttpRequest): Promise<HttpResponse<T>>;
 }
 
+/** Statuses that say "not now" whatever the request: the provider (or a gateway before it) did not handle it. */
 const RETRYABLE_STATUS = new Set([408, 429, 502, 503, 504]);
+/** 5xx that say the request itself can never work; every other 5xx is worth repeating when that is safe. */
+const PERMANENT_5XX = new Set([501, 505]);
+
+/**
+ * Whether repeating a request that was answered `status` may succeed. A 500 is usually transient (a provider's
+ * status endpoint hiccups), so it counts for idempotent requests, which a repeat cannot harm; for a submit it
+ * does not: the job may have been created.
+ */
+function isRetryableStatus(status: number, idempotent: boolean): boolean {
+  if (RETRYABLE_STATUS.has(status)) return true;
+  return idempotent && status >= 500 && status < 600 && !PERMANENT_5XX.has(status);
+}
 
 export function createTransport(options: TransportOptions = {}): Transport {
   const retries = options.retry?.retries ?? 3;
@@ -76,7 +90,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
 
-  async function attempt<T>(req: HttpRequest): Promise<HttpResponse<T>> {
+  async function attempt<T>(req: HttpRequest, idempotent: boolean): Promise<HttpResponse<T>> {
     const fetchFn = options.fetch ?? globalThis.fetch;
     const controller = new AbortController();
     const onAbort = () => controller.abort(req.signal?.reason);
@@ -108,7 +122,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
       } catch (error) {
         throw failure(req, error, timedOut, requestTimeoutMs);
       }
-      if (!ok) throw httpError(req, response, text, now());
+      if (!ok) throw httpError(req, response, text, now(), idempotent);
       if (req.responseType === 'none')
         return { status: response.status, headers: response.headers, data: undefined as T, notModified: false };
       if (req.responseType === 'text')
@@ -131,7 +145,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
       for (let retry = 0; ; retry++) {
         if (req.signal?.aborted) throw abortReason(req.signal);
         try {
-          return await attempt<T>(req);
+          return await attempt<T>(req, idempotent);
         } catch (error) {
           if (!(error instanceof VideoJobError)) throw error;
           const mayRetry = error.retryable && (idempotent || error.kind === 'rate_limited') && retry < retries;
@@ -171,7 +185,13 @@ function failure(req: HttpRequest, error: unknown, timedOut: boolean, timeoutMs:
   });
 }
 
-function httpError(req: HttpRequest, response: Response, body: string, now: number): VideoJobError {
+function httpError(
+  req: HttpRequest,
+  response: Response,
+  body: string,
+  now: number,
+  idempotent: boolean,
+): VideoJobError {
   const status = response.status;
   const reason = providerReason(body);
   const said = reason ? `: "${reason}"` : '';
@@ -199,17 +219,19 @@ function httpError(req: HttpRequest, response: Response, body: string, now: numb
       ...base,
     });
   }
-  const retryable = RETRYABLE_STATUS.has(status);
+  const retryable = isRetryableStatus(status, idempotent);
   return new VideoJobError({
     kind: 'http',
     retryable,
     retryAfterMs: status === 503 ? retryAfterMs : undefined,
     message: `${req.method} ${describeUrl(req.url)} answered ${status}${said}; ${
-      retryable
-        ? 'the provider is unavailable for now, it is retried when safe'
-        : status < 500
-          ? 'check the request input'
-          : 'the provider had an internal error, try again later'
+      status < 500 && !retryable
+        ? 'check the request input'
+        : RETRYABLE_STATUS.has(status)
+          ? 'the provider is unavailable for now, it is retried when safe'
+          : retryable
+            ? 'the provider had an internal error, it is asked again'
+            : 'the provider had an internal error, try again later'
     }`,
     ...base,
   });

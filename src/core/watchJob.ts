@@ -64,8 +64,11 @@ export async function* watchJob(
     if (signal.aborted && signal.reason === timedOut) return onTimeout();
     if (userSignal?.aborted) throw abortReason(userSignal);
     const failure = toVideoJobError(error, { provider: entry.ref.provider, jobId: entry.ref.id });
+    // Asking again cannot help: the key is refused, the job is gone, the answer has a shape the adapter does not know.
     if (!failure.retryable) throw failure;
-    // Retryable: the failure is in the history (Retry-After included), the schedule waits accordingly.
+    // Transient (network, timeouts, 5xx, malformed bodies, 429): a status request is a read, so the job is never
+    // given up for it. The failure is in the history (Retry-After included); the schedule backs off and asks again
+    // until the overall timeout.
   }
 
   async function onTimeout(): Promise<void> {

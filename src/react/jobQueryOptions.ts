@@ -13,8 +13,16 @@ export interface JobQueryOptionsInit {
 
 type JobQuery = Query<JobSnapshot, VideoJobError, JobSnapshot, VideoJobQueryKey>;
 
-/** Errors after which polling again cannot help: the key is refused or the job is gone. */
-const FATAL_KINDS: ReadonlySet<string> = new Set(['auth', 'not_found', 'invalid_input']);
+/**
+ * Whether a failed poll ends the polling: the same rule as the core's `watch`. A non-retryable error says asking
+ * again cannot help (the key is refused, the job is gone, the answer has a shape the adapter does not know);
+ * transient ones (network, timeouts, 5xx, malformed bodies, 429) leave the query in error while polling goes on
+ * at the schedule's backoff (`retry` is off: the schedule, not React Query, decides when to ask again). A
+ * `cancelled` error is a request this side aborted, not an answer about the job.
+ */
+function endsPolling(error: VideoJobError): boolean {
+  return error.retryable === false && error.kind !== 'cancelled';
+}
 
 /**
  * The next poll of a query, worked out once per answer. The core's `nextPollDelay` counts from "now" and
@@ -66,7 +74,7 @@ function planFor(client: VideoClient, ref: JobRef, query: JobQuery, polling: Pol
 function stopsPolling(client: VideoClient, query: JobQuery): boolean {
   const { data, error } = query.state;
   if (data && isTerminalStatus(data.status)) return true;
-  if (error && FATAL_KINDS.has(error.kind)) return true;
+  if (error && endsPolling(error)) return true;
   return cancelling.get(client)?.has(query.queryHash) ?? false;
 }
 

@@ -88,11 +88,28 @@ describe('transport: retries of idempotent requests', () => {
     );
   });
 
-  it.each([502, 503, 504])('retries %i with exponential, jittered backoff', async (code) => {
+  it.each([500, 502, 503, 504, 520])('retries %i with exponential, jittered backoff', async (code) => {
     const server = scriptedFetch(json({}, code), json({}, code), json({}, code), json({ ok: 1 }));
     const transport = createTransport({ fetch: server.fetch, random: () => 0.5 });
     expect(await run(transport.request(status()))).toMatchObject({ ok: true, value: { data: { ok: 1 } } });
     expect(server.gaps()).toEqual([500, 1000, 2000]);
+  });
+
+  it('reports a 500 that outlasts the retries as retryable, so a watch asks again later', async () => {
+    const server = scriptedFetch(json({ detail: 'oops' }, 500));
+    const transport = createTransport({ fetch: server.fetch, random: () => 0.5 });
+    const result = await run(transport.request(status()));
+    expect(server.calls).toHaveLength(4);
+    expect(!result.ok && result.error).toMatchObject({ kind: 'http', status: 500, retryable: true });
+    expect(!result.ok && result.error.message).toMatch(/answered 500: "oops"; the provider had an internal error/);
+  });
+
+  it.each([501, 505])('does not retry %i: the request itself cannot work', async (code) => {
+    const server = scriptedFetch(json({}, code), json({ ok: 1 }));
+    const transport = createTransport({ fetch: server.fetch });
+    const result = await run(transport.request(status()));
+    expect(server.calls).toHaveLength(1);
+    expect(!result.ok && result.error).toMatchObject({ kind: 'http', status: code, retryable: false });
   });
 
   it('keeps the jitter within +/-20 % of each backoff step', async () => {
@@ -150,6 +167,8 @@ describe('transport: submits (POST) are never retried blindly', () => {
     const result = await run(transport.request(submit));
     expect(server.calls).toHaveLength(1);
     expect(!result.ok && result.error).toMatchObject({ kind: 'http', status: code, provider: 'fal' });
+    // A 500 may have created the job: the caller must not be told a blind resubmit is safe.
+    if (code === 500) expect(!result.ok && result.error.retryable).toBe(false);
   });
 
   it('does not retry a submit whose connection dropped, nor one with an unreadable answer', async () => {

@@ -240,6 +240,66 @@ describe('useJobStatus', () => {
     expect(last?.error).toBeUndefined();
   });
 
+  it('given several consecutive HTTP 500s, it keeps polling through them and reaches completed', async () => {
+    const h = createHarness({ client: { retry: { retries: 0 } } });
+    const ref = await submit(h);
+    let last: UseJobStatusResult | undefined;
+    const errored: UseJobStatusResult[] = [];
+    h.mount(
+      <Status
+        jobRef={ref}
+        expose={(r) => {
+          last = r;
+          if (r.error) errored.push(r);
+        }}
+      />,
+    );
+    await advance(0);
+    h.sim.failNext({ status: 500, match: /\/status/ }, 5);
+    await advance(90_000);
+    // Five polls in a row failed, each reported while the job stayed followed, none ending the polling.
+    expect(h.sim.requests.filter((r) => r.endpoint === 'status' && r.status === 500)).toHaveLength(5);
+    expect(errored.length).toBeGreaterThan(0);
+    for (const r of errored) {
+      expect(r.error).toMatchObject({ kind: 'http', status: 500, retryable: true });
+      expect(r.isActive).toBe(true);
+    }
+    expect(last?.status).toBe('completed');
+    expect(last?.videoUrl).toMatch(/\.mp4$/);
+    expect(last?.error).toBeUndefined();
+  });
+
+  it('given an answer whose shape the adapter does not know (schema drift), it stops polling with the typed error', async () => {
+    let drift = false;
+    let statusPolls = 0;
+    const h = createHarness({
+      client: {
+        fetch: async (input, init) => {
+          const url = new URL(input instanceof Request ? input.url : String(input));
+          if (!url.pathname.endsWith('/status')) return sim().fetch(input, init);
+          statusPolls++;
+          if (!drift) return sim().fetch(input, init);
+          return new Response(JSON.stringify({ status: 'TELEPORTING' }), {
+            headers: { 'content-type': 'application/json' },
+          });
+        },
+      },
+    });
+    const sim = () => h.sim;
+    const ref = await submit(h);
+    let last: UseJobStatusResult | undefined;
+    h.mount(<Status jobRef={ref} expose={(r) => (last = r)} />);
+    await advance(3000);
+    expect(statusPolls).toBeGreaterThan(0);
+    expect(last?.error).toBeUndefined();
+    drift = true;
+    await advance(5000);
+    expect(last?.error).toMatchObject({ kind: 'invalid_response', provider: 'fal', jobId: ref.id });
+    const polls = statusPolls;
+    await advance(60_000);
+    expect(statusPolls).toBe(polls);
+  });
+
   it('given a job the provider does not know (404), it stops polling', async () => {
     const h = createHarness();
     let last: UseJobStatusResult | undefined;
