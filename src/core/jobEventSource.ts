@@ -36,7 +36,11 @@ export interface JobEventSourceOptions {
   reconnectDelayMs?: number;
   /** Longest reconnection delay. Defaults to `30000` ms. */
   maxReconnectDelayMs?: number;
-  /** A stream silent for this long (no event, no heartbeat) counts as dropped. Defaults to `45000` ms. */
+  /**
+   * A stream silent for this long (no event, no heartbeat) counts as dropped: polling takes over and it reconnects.
+   * Defaults to `37500` ms, 2.5 heartbeats of `createJobEventsHandler` (every 15 s): one late heartbeat is
+   * tolerated, two missed are not. Set it to about 2.5x the server's `heartbeatMs` when that differs.
+   */
   staleAfterMs?: number;
   /** Defaults to `Math.random`. */
   random?: () => number;
@@ -65,7 +69,7 @@ export function subscribeJobEvents(
 ): JobEventSubscription {
   const baseDelay = options.reconnectDelayMs ?? 1000;
   const maxDelay = options.maxReconnectDelayMs ?? 30_000;
-  const staleAfterMs = options.staleAfterMs ?? 45_000;
+  const staleAfterMs = options.staleAfterMs ?? 37_500;
   const random = options.random ?? Math.random;
   const streamUrl = `${url}${url.includes('?') ? '&' : '?'}provider=${encodeURIComponent(ref.provider)}&id=${encodeURIComponent(ref.id)}`;
 

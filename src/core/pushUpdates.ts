@@ -12,7 +12,9 @@ export interface PushUpdatesOptions extends Pick<
   url: string;
   /**
    * While a job's stream is healthy, polls still happen at least this rarely, as a safety net for a stream that
-   * looks connected but lost an update. Defaults to `60000` ms.
+   * looks connected but lost an update. A stream that stalls is caught sooner by its missing heartbeats
+   * (`staleAfterMs`), so the net can be wide; with `EventSource`, which hides heartbeats, it is the only net.
+   * Defaults to `300000` ms (5 min), or `60000` ms with `EventSource`.
    */
   safetyIntervalMs?: number;
 }
@@ -51,7 +53,9 @@ export function resolvePushOptions(events: string | PushUpdatesOptions): PushUpd
  * to normal (with a catch-up poll, the client's part) the moment it is not.
  */
 export function createPushUpdates(options: PushUpdatesOptions, handlers: PushUpdatesHandlers): PushUpdates {
-  const safetyIntervalMs = options.safetyIntervalMs ?? 60_000;
+  // Reading the stream with fetch sees the server's heartbeats, so a stall is noticed within `staleAfterMs`
+  // and polling takes over then: the safety poll only guards against an update lost on a live stream.
+  const safetyIntervalMs = options.safetyIntervalMs ?? (options.EventSource ? 60_000 : 300_000);
   const { url, safetyIntervalMs: _safety, ...sourceOptions } = options;
   const streams = new Map<string, JobEventSubscription>();
   const listeners = new Set<(ref: JobRef, healthy: boolean) => void>();

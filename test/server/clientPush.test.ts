@@ -10,8 +10,8 @@ import { createSnapshot, type JobSnapshot } from '../../src/core/jobSnapshot';
 const EVENTS_URL = 'https://app.test/api/video/events';
 
 /** A `fetch` that serves the events route in process, with a switch to refuse it (an instance that went away). */
-function eventsRoute(bus: JobEventBus) {
-  const handler = createJobEventsHandler({ bus, heartbeatMs: 15_000, retryMs: 1000 });
+function eventsRoute(bus: JobEventBus, heartbeatMs = 15_000) {
+  const handler = createJobEventsHandler({ bus, heartbeatMs, retryMs: 1000 });
   const state = { down: false, requests: 0, streams: [] as AbortController[] };
   const fetchFn = (async (input: RequestInfo | URL, init?: RequestInit) => {
     state.requests++;
@@ -40,14 +40,15 @@ async function providerCallsBack(sim: Simulator, bus: JobEventBus, id: string) {
   await bus.publish(snapshot);
 }
 
-function setup() {
-  const sim = createSimulator({ job: { queueMs: 0, runMs: 3_600_000 } });
+function setup(options: { runMs?: number; safetyIntervalMs?: number; heartbeatMs?: number } = {}) {
+  const sim = createSimulator({ job: { queueMs: 0, runMs: options.runMs ?? 3_600_000 } });
   const bus = createMemoryJobEventBus();
-  const route = eventsRoute(bus);
+  const route = eventsRoute(bus, options.heartbeatMs);
+  const safety = 'safetyIntervalMs' in options ? options.safetyIntervalMs : 60_000;
   const client = createVideoClient({
     providers: { fal: fal({ baseUrl: sim.baseUrl('fal'), streaming: false }) },
     fetch: sim.fetch,
-    events: { url: EVENTS_URL, fetch: route.fetch, safetyIntervalMs: 60_000 },
+    events: { url: EVENTS_URL, fetch: route.fetch, ...(safety === undefined ? {} : { safetyIntervalMs: safety }) },
   });
   return { sim, bus, route, client };
 }
@@ -128,6 +129,44 @@ describe('createVideoClient({ events })', () => {
     await providerCallsBack(sim, bus, submitted.id);
     expect((await done).status).toBe('completed');
     expect(sim.count({ endpoint: 'status' })).toBe(1);
+  });
+
+  it('sends no status poll for a 3-minute job while heartbeats keep its stream healthy (default safety interval)', async () => {
+    const { sim, bus, route, client } = setup({ runMs: 180_000, safetyIntervalMs: undefined });
+    const submitted = await client.submit({ provider: 'fal', model: 'fal-ai/veo3', input: { prompt: 'a cat' } });
+    const health: boolean[] = [];
+    client.push!.subscribeHealth((_ref, healthy) => health.push(healthy));
+    const done = client.wait(submitted.ref);
+    await vi.advanceTimersByTimeAsync(100);
+    await providerCallsBack(sim, bus, submitted.id);
+    await vi.advanceTimersByTimeAsync(180_000);
+    await providerCallsBack(sim, bus, submitted.id);
+    const final = await done;
+    expect(final.status).toBe('completed');
+    expect(sim.count({ endpoint: 'status' })).toBe(0);
+    // One connection for the whole job: no heartbeat was missed, so the stream never counted as stalled.
+    expect(route.state.requests).toBe(1);
+    expect(health).toEqual([true, false]); // connected once, closed after the terminal snapshot
+  });
+
+  it('treats a stream that stalls (connected, no heartbeats) as dropped within 2.5 heartbeats: polling resumes', async () => {
+    // The server's heartbeat never comes: a proxy holding the connection open but passing nothing through.
+    const { sim, route, client } = setup({ runMs: 120_000, safetyIntervalMs: undefined, heartbeatMs: 3_600_000 });
+    const submitted = await client.submit({ provider: 'fal', model: 'fal-ai/veo3', input: { prompt: 'a cat' } });
+    const done = client.wait(submitted.ref);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(client.push!.isHealthy(submitted.ref)).toBe(true);
+    await vi.advanceTimersByTimeAsync(37_000);
+    expect(sim.count({ endpoint: 'status' })).toBe(0);
+    await vi.advanceTimersByTimeAsync(1_000);
+    // Stalled at 37.5 s: a catch-up poll at once (the schedule was due long ago) and a reconnect.
+    expect(sim.count({ endpoint: 'status' })).toBe(1);
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(route.state.requests).toBe(2);
+    // The job ends unannounced (no webhook): polling, not the silent stream, finds it.
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect((await done).status).toBe('completed');
+    expect(sim.count({ endpoint: 'status' })).toBeGreaterThanOrEqual(3);
   });
 
   it('has no push state without events, and polls as before', async () => {

@@ -51,8 +51,9 @@ describe('createPushUpdates', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(server.urls).toEqual(['/api/video/events?provider=fal&id=req-1']);
     expect(push.isHealthy(ref)).toBe(true);
-    expect(push.pollDelay(ref, 2000)).toBe(60_000);
-    expect(push.pollDelay(ref, 90_000)).toBe(90_000);
+    // Heartbeats catch a stalled stream (fetch streaming): the safety poll can be rare.
+    expect(push.pollDelay(ref, 2000)).toBe(300_000);
+    expect(push.pollDelay(ref, 400_000)).toBe(400_000);
 
     server.write(frame('e1', 'running'));
     await vi.advanceTimersByTimeAsync(0);
@@ -79,6 +80,25 @@ describe('createPushUpdates', () => {
     // Following a finished job again opens a fresh stream (a resumed job): the server ends it at once.
     push.follow(ref);
     expect(server.urls).toHaveLength(3);
+    push.close();
+  });
+
+  it('keeps the safety poll at 60 s with EventSource, which hides the heartbeats a stall would be seen by', async () => {
+    class SilentEventSource {
+      readyState = 1;
+      onopen: ((event: unknown) => void) | null = null;
+      onerror: ((event: unknown) => void) | null = null;
+      constructor(_url: string) {
+        queueMicrotask(() => this.onopen?.({}));
+      }
+      addEventListener() {}
+      close() {}
+    }
+    const push = createPushUpdates({ url: '/events', EventSource: SilentEventSource }, { onSnapshot: () => undefined });
+    push.follow(ref);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(push.isHealthy(ref)).toBe(true);
+    expect(push.pollDelay(ref, 2000)).toBe(60_000);
     push.close();
   });
 
