@@ -23,7 +23,7 @@ export interface BundleCase {
   imports: string[] | 'default' | '*';
   /** Node built-ins are external (a server bundle). */
   server?: boolean;
-  /** The budget in .size-limit.js (bytes), when there is one. */
+  /** The budget in .size-limit.js (bytes; size-limit's kB are 1000 bytes), when there is one. */
   budget?: number;
   /** The issue's target (bytes), when there is one. */
   target?: number;
@@ -45,20 +45,21 @@ export const OUR_CASES: BundleCase[] = [
     name: '(a) `{ useVideoGeneration, fal }` (as .size-limit.js imports it)',
     from: src('src/index.ts'),
     imports: ['useVideoGeneration', 'fal'],
-    budget: 8 * 1024,
+    budget: 15_700,
     target: 8 * 1024,
   },
   {
     name: "(a') a working minimal app: + `VideoJobsProvider`, `createVideoClient`",
     from: src('src/index.ts'),
     imports: ['useVideoGeneration', 'VideoJobsProvider', 'createVideoClient', 'fal'],
+    budget: 27_300,
     target: 8 * 1024,
   },
   {
     name: '(b) everything React-facing (react-video-jobs, all exports)',
     from: src('src/index.ts'),
     imports: '*',
-    budget: 14 * 1024,
+    budget: 44_500,
     target: 14 * 1024,
   },
   {
@@ -72,7 +73,7 @@ export const OUR_CASES: BundleCase[] = [
     from: src('src/server/index.ts'),
     imports: '*',
     server: true,
-    budget: 12 * 1024,
+    budget: 12_200,
   },
 ];
 
