@@ -1,4 +1,5 @@
 import { createDurationModel } from './durationModel';
+import { createFinishedJobs } from './finishedJobs';
 import { applyStall, cancelledSnapshot, normalizeSnapshot, type JobEntry } from './jobEntry';
 import { createSnapshot, jobKey, type JobRef, type JobSnapshot } from './jobSnapshot';
 import { refreshJob, type RefreshEngine } from './refreshJob';
@@ -28,6 +29,13 @@ export function createVideoClient(options: VideoClientOptions): VideoClient {
   if (!(timeoutMs > 0))
     throw invalidInput('timeoutMs', `timeoutMs is ${String(timeoutMs)}, expected a number of ms > 0`);
   const durations = options.durationModel ?? createDurationModel();
+  const maxFinishedJobs = options.maxFinishedJobs ?? 100;
+  if (!(maxFinishedJobs >= 0) || (Number.isFinite(maxFinishedJobs) && !Number.isInteger(maxFinishedJobs))) {
+    throw invalidInput(
+      'maxFinishedJobs',
+      `maxFinishedJobs is ${String(maxFinishedJobs)}, expected a whole number >= 0 (or Infinity to keep every job)`,
+    );
+  }
   // Looked up per request, so a fetch installed after the client was created (a test double) is used.
   const clientFetch: typeof fetch = options.fetch
     ? (input, init) => options.fetch!(input, init)
@@ -42,10 +50,14 @@ export function createVideoClient(options: VideoClientOptions): VideoClient {
   const contexts = new Map<string, ProviderContext>();
   const statusContexts = new Map<string, ProviderContext>();
   const entries = new Map<string, JobEntry>();
+  // Finished jobs beyond the cap leave `entries` (least recently used first); asked again, they are fetched again.
+  const finished = createFinishedJobs(maxFinishedJobs, (job) => {
+    if (entries.get(job.key) === job) entries.delete(job.key);
+  });
   const listeners = new Set<(snapshot: JobSnapshot) => void>();
   const providerNames = Object.freeze(Object.keys(providers));
   // Push updates (`events`): snapshots from the app's job event streams enter like poll answers, and wake watchers.
-  const wakers = new Map<JobEntry, Set<() => void>>();
+  const wakers = new WeakMap<JobEntry, Set<() => void>>();
   const pushedListeners = new Set<(snapshot: JobSnapshot) => void>();
   const push = options.events
     ? createPushUpdates(resolvePushOptions(options.events), {
@@ -105,12 +117,15 @@ export function createVideoClient(options: VideoClientOptions): VideoClient {
       found = { key, ref, history, work: new Set() };
       entries.set(key, found);
       push?.follow(ref);
+    } else {
+      finished.touch(found);
     }
     return found;
   }
 
-  function emit(snapshot: JobSnapshot): void {
-    if (push && isTerminalStatus(snapshot.status)) push.unfollow(snapshot.ref);
+  function emit(job: JobEntry, snapshot: JobSnapshot): void {
+    const ended = isTerminalStatus(snapshot.status);
+    if (push && ended) push.unfollow(snapshot.ref);
     for (const listener of [...listeners]) {
       try {
         listener(snapshot);
@@ -121,6 +136,7 @@ export function createVideoClient(options: VideoClientOptions): VideoClient {
         });
       }
     }
+    if (ended) finished.add(job);
   }
 
   /** Stores what the provider said; the one place snapshots enter the client. */
@@ -148,7 +164,7 @@ export function createVideoClient(options: VideoClientOptions): VideoClient {
       const runMs = runTimeOf(before, next, at);
       if (runMs !== undefined) durations.record(modelKey(next.ref), runMs);
     }
-    emit(next);
+    emit(job, next);
     return next;
   }
 
@@ -278,7 +294,7 @@ export function createVideoClient(options: VideoClientOptions): VideoClient {
     const final = cancelledSnapshot(job, { remote: outcome, message: cancelMessage(outcome, ref) }, now());
     job.snapshot = final;
     job.history = { ...job.history, status: final.status };
-    emit(final);
+    emit(job, final);
     return final;
   }
 
@@ -315,7 +331,7 @@ export function createVideoClient(options: VideoClientOptions): VideoClient {
       if (held && isSameSnapshot(held, fresh)) return held;
       job.snapshot = fresh;
       job.ref = fresh.ref;
-      emit(fresh);
+      emit(job, fresh);
       return fresh;
     },
   };
@@ -400,13 +416,18 @@ export function createVideoClient(options: VideoClientOptions): VideoClient {
       if (job.snapshot && isTerminalStatus(job.snapshot.status)) return false;
       return delay(job, jobPolling, pollOptions.hidden ?? false);
     },
-    getSnapshot: (ref) => entries.get(jobKey(ref))?.snapshot,
+    getSnapshot(ref) {
+      const job = entries.get(jobKey(ref));
+      if (job) finished.touch(job);
+      return job?.snapshot;
+    },
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
     forget(ref) {
       entries.delete(jobKey(ref));
+      finished.delete(jobKey(ref));
       push?.unfollow(ref);
     },
     ...(push ? { push: pushState(push, pushedListeners) } : {}),

@@ -35,6 +35,14 @@ export interface VideoClientOptions {
    * schedule (the stream resumes with `Last-Event-ID`). Defaults to none: polling only.
    */
   events?: string | PushUpdatesOptions;
+  /**
+   * How many finished jobs (completed, failed, cancelled) the client keeps in memory (last snapshot, schedule
+   * history), so an app that runs jobs all day does not grow without bound. Beyond it, the least recently used
+   * finished jobs that nothing is working on are dropped; asking about one again (`getStatus`, `watch`, `refresh`)
+   * fetches it from the provider. Jobs that have not ended are never dropped. `Infinity` keeps every job.
+   * Defaults to `100`.
+   */
+  maxFinishedJobs?: number;
 }
 
 export interface SubmitOptions {
@@ -97,7 +105,10 @@ export interface VideoClient {
   wait(ref: JobRef, options?: WatchOptions): Promise<JobSnapshot>;
   /** Milliseconds until this job should be polled again, or `false` once it is terminal. */
   nextPollDelay(ref: JobRef, options?: NextPollOptions): number | false;
-  /** The latest snapshot this client has seen of a job. */
+  /**
+   * The latest snapshot this client holds of a job; `undefined` for a job it never saw, forgot, or dropped as one of
+   * more than `maxFinishedJobs` finished jobs (`getStatus` fetches it again).
+   */
   getSnapshot(ref: JobRef): JobSnapshot | undefined;
   /** Called with every new snapshot of any job this client follows. Returns the unsubscribe function. */
   subscribe(listener: (snapshot: JobSnapshot) => void): () => void;

@@ -311,6 +311,50 @@ describe('useJobStatus', () => {
     expect(h.statusRequests()).toBe(polls);
   });
 
+  it('given the client dropped the finished job (maxFinishedJobs), it shows it from the query cache, and re-fetches it once the cache let go', async () => {
+    const h = createHarness({ client: { maxFinishedJobs: 1 } });
+    const ref = await submit(h);
+    const requestsFor = (id: string) => h.sim.requests.filter((r) => r.url.includes(id)).length;
+    let last: UseJobStatusResult | undefined;
+    const view = h.mount(<Status jobRef={ref} expose={(r) => (last = r)} />);
+    await advance(15_000);
+    expect(last?.status).toBe('completed');
+    const videoUrl = last?.videoUrl;
+    expect(videoUrl).toMatch(/\.mp4$/);
+    // Two more jobs end through the client: it drops the first one.
+    for (let i = 0; i < 2; i++) {
+      const other = await submit(h);
+      const done = h.client.wait(other);
+      await advance(15_000);
+      await done;
+    }
+    expect(h.client.getSnapshot(ref)).toBeUndefined();
+    const before = requestsFor(ref.id);
+    view.rerender(
+      h.wrap(
+        <>
+          <Status jobRef={ref} expose={(r) => (last = r)} />
+          <Status jobRef={ref} testId="late" />
+        </>,
+      ),
+    );
+    await advance(60_000);
+    expect(last?.status).toBe('completed');
+    expect(last?.videoUrl).toBe(videoUrl);
+    expect(statusText('late')).toBe('completed');
+    expect(requestsFor(ref.id)).toBe(before);
+    // Unmounted past React Query's garbage collection: mounting again asks the provider once.
+    view.unmount();
+    await advance(6 * 60_000);
+    const statusPolls = () => h.sim.requests.filter((r) => r.url.includes(ref.id) && r.endpoint === 'status').length;
+    const polled = statusPolls();
+    h.mount(<Status jobRef={ref} expose={(r) => (last = r)} />);
+    await advance(2000);
+    expect(last?.status).toBe('completed');
+    expect(last?.videoUrl).toBe(videoUrl);
+    expect(statusPolls()).toBe(polled + 1);
+  });
+
   it('given cancel(), polling stops at once and it ends cancelled', async () => {
     const h = createHarness({ sim: { job: { queueMs: 60_000 } } });
     const ref = await submit(h);
