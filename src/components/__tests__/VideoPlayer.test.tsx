@@ -244,7 +244,8 @@ describe('VideoPlayer, expired signed URLs', () => {
     const onRefresh = vi.fn(async () => makeJob({ status: 'completed' }));
     const onError = vi.fn();
     render(<VideoPlayer job={completedJob({ expiresAt: 1 })} onRefresh={onRefresh} onError={onError} />);
-    expect(await screen.findByRole('alert')).toBeInTheDocument();
+    expect(await screen.findByRole('alert', {}, { timeout: 5000 })).toBeInTheDocument();
+    await vi.waitFor(() => expect(onError).toHaveBeenCalled(), { timeout: 5000 });
     expect(onError.mock.calls[0]![0]).toMatchObject({ kind: 'not_found' });
   });
 
