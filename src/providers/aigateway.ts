@@ -7,7 +7,7 @@ import {
   type VideoResult,
 } from '../core/jobSnapshot';
 import type { JobStatus } from '../core/jobStatus';
-import { UNCHANGED, type CancelOutcome, type ProviderAdapter, type ProviderContext } from '../core/provider';
+import { UNCHANGED, type CancelOutcome, type ProviderAdapter } from '../core/provider';
 import { VideoJobError } from '../core/videoJobError';
 import {
   httpsUrlSchema,
@@ -16,8 +16,8 @@ import {
   matches,
   parseWith,
   requirePlayableUrl,
+  sendRequest,
   signedUrlExpiry,
-  targetRequest,
   toEpochMs,
   validateWith,
   type CommonProviderOptions,
@@ -115,21 +115,6 @@ export function aigateway(options: AigatewayOptions = {}): ProviderAdapter<Aigat
   const name = 'aigateway';
   const baseUrl = options.baseUrl ?? DEFAULT_BASE_URL;
 
-  async function call(
-    ctx: ProviderContext,
-    init: {
-      method: 'GET' | 'POST';
-      url: string;
-      body?: unknown;
-      jobId?: string;
-      signal?: AbortSignal;
-      allowStatus?: readonly number[];
-    },
-  ) {
-    const target = targetRequest(options, init.url, options.apiKey);
-    return ctx.request<unknown>({ ...init, url: target.url, headers: target.headers });
-  }
-
   return {
     name,
     capabilities: { cancel: true, progress: false, queuePosition: false, webhooks: true, streaming: false },
@@ -153,7 +138,12 @@ export function aigateway(options: AigatewayOptions = {}): ProviderAdapter<Aigat
       const path = media === 'music' ? '/v1/audio/music' : '/v1/videos/generations';
       const body: Record<string, unknown> = { ...fields, model: request.model };
       if (request.webhookUrl) body.webhook_url = request.webhookUrl;
-      const response = await call(ctx, { method: 'POST', url: joinUrl(baseUrl, path), body, signal: request.signal });
+      const response = await sendRequest(ctx, options, {
+        method: 'POST',
+        url: joinUrl(baseUrl, path),
+        body,
+        signal: request.signal,
+      });
       const job = parseWith(jobSchema, response.data, { provider: name, what: 'submit' });
       const ref: JobRef = {
         provider: name,
@@ -169,7 +159,7 @@ export function aigateway(options: AigatewayOptions = {}): ProviderAdapter<Aigat
     },
 
     async getStatus(ctx, ref, request) {
-      const response = await call(ctx, {
+      const response = await sendRequest(ctx, options, {
         method: 'GET',
         url: joinUrl(baseUrl, `/v1/jobs/${encodeURIComponent(ref.id)}`),
         jobId: ref.id,
@@ -185,7 +175,7 @@ export function aigateway(options: AigatewayOptions = {}): ProviderAdapter<Aigat
 
     async cancel(ctx, ref, request): Promise<CancelOutcome> {
       // 409 (and 400 from some deployments) means the job is no longer cancellable: it ended first.
-      const response = await call(ctx, {
+      const response = await sendRequest(ctx, options, {
         method: 'POST',
         url: joinUrl(baseUrl, `/v1/jobs/${encodeURIComponent(ref.id)}/cancel`),
         jobId: ref.id,

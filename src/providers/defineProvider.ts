@@ -18,12 +18,14 @@ import {
 import type { HttpMethod } from '../core/transport';
 import { VideoJobError } from '../core/videoJobError';
 import {
-  buildRequest,
   invalidInput,
   joinUrl,
   parseWith,
   requirePlayableUrl,
+  sendRequest,
   toEpochMs,
+  BEARER_AUTH,
+  type ApiRequest,
   type CommonProviderOptions,
 } from './shared';
 
@@ -137,8 +139,9 @@ export function defineProvider<
 
   return (options: CommonProviderOptions = {}) => {
     const baseUrl = options.baseUrl ?? definition.baseUrl;
-    const auth = definition.auth ?? ((key: string): [string, string] => ['authorization', `Bearer ${key}`]);
-    const target = (url: string) => buildRequest(options, resolve(baseUrl, url), { auth });
+    const endpoint = definition.auth ? { auth: definition.auth } : BEARER_AUTH;
+    const send = (ctx: ProviderContext, init: ApiRequest) =>
+      sendRequest(ctx, options, { ...init, url: resolve(baseUrl, init.url) }, endpoint);
 
     const adapter: ProviderAdapter<Input> = {
       name,
@@ -174,11 +177,10 @@ export function defineProvider<
         }
         if (request.idempotencyKey !== undefined) context.idempotencyKey = request.idempotencyKey;
         const { submit } = definition;
-        const { url, headers } = target(submit.url(request.model, request.input, context));
-        const response = await ctx.request<unknown>({
+        const response = await send(ctx, {
           method: submit.method ?? 'POST',
-          url,
-          headers: { ...headers, ...submit.headers?.(request.model, request.input, context) },
+          url: submit.url(request.model, request.input, context),
+          headers: submit.headers?.(request.model, request.input, context),
           body: submit.body ? submit.body(request.model, request.input, context) : request.input,
           signal: request.signal,
         });
@@ -195,11 +197,9 @@ export function defineProvider<
 
       async getStatus(ctx: ProviderContext, ref: JobRef, request) {
         const { status } = definition;
-        const { url, headers } = target(status.url(ref));
-        const response = await ctx.request<unknown>({
+        const response = await send(ctx, {
           method: status.method ?? 'GET',
-          url,
-          headers,
+          url: status.url(ref),
           jobId: ref.id,
           signal: request.signal,
         });
@@ -213,11 +213,9 @@ export function defineProvider<
     const { cancel } = definition;
     if (cancel) {
       adapter.cancel = async (ctx, ref, request): Promise<CancelOutcome> => {
-        const { url, headers } = target(cancel.url(ref));
-        const response = await ctx.request<unknown>({
+        const response = await send(ctx, {
           method: cancel.method ?? 'POST',
-          url,
-          headers,
+          url: cancel.url(ref),
           jobId: ref.id,
           idempotent: true,
           signal: request.signal,

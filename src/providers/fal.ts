@@ -13,11 +13,12 @@ import {
   joinUrl,
   parseWith,
   requirePlayableUrl,
+  sendRequest,
   unknownStatus,
   validateWith,
   withQuery,
 } from './shared';
-import type { CommonProviderOptions } from './shared';
+import type { ApiRequest, CommonProviderOptions, EndpointOptions } from './shared';
 
 // fal's queue API (https://docs.fal.ai/model-endpoints/queue). Quirks worth knowing:
 // - Submit goes to the full model id, sub-path included (`fal-ai/kling-video/v2/master/text-to-video`), but
@@ -108,8 +109,12 @@ export function fal(options: FalOptions = {}): ProviderAdapter<FalInput> {
   const logs = options.logs ?? true;
   const streaming = options.streaming ?? true;
 
-  const target = (url: string) =>
-    buildRequest(options, url, { auth: (key) => ['authorization', `Key ${key}`], targetHeader: FAL_TARGET_URL_HEADER });
+  const endpoint: EndpointOptions = {
+    auth: (key) => ['authorization', `Key ${key}`],
+    targetHeader: FAL_TARGET_URL_HEADER,
+  };
+  const target = (url: string) => buildRequest(options, url, endpoint);
+  const send = (ctx: ProviderContext, init: ApiRequest) => sendRequest(ctx, options, init, endpoint);
 
   /** The request URLs of a job, rebuilt from the app id when the submit answer had none. */
   function urls(ref: JobRef) {
@@ -163,12 +168,10 @@ export function fal(options: FalOptions = {}): ProviderAdapter<FalInput> {
     request: StatusRequest,
     now: number,
   ): Promise<JobSnapshot> {
-    const { url, headers } = target(urls(ref).result);
     // A finished run's error comes back as the result fetch's answer: 4xx here means the job failed, not the call.
-    const response = await ctx.request({
+    const response = await send(ctx, {
       method: 'GET',
-      url,
-      headers,
+      url: urls(ref).result,
       jobId: ref.id,
       allowStatus: [400, 422],
       ...(request.signal ? { signal: request.signal } : {}),
@@ -233,11 +236,9 @@ export function fal(options: FalOptions = {}): ProviderAdapter<FalInput> {
 
     async submit(ctx, request) {
       const submitUrl = withQuery(joinUrl(baseUrl, request.model), { fal_webhook: request.webhookUrl });
-      const { url, headers } = target(submitUrl);
-      const response = await ctx.request({
+      const response = await send(ctx, {
         method: 'POST',
-        url,
-        headers,
+        url: submitUrl,
         body: request.input,
         idempotent: false,
         ...(request.signal ? { signal: request.signal } : {}),
@@ -263,11 +264,9 @@ export function fal(options: FalOptions = {}): ProviderAdapter<FalInput> {
     },
 
     async getStatus(ctx, ref, request) {
-      const { url, headers } = target(withQuery(urls(ref).status, { logs: logs ? '1' : '0' }));
-      const response = await ctx.request({
+      const response = await send(ctx, {
         method: 'GET',
-        url,
-        headers,
+        url: withQuery(urls(ref).status, { logs: logs ? '1' : '0' }),
         jobId: ref.id,
         ...(request.signal ? { signal: request.signal } : {}),
       });
@@ -278,11 +277,9 @@ export function fal(options: FalOptions = {}): ProviderAdapter<FalInput> {
     },
 
     async cancel(ctx, ref, request): Promise<CancelOutcome> {
-      const { url, headers } = target(urls(ref).cancel);
-      const response = await ctx.request({
+      const response = await send(ctx, {
         method: 'PUT',
-        url,
-        headers,
+        url: urls(ref).cancel,
         jobId: ref.id,
         allowStatus: [400],
         ...(request.signal ? { signal: request.signal } : {}),

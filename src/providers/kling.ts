@@ -15,8 +15,7 @@ import {
   lookupStatus,
   parseWith,
   requirePlayableUrl,
-  resolveApiKey,
-  targetRequest,
+  sendRequest,
   toEpochMs,
   validateWith,
   type ApiKeyOption,
@@ -152,14 +151,6 @@ export function kling(options: KlingOptions = {}): ProviderAdapter<KlingInput> {
   const name = 'kling';
   const baseUrl = options.baseUrl ?? DEFAULT_BASE_URL;
 
-  async function call(
-    ctx: ProviderContext,
-    init: { method: 'GET' | 'POST'; url: string; body?: unknown; jobId?: string; signal?: AbortSignal },
-  ) {
-    const target = targetRequest(options, init.url, await resolveApiKey(options.apiKey));
-    return ctx.request<unknown>({ ...init, url: target.url, headers: target.headers });
-  }
-
   return {
     name,
     capabilities: { cancel: false, progress: false, queuePosition: false, webhooks: true, streaming: false },
@@ -189,7 +180,7 @@ export function kling(options: KlingOptions = {}): ProviderAdapter<KlingInput> {
       const body: Record<string, unknown> = { model_name: request.model, ...common };
       if (endpoint === 'text2video' && aspect_ratio) body.aspect_ratio = aspect_ratio;
       if (request.webhookUrl) body.callback_url = request.webhookUrl;
-      const response = await call(ctx, {
+      const response = await sendRequest(ctx, options, {
         method: 'POST',
         url: joinUrl(baseUrl, `/v1/videos/${endpoint}`),
         body,
@@ -216,7 +207,7 @@ export function kling(options: KlingOptions = {}): ProviderAdapter<KlingInput> {
 
     async getStatus(ctx, ref, request) {
       const endpoint = ref.meta?.endpoint === 'image2video' ? 'image2video' : 'text2video';
-      const response = await call(ctx, {
+      const response = await sendRequest(ctx, options, {
         method: 'GET',
         url: joinUrl(baseUrl, `/v1/videos/${endpoint}/${encodeURIComponent(ref.id)}`),
         jobId: ref.id,

@@ -10,7 +10,6 @@ import type { JobStatus } from '../core/jobStatus';
 import { UNCHANGED, type CancelOutcome, type ProviderAdapter, type ProviderContext } from '../core/provider';
 import { VideoJobError } from '../core/videoJobError';
 import {
-  buildRequest,
   httpsUrlSchema,
   joinUrl,
   lookupStatus,
@@ -19,6 +18,7 @@ import {
   parseProviderInput,
   parseProviderResponse,
   requirePlayableUrl,
+  sendRequest,
   signedUrlExpiry,
   toEpochMs,
   type CommonProviderOptions,
@@ -140,7 +140,6 @@ export function openaiVideos(options: OpenAIVideosOptions = {}): ProviderAdapter
   const sizes = options.sizes ?? OPENAI_SIZES;
   const allowedSeconds = options.seconds ?? OPENAI_SECONDS;
   const idempotentSubmit = options.idempotentSubmit ?? baseUrl === DEFAULT_BASE_URL;
-  const target = (url: string) => buildRequest(options, url, { auth: (key) => ['authorization', `Bearer ${key}`] });
 
   function snapshot(ref: JobRef, video: VideoObject, now: number): JobSnapshot {
     const content = contentUrlOf(baseUrl, ref, video);
@@ -188,11 +187,10 @@ export function openaiVideos(options: OpenAIVideosOptions = {}): ProviderAdapter
         }
         if (options.webhookField !== false) body[options.webhookField] = request.webhookUrl;
       }
-      const { url, headers } = target(joinUrl(baseUrl, '/videos'));
-      const response = await ctx.request<unknown>({
+      const response = await sendRequest(ctx, options, {
         method: 'POST',
-        url,
-        headers: request.idempotencyKey ? { ...headers, 'idempotency-key': request.idempotencyKey } : headers,
+        url: joinUrl(baseUrl, '/videos'),
+        headers: request.idempotencyKey ? { 'idempotency-key': request.idempotencyKey } : {},
         body,
         // Only an API that de-duplicates by Idempotency-Key may see a failed create repeated.
         idempotent: idempotentSubmit && request.idempotencyKey !== undefined,
@@ -210,11 +208,9 @@ export function openaiVideos(options: OpenAIVideosOptions = {}): ProviderAdapter
     },
 
     async getStatus(ctx: ProviderContext, ref: JobRef, request) {
-      const { url, headers } = target(joinUrl(baseUrl, `/videos/${encodeURIComponent(ref.id)}`));
-      const response = await ctx.request<unknown>({
+      const response = await sendRequest(ctx, options, {
         method: 'GET',
-        url,
-        headers,
+        url: joinUrl(baseUrl, `/videos/${encodeURIComponent(ref.id)}`),
         jobId: ref.id,
         signal: request.signal,
       });

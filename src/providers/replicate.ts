@@ -4,7 +4,6 @@ import type { JobStatus } from '../core/jobStatus';
 import { UNCHANGED, type CancelOutcome, type ProviderAdapter, type ProviderContext } from '../core/provider';
 import { VideoJobError } from '../core/videoJobError';
 import {
-  buildRequest,
   isAbsoluteHttpsUrl,
   joinUrl,
   lookupStatus,
@@ -12,6 +11,7 @@ import {
   parseProviderInput,
   parseProviderResponse,
   requirePlayableUrl,
+  sendRequest,
   toEpochMs,
   type CommonProviderOptions,
 } from './shared';
@@ -105,7 +105,6 @@ export function replicate(options: ReplicateOptions = {}): ProviderAdapter<Repli
   const baseUrl = options.baseUrl ?? DEFAULT_BASE_URL;
   const headers = createHeaders(name, options);
   const events = options.webhookEventsFilter ?? ['start', 'completed'];
-  const target = (url: string) => buildRequest(options, url, { auth: (key) => ['authorization', `Bearer ${key}`] });
 
   return {
     name,
@@ -139,11 +138,10 @@ export function replicate(options: ReplicateOptions = {}): ProviderAdapter<Repli
         body.webhook = request.webhookUrl;
         body.webhook_events_filter = [...events];
       }
-      const { url, headers: routed } = target(joinUrl(baseUrl, endpoint.path));
-      const response = await ctx.request<unknown>({
+      const response = await sendRequest(ctx, options, {
         method: 'POST',
-        url,
-        headers: { ...routed, ...headers },
+        url: joinUrl(baseUrl, endpoint.path),
+        headers,
         body,
         signal: request.signal,
       });
@@ -160,11 +158,9 @@ export function replicate(options: ReplicateOptions = {}): ProviderAdapter<Repli
 
     async getStatus(ctx: ProviderContext, ref: JobRef, request) {
       // Built from `baseUrl`, not `urls.get`, so a key is never sent to a host the answer named.
-      const { url, headers: routed } = target(joinUrl(baseUrl, `/predictions/${encodeURIComponent(ref.id)}`));
-      const response = await ctx.request<unknown>({
+      const response = await sendRequest(ctx, options, {
         method: 'GET',
-        url,
-        headers: routed,
+        url: joinUrl(baseUrl, `/predictions/${encodeURIComponent(ref.id)}`),
         jobId: ref.id,
         signal: request.signal,
       });
@@ -173,11 +169,9 @@ export function replicate(options: ReplicateOptions = {}): ProviderAdapter<Repli
     },
 
     async cancel(ctx, ref, request): Promise<CancelOutcome> {
-      const { url, headers: routed } = target(joinUrl(baseUrl, `/predictions/${encodeURIComponent(ref.id)}/cancel`));
-      const response = await ctx.request<unknown>({
+      const response = await sendRequest(ctx, options, {
         method: 'POST',
-        url,
-        headers: routed,
+        url: joinUrl(baseUrl, `/predictions/${encodeURIComponent(ref.id)}/cancel`),
         jobId: ref.id,
         // Cancelling twice is harmless, so a lost answer may be retried.
         idempotent: true,

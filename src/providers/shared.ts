@@ -3,7 +3,8 @@
 // the end of the file, do not rewrite the others.
 import * as z from 'zod/mini';
 import type { JobStatus } from '../core/jobStatus';
-import type { HttpMethod } from '../core/transport';
+import type { ProviderContext } from '../core/provider';
+import type { HttpMethod, HttpRequest, HttpResponse } from '../core/transport';
 import { VideoJobError } from '../core/videoJobError';
 
 /** Options every adapter factory takes. */
@@ -235,19 +236,6 @@ export async function resolveApiKey(option: ApiKeyOption | undefined): Promise<s
   return typeof option === 'function' ? await option() : option;
 }
 
-/**
- * `buildRequest` for bearer-token APIs: straight to `url` with `Authorization: Bearer <key>` when a key is
- * given, or to `options.proxyUrl` with the target in `x-video-jobs-target-url`.
- */
-export function targetRequest(
-  options: Pick<CommonProviderOptions, 'proxyUrl' | 'headers'>,
-  url: string,
-  apiKey: string | undefined,
-  auth: (apiKey: string) => [name: string, value: string] = (key) => ['authorization', `Bearer ${key}`],
-): { url: string; headers: Record<string, string> } {
-  return buildRequest({ ...options, ...(apiKey ? { apiKey } : {}) }, url, { auth });
-}
-
 /** `validateWith` without a model name in the message. */
 export function parseProviderInput<S extends z.ZodMiniType>(
   provider: string,
@@ -379,4 +367,29 @@ export function mediaUrl(options: Pick<CommonProviderOptions, 'proxyUrl'>, targe
     }
   }
   return url;
+}
+
+/** Auth for bearer-token APIs: `Authorization: Bearer <key>`. */
+export const BEARER_AUTH: EndpointOptions = { auth: (key) => ['authorization', `Bearer ${key}`] };
+
+/** A request as an adapter writes it: `url` is the API's own URL, `headers` go on top of the routing ones. */
+export type ApiRequest = Omit<HttpRequest, 'provider'> & { provider?: string };
+
+/**
+ * Sends `init` through the client's transport, routed by `buildRequest`: to `init.url` with the key's auth header
+ * (server side), or to `proxyUrl` with the target in a header (browser). A key given as a function (Kling's
+ * short-lived JWT) is asked for again for every request.
+ */
+export function sendRequest(
+  ctx: ProviderContext,
+  options: Omit<CommonProviderOptions, 'apiKey'> & { apiKey?: ApiKeyOption },
+  init: ApiRequest,
+  endpoint: EndpointOptions = BEARER_AUTH,
+): Promise<HttpResponse<unknown>> {
+  const send = (apiKey: string | undefined) => {
+    const { url, headers } = buildRequest({ ...options, apiKey }, init.url, endpoint);
+    return ctx.request<unknown>({ ...init, url, headers: { ...headers, ...init.headers } });
+  };
+  // Only a key function is awaited: with a plain key the request leaves in the same tick, as a direct call would.
+  return typeof options.apiKey === 'function' ? resolveApiKey(options.apiKey).then(send) : send(options.apiKey);
 }

@@ -16,7 +16,7 @@ import {
   matches,
   parseWith,
   requirePlayableUrl,
-  targetRequest,
+  sendRequest,
   toEpochMs,
   validateWith,
   wholeNumber,
@@ -132,21 +132,6 @@ export function videogen(options: VideoGenOptions = {}): ProviderAdapter<VideoGe
   const name = 'videogen';
   const baseUrl = options.baseUrl ?? DEFAULT_BASE_URL;
 
-  async function call(
-    ctx: ProviderContext,
-    init: {
-      method: 'GET' | 'POST';
-      url: string;
-      body?: unknown;
-      jobId?: string;
-      signal?: AbortSignal;
-      allowStatus?: readonly number[];
-    },
-  ) {
-    const target = targetRequest(options, init.url, options.apiKey);
-    return ctx.request<unknown>({ ...init, url: target.url, headers: target.headers });
-  }
-
   /** The playable URL of the execution's video, resolved through the files endpoint when needed. */
   async function resolveVideo(
     ctx: ProviderContext,
@@ -167,7 +152,7 @@ export function videogen(options: VideoGenOptions = {}): ProviderAdapter<VideoGe
     }
     const inline = fromFile(result.file, ctx.now()) ?? (result.downloadUrl ? { url: result.downloadUrl } : undefined);
     if (inline) return checked(ref, inline);
-    const response = await call(ctx, {
+    const response = await sendRequest(ctx, options, {
       method: 'GET',
       url: joinUrl(baseUrl, `/v1/files/${encodeURIComponent(result.fileId)}`),
       jobId: ref.id,
@@ -218,7 +203,7 @@ export function videogen(options: VideoGenOptions = {}): ProviderAdapter<VideoGe
         const [width, height] = ratio.split(':').map(Number);
         body.aspectRatio = { width, height };
       }
-      const response = await call(ctx, {
+      const response = await sendRequest(ctx, options, {
         method: 'POST',
         url: joinUrl(baseUrl, `/v1/tools/${request.model}`),
         body,
@@ -233,7 +218,7 @@ export function videogen(options: VideoGenOptions = {}): ProviderAdapter<VideoGe
     },
 
     async getStatus(ctx, ref, request) {
-      const response = await call(ctx, {
+      const response = await sendRequest(ctx, options, {
         method: 'GET',
         url: joinUrl(baseUrl, `/v1/tools/executions/${encodeURIComponent(ref.id)}`),
         jobId: ref.id,
@@ -278,7 +263,7 @@ export function videogen(options: VideoGenOptions = {}): ProviderAdapter<VideoGe
     },
 
     async cancel(ctx, ref, request): Promise<CancelOutcome> {
-      const response = await call(ctx, {
+      const response = await sendRequest(ctx, options, {
         method: 'POST',
         url: joinUrl(baseUrl, `/v1/tools/executions/${encodeURIComponent(ref.id)}/cancel`),
         jobId: ref.id,

@@ -5,13 +5,13 @@ import { UNCHANGED, type CancelOutcome, type ProviderAdapter, type ProviderConte
 import { VideoJobError } from '../core/videoJobError';
 import {
   anyObject,
-  buildRequest,
   httpsUrlSchema,
   joinUrl,
   lookupStatus,
   parseProviderInput,
   parseProviderResponse,
   requirePlayableUrl,
+  sendRequest,
   toEpochMs,
   type CommonProviderOptions,
 } from './shared';
@@ -105,7 +105,6 @@ const STATUSES: Record<string, JobStatus> = {
 export function visgate(options: VisgateOptions = {}): ProviderAdapter<VisgateInput> {
   const name = 'visgate';
   const baseUrl = options.baseUrl ?? DEFAULT_BASE_URL;
-  const target = (url: string) => buildRequest(options, url, { auth: (key) => ['authorization', `Bearer ${key}`] });
 
   return {
     name,
@@ -132,12 +131,11 @@ export function visgate(options: VisgateOptions = {}): ProviderAdapter<VisgateIn
       const merged = aspect_ratio === undefined ? params : { ...params, aspect_ratio };
       if (merged !== undefined) body.params = merged;
       if (request.webhookUrl) body.webhook_url = request.webhookUrl;
-      const { url, headers } = target(joinUrl(baseUrl, '/videos/generate'));
       // Without `Prefer: respond-async` visgate holds the request until the video exists, which proxies cut at 30-60 s.
-      const response = await ctx.request<unknown>({
+      const response = await sendRequest(ctx, options, {
         method: 'POST',
-        url,
-        headers: { ...headers, prefer: 'respond-async' },
+        url: joinUrl(baseUrl, '/videos/generate'),
+        headers: { prefer: 'respond-async' },
         body,
         signal: request.signal,
       });
@@ -153,11 +151,9 @@ export function visgate(options: VisgateOptions = {}): ProviderAdapter<VisgateIn
     },
 
     async getStatus(ctx: ProviderContext, ref: JobRef, request) {
-      const { url, headers } = target(joinUrl(baseUrl, `/requests/${encodeURIComponent(ref.id)}`));
-      const response = await ctx.request<unknown>({
+      const response = await sendRequest(ctx, options, {
         method: 'GET',
-        url,
-        headers,
+        url: joinUrl(baseUrl, `/requests/${encodeURIComponent(ref.id)}`),
         jobId: ref.id,
         signal: request.signal,
       });
