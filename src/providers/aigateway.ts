@@ -10,6 +10,7 @@ import type { JobStatus } from '../core/jobStatus';
 import { UNCHANGED, type CancelOutcome, type ProviderAdapter } from '../core/provider';
 import { VideoJobError } from '../core/videoJobError';
 import {
+  cancelOutcomeOf,
   httpsUrlSchema,
   joinUrl,
   lookupStatus,
@@ -184,11 +185,7 @@ export function aigateway(options: AigatewayOptions = {}): ProviderAdapter<Aigat
       });
       if (response.status === 400 || response.status === 409) return 'already_completed';
       const parsed = jobSchema.safeParse(response.data);
-      if (!parsed.success) return 'requested';
-      const status = STATUSES[parsed.data.status];
-      if (status === 'cancelled') return 'cancelled';
-      if (status === 'completed' || status === 'failed') return 'already_completed';
-      return 'requested';
+      return cancelOutcomeOf(parsed.success ? STATUSES[parsed.data.status] : undefined);
     },
   };
 }

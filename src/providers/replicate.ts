@@ -4,6 +4,7 @@ import type { JobStatus } from '../core/jobStatus';
 import { UNCHANGED, type CancelOutcome, type ProviderAdapter, type ProviderContext } from '../core/provider';
 import { VideoJobError } from '../core/videoJobError';
 import {
+  cancelOutcomeOf,
   isAbsoluteHttpsUrl,
   joinUrl,
   lookupStatus,
@@ -179,9 +180,7 @@ export function replicate(options: ReplicateOptions = {}): ProviderAdapter<Repli
       });
       if (response.data === undefined || response.data === null) return 'requested';
       const prediction = parseProviderResponse(name, predictionSchema, response.data, ref.id, 'cancel');
-      const status = lookupStatus(name, STATUSES, prediction.status, 'status', ref.id);
-      if (status === 'cancelled') return 'cancelled';
-      return status === 'completed' || status === 'failed' ? 'already_completed' : 'requested';
+      return cancelOutcomeOf(lookupStatus(name, STATUSES, prediction.status, 'status', ref.id));
     },
   };
 }

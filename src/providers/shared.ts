@@ -3,7 +3,7 @@
 // the end of the file, do not rewrite the others.
 import * as z from 'zod/mini';
 import type { JobStatus } from '../core/jobStatus';
-import type { ProviderContext } from '../core/provider';
+import type { CancelOutcome, ProviderContext } from '../core/provider';
 import type { HttpMethod, HttpRequest, HttpResponse } from '../core/transport';
 import { VideoJobError } from '../core/videoJobError';
 
@@ -392,4 +392,14 @@ export function sendRequest(
   };
   // Only a key function is awaited: with a plain key the request leaves in the same tick, as a direct call would.
   return typeof options.apiKey === 'function' ? resolveApiKey(options.apiKey).then(send) : send(options.apiKey);
+}
+
+/**
+ * What the job status in a cancel answer says about the cancel: confirmed, too late (the job ended first, so its
+ * result is kept), or accepted with the end still to come. An unreadable answer (`undefined`) is `requested`:
+ * the next poll tells.
+ */
+export function cancelOutcomeOf(status: JobStatus | undefined): CancelOutcome {
+  if (status === 'cancelled') return 'cancelled';
+  return status === 'completed' || status === 'failed' ? 'already_completed' : 'requested';
 }

@@ -10,6 +10,7 @@ import type { JobStatus } from '../core/jobStatus';
 import { UNCHANGED, type CancelOutcome, type ProviderAdapter, type ProviderContext } from '../core/provider';
 import { VideoJobError } from '../core/videoJobError';
 import {
+  cancelOutcomeOf,
   anyObject,
   joinUrl,
   lookupStatus,
@@ -273,11 +274,7 @@ export function videogen(options: VideoGenOptions = {}): ProviderAdapter<VideoGe
       // An execution that already reached a terminal status cannot be cancelled any more.
       if (response.status === 400 || response.status === 409) return 'already_completed';
       const parsed = executionSchema.safeParse(response.data);
-      if (!parsed.success) return 'requested';
-      const status = STATUSES[parsed.data.status];
-      if (status === 'cancelled') return 'cancelled';
-      if (status === 'completed' || status === 'failed') return 'already_completed';
-      return 'requested';
+      return cancelOutcomeOf(parsed.success ? STATUSES[parsed.data.status] : undefined);
     },
   };
 }
