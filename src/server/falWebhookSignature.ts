@@ -1,4 +1,4 @@
-import type { SignatureCheck } from './standardWebhookSignature';
+import { checkReplayWindow, type SignatureCheck } from './standardWebhookSignature';
 import { fromBase64, fromHex, sha256, toHex, utf8 } from './webCrypto';
 
 export interface FalJwksOptions {
@@ -102,13 +102,5 @@ export async function verifyFalWebhook(
   if (!(await verifies(false)) && !(await verifies(true))) {
     return { ok: false, reason: 'bad_signature', message: "the signature does not verify with fal's published keys" };
   }
-  const ageMs = options.now - Number(timestamp) * 1000;
-  if (Math.abs(ageMs) > options.toleranceMs) {
-    return {
-      ok: false,
-      reason: 'stale_timestamp',
-      message: `the delivery is ${Math.round(ageMs / 1000)} s old, outside the replay window`,
-    };
-  }
-  return { ok: true, deliveryId: requestId };
+  return checkReplayWindow(requestId, timestamp, options);
 }

@@ -70,6 +70,18 @@ export async function verifyStandardWebhook(
   }
   if (!matched)
     return { ok: false, reason: 'bad_signature', message: 'no webhook-signature matches the configured secret' };
+  return checkReplayWindow(id, timestamp, options);
+}
+
+/**
+ * The last step once a signature verified: a delivery whose signed timestamp (unix seconds) lies further than
+ * `toleranceMs` from `now` is a replay (or very late) and is refused as stale; otherwise it passes as `deliveryId`.
+ */
+export function checkReplayWindow(
+  deliveryId: string,
+  timestamp: string,
+  options: { now: number; toleranceMs: number },
+): SignatureCheck {
   const ageMs = options.now - Number(timestamp) * 1000;
   if (Math.abs(ageMs) > options.toleranceMs) {
     return {
@@ -78,5 +90,5 @@ export async function verifyStandardWebhook(
       message: `the delivery is ${Math.round(ageMs / 1000)} s old, outside the replay window`,
     };
   }
-  return { ok: true, deliveryId: id };
+  return { ok: true, deliveryId };
 }
