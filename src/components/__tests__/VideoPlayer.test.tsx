@@ -204,7 +204,7 @@ describe('VideoPlayer, expired signed URLs', () => {
     fireEvent.error(video());
     expect(await screen.findByRole('alert')).toHaveTextContent('The video could not be loaded');
     expect(onRefresh).toHaveBeenCalledTimes(1);
-    expect(onError).toHaveBeenCalledTimes(1);
+    await vi.waitFor(() => expect(onError).toHaveBeenCalledTimes(1));
     expect(onError.mock.calls[0]![0]).toMatchObject({ kind: 'network', provider: 'fal', jobId: 'req-1' });
     expect(root(container)).toHaveAttribute('data-status', 'error');
     expect(container.querySelector('video')).toBeNull();
@@ -222,7 +222,7 @@ describe('VideoPlayer, expired signed URLs', () => {
     render(<VideoPlayer src="https://cdn.example.com/a.mp4" onError={onError} />);
     fireEvent.error(video());
     expect(await screen.findByRole('alert')).toBeInTheDocument();
-    expect(onError).toHaveBeenCalledTimes(1);
+    await vi.waitFor(() => expect(onError).toHaveBeenCalledTimes(1));
   });
 
   it('shows an error when the refresh itself fails', async () => {
@@ -237,15 +237,17 @@ describe('VideoPlayer, expired signed URLs', () => {
     render(<VideoPlayer job={completedJob()} onRefresh={onRefresh} onError={onError} />);
     fireEvent.error(video());
     expect(await screen.findByRole('alert')).toBeInTheDocument();
-    expect(onError).toHaveBeenCalledWith(failure);
+    // onError runs in an effect after the alert renders.
+    await vi.waitFor(() => expect(onError).toHaveBeenCalledWith(failure));
   });
 
   it('shows an error when the fresh record has no video', async () => {
     const onRefresh = vi.fn(async () => makeJob({ status: 'completed' }));
     const onError = vi.fn();
     render(<VideoPlayer job={completedJob({ expiresAt: 1 })} onRefresh={onRefresh} onError={onError} />);
-    expect(await screen.findByRole('alert', {}, { timeout: 5000 })).toBeInTheDocument();
-    await vi.waitFor(() => expect(onError).toHaveBeenCalled(), { timeout: 5000 });
+    expect(await screen.findByRole('alert')).toBeInTheDocument();
+    // onError runs in an effect after the alert renders.
+    await vi.waitFor(() => expect(onError).toHaveBeenCalled());
     expect(onError.mock.calls[0]![0]).toMatchObject({ kind: 'not_found' });
   });
 
@@ -276,7 +278,8 @@ describe('VideoPlayer, expired signed URLs', () => {
     const onError = vi.fn();
     render(<VideoPlayer job={completedJob({ expiresAt: 1 })} client={client} onError={onError} />);
     expect(await screen.findByRole('alert')).toHaveTextContent('The video could not be loaded');
-    expect(onError).toHaveBeenCalledWith(kept);
+    // onError runs in an effect after the alert renders.
+    await vi.waitFor(() => expect(onError).toHaveBeenCalledWith(kept));
   });
 
   it('starts over with a new job', async () => {
