@@ -1,5 +1,5 @@
 import { videoFileResponse } from '../simResponses';
-import type { SimJob } from '../simJob';
+import type { SimJob, SimJobPhase } from '../simJob';
 import type { RoutedSimRequest, SimRequest, WireContext, WireFormat, WireRoute } from '../wireFormat';
 import { apiPath } from './holdUntilEnded';
 
@@ -7,6 +7,22 @@ const SIZES = ['720x1280', '1280x720', '1024x1792', '1792x1024'];
 const SECONDS = ['4', '8', '12'];
 /** How long the finished MP4 stays downloadable after completion (OpenAI's `expires_at`). */
 const CONTENT_TTL_S = 3600;
+/** OpenAI's video `status`: a cancelled job reads as failed (its `error.code` says `cancelled`). */
+const OPENAI_STATUS: Record<SimJobPhase, string> = {
+  queued: 'queued',
+  running: 'in_progress',
+  completed: 'completed',
+  failed: 'failed',
+  cancelled: 'failed',
+};
+const OPENROUTER_STATUS: Record<SimJobPhase, string> = {
+  queued: 'pending',
+  running: 'in_progress',
+  completed: 'completed',
+  failed: 'failed',
+  cancelled: 'cancelled',
+};
+const ERROR_CODES: Record<number, string> = { 401: 'invalid_api_key', 404: 'not_found', 429: 'rate_limit_exceeded' };
 
 export interface OpenaiVideosWireOptions {
   /** The provider name (path prefix). Defaults to `'openai'` (`'openrouter'` for the OpenRouter shape). */
@@ -59,15 +75,8 @@ export function createOpenaiVideosWire(options: OpenaiVideosWireOptions = {}): W
 
     errorBody(status: number, message: string): unknown {
       if (shape === 'openrouter') return { error: { code: status, message } };
-      const code =
-        status === 401
-          ? 'invalid_api_key'
-          : status === 429
-            ? 'rate_limit_exceeded'
-            : status === 404
-              ? 'not_found'
-              : null;
-      return { error: { message, type: status < 500 ? 'invalid_request_error' : 'server_error', param: null, code } };
+      const type = status < 500 ? 'invalid_request_error' : 'server_error';
+      return { error: { message, type, param: null, code: ERROR_CODES[status] ?? null } };
     },
   };
 }
@@ -122,14 +131,6 @@ function render(job: SimJob, shape: 'openai' | 'openrouter', root: string): Reco
 
 function videoObject(job: SimJob): Record<string, unknown> {
   const completedAt = job.endedAt === undefined ? null : Math.floor(job.endedAt / 1000);
-  const status =
-    job.status === 'queued'
-      ? 'queued'
-      : job.status === 'running'
-        ? 'in_progress'
-        : job.status === 'completed'
-          ? 'completed'
-          : 'failed';
   const progress =
     job.status === 'completed' ? 100 : job.status === 'running' ? Math.floor((job.progress ?? 0) * 100) : 0;
   let error: { code: string; message: string } | null = null;
@@ -140,7 +141,7 @@ function videoObject(job: SimJob): Record<string, unknown> {
     id: job.id,
     object: 'video',
     model: job.model,
-    status,
+    status: OPENAI_STATUS[job.status],
     progress,
     created_at: Math.floor(job.createdAt / 1000),
     completed_at: completedAt,
@@ -155,15 +156,11 @@ function videoObject(job: SimJob): Record<string, unknown> {
 }
 
 function openRouterJob(job: SimJob, root: string): Record<string, unknown> {
-  const status =
-    job.status === 'queued'
-      ? 'pending'
-      : job.status === 'running'
-        ? 'in_progress'
-        : job.status === 'cancelled'
-          ? 'cancelled'
-          : job.status;
-  const record: Record<string, unknown> = { id: job.id, polling_url: `${root}/videos/${job.id}`, status };
+  const record: Record<string, unknown> = {
+    id: job.id,
+    polling_url: `${root}/videos/${job.id}`,
+    status: OPENROUTER_STATUS[job.status],
+  };
   if (job.status === 'completed') {
     record.generation_id = `gen-${job.id.slice(0, 8)}`;
     record.unsigned_urls = [`${root}/videos/${job.id}/content?index=0`];

@@ -6,6 +6,8 @@ import { apiPath, holdUntilEnded, isoTime } from './holdUntilEnded';
 const MAX_WAIT_S = 60;
 /** Steps of the simulated tqdm progress bar written to the logs. */
 const STEPS = 50;
+/** The `title` of Replicate's problem-details error bodies. */
+const ERROR_TITLES: Record<number, string> = { 401: 'Unauthenticated', 404: 'Not found', 429: 'Too Many Requests' };
 
 /**
  * Replicate's predictions API (`https://api.replicate.com/v1`): `POST /predictions` (`version`, `input`) or
@@ -46,15 +48,7 @@ export const replicateWire: WireFormat = {
   },
 
   errorBody(status: number, message: string): unknown {
-    const title =
-      status === 401
-        ? 'Unauthenticated'
-        : status === 404
-          ? 'Not found'
-          : status === 429
-            ? 'Too Many Requests'
-            : 'Error';
-    return { title, detail: message, status };
+    return { title: ERROR_TITLES[status] ?? 'Error', detail: message, status };
   },
 };
 

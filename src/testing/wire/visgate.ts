@@ -1,9 +1,18 @@
-import type { SimJob } from '../simJob';
+import type { SimJob, SimJobPhase } from '../simJob';
 import type { RoutedSimRequest, SimRequest, WireContext, WireFormat, WireRoute } from '../wireFormat';
 import { apiPath, holdUntilEnded, isoTime } from './holdUntilEnded';
 
 /** How long a synchronous `POST /videos/generate` (no `Prefer: respond-async`) is held before answering 202. */
 const SYNC_HOLD_MS = 300_000;
+/** A request's `status`: visgate has no cancel, so a job cancelled in the simulator reads as failed. */
+const STATUS: Record<SimJobPhase, string> = {
+  queued: 'pending',
+  running: 'processing',
+  completed: 'completed',
+  failed: 'failed',
+  cancelled: 'failed',
+};
+const ERROR_CODES: Record<number, string> = { 401: 'UNAUTHORIZED', 404: 'NOT_FOUND', 429: 'RATE_LIMITED' };
 
 /**
  * visgate's HTTP API as its Python SDK speaks it (`https://visgateai.com/api/v1`): `POST /videos/generate`
@@ -47,15 +56,7 @@ export function createVisgateWire(options: VisgateWireOptions = {}): WireFormat 
     },
 
     errorBody(status: number, message: string): unknown {
-      const code =
-        status === 401
-          ? 'UNAUTHORIZED'
-          : status === 404
-            ? 'NOT_FOUND'
-            : status === 429
-              ? 'RATE_LIMITED'
-              : 'INTERNAL_ERROR';
-      return { error: code, message, details: null };
+      return { error: ERROR_CODES[status] ?? 'INTERNAL_ERROR', message, details: null };
     },
   };
 }
@@ -119,17 +120,9 @@ async function submit(req: RoutedSimRequest, ctx: WireContext, shape: 'http' | '
 }
 
 function requestRecord(job: SimJob, ctx: WireContext): Record<string, unknown> {
-  const status =
-    job.status === 'queued'
-      ? 'pending'
-      : job.status === 'running'
-        ? 'processing'
-        : job.status === 'completed'
-          ? 'completed'
-          : 'failed';
   return {
     request_id: job.id,
-    status,
+    status: STATUS[job.status],
     media_type: 'video',
     provider: 'fal',
     model: job.model,
