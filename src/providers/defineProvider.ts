@@ -19,6 +19,7 @@ import type { HttpMethod } from '../core/transport';
 import { VideoJobError } from '../core/videoJobError';
 import {
   invalidInput,
+  invalidResponse,
   joinUrl,
   parseWith,
   requirePlayableUrl,
@@ -187,7 +188,7 @@ export function defineProvider<
         const answer = parse(submit.response, response.data, { provider: name, what: 'submit' });
         const job = mapWith(name, undefined, 'submit.toJob', () => submit.toJob(answer));
         if (typeof job?.id !== 'string' || job.id === '') {
-          throw invalidResponse(name, undefined, 'id', 'submit.toJob returned no job id');
+          throw invalidDefinedResponse(name, undefined, 'id', 'submit.toJob returned no job id');
         }
         const ref: JobRef = { provider: name, id: job.id, model: request.model, createdAt: ctx.now() };
         if (job.urls) ref.urls = { ...job.urls };
@@ -252,7 +253,7 @@ function mapWith<T>(provider: string, jobId: string | undefined, what: string, m
     return map();
   } catch (error) {
     if (error instanceof VideoJobError) throw error;
-    throw invalidResponse(
+    throw invalidDefinedResponse(
       provider,
       jobId,
       what,
@@ -264,7 +265,7 @@ function mapWith<T>(provider: string, jobId: string | undefined, what: string, m
 function toSnapshot(ref: JobRef, mapped: DefinedStatus, raw: unknown, now: number): JobSnapshot {
   const { status } = mapped;
   if (!JOB_STATUSES.includes(status)) {
-    throw invalidResponse(
+    throw invalidDefinedResponse(
       ref.provider,
       ref.id,
       'status',
@@ -287,7 +288,7 @@ function toSnapshot(ref: JobRef, mapped: DefinedStatus, raw: unknown, now: numbe
   }
   if (status === 'completed') {
     if (!mapped.videoUrl)
-      throw invalidResponse(ref.provider, ref.id, 'videoUrl', 'the job completed without a videoUrl');
+      throw invalidDefinedResponse(ref.provider, ref.id, 'videoUrl', 'the job completed without a videoUrl');
     init.video = { ...mapped.video, url: requirePlayableUrl(ref.provider, ref.id, 'videoUrl', mapped.videoUrl) };
     init.progress = 1;
   } else if (status === 'failed') {
@@ -304,12 +305,12 @@ function toSnapshot(ref: JobRef, mapped: DefinedStatus, raw: unknown, now: numbe
   return createSnapshot(init, now);
 }
 
-function invalidResponse(provider: string, jobId: string | undefined, field: string, message: string): VideoJobError {
-  return new VideoJobError({
-    kind: 'invalid_response',
-    provider,
-    jobId,
-    field,
-    message: `${message} (\`${field}\`); check the provider definition against the API's answer`,
-  });
+/** `invalid_response` for an answer the definition mapped wrong: the fix is in the definition, not the library. */
+function invalidDefinedResponse(
+  provider: string,
+  jobId: string | undefined,
+  field: string,
+  problem: string,
+): VideoJobError {
+  return invalidResponse(provider, jobId, field, problem, "check the provider definition against the API's answer");
 }

@@ -403,3 +403,23 @@ export function cancelOutcomeOf(status: JobStatus | undefined): CancelOutcome {
   if (status === 'cancelled') return 'cancelled';
   return status === 'completed' || status === 'failed' ? 'already_completed' : 'requested';
 }
+
+/**
+ * `invalid_response` naming `field` for an answer an adapter cannot use: `problem` says what is wrong, `fix` what
+ * to do. Defaults to suspecting an API change.
+ */
+export function invalidResponse(
+  provider: string,
+  jobId: string | undefined,
+  field: string,
+  problem: string,
+  fix = 'the API may have changed, upgrade react-video-jobs or report it',
+): VideoJobError {
+  return new VideoJobError({
+    kind: 'invalid_response',
+    provider,
+    jobId,
+    field,
+    message: `${problem} (\`${field}\`); ${fix}`,
+  });
+}

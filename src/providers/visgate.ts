@@ -6,6 +6,7 @@ import { VideoJobError } from '../core/videoJobError';
 import {
   anyObject,
   httpsUrlSchema,
+  invalidResponse,
   joinUrl,
   lookupStatus,
   parseProviderInput,
@@ -197,14 +198,4 @@ function toSnapshot(ref: JobRef, record: VisgateRecord, now: number): JobSnapsho
     if (completedAt !== undefined) init.completedAt = completedAt;
   }
   return createSnapshot(init, now);
-}
-
-function invalidResponse(provider: string, jobId: string | undefined, field: string, message: string): VideoJobError {
-  return new VideoJobError({
-    kind: 'invalid_response',
-    provider,
-    jobId,
-    field,
-    message: `${message} (\`${field}\`); the API may have changed, upgrade react-video-jobs or report it`,
-  });
 }
