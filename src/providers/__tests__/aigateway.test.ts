@@ -1,10 +1,10 @@
 import { createVideoClient } from '../../core/createVideoClient';
 import type { ProviderContext } from '../../core/provider';
-import { createTransport } from '../../core/transport';
 import { VideoJobError } from '../../core/videoJobError';
 import { createSimulator } from '../../testing/createSimulator';
 import { aigateway } from '../aigateway';
 import { describeProviderContract } from './providerContract';
+import { jsonContext, recordingFetch } from './testContexts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -24,13 +24,7 @@ describeProviderContract('aigateway', (harness) => {
 });
 
 function cannedContext(body: unknown): ProviderContext {
-  const transport = createTransport({
-    fetch: async () => new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json' } }),
-  });
-  return {
-    request: (request) => transport.request({ provider: 'aigateway', ...request }),
-    now: () => 1_700_000_000_000,
-  };
+  return jsonContext('aigateway', () => body);
 }
 
 describe('aigateway adapter', () => {
@@ -39,15 +33,7 @@ describe('aigateway adapter', () => {
 
   function setup(options: Parameters<typeof aigateway>[0] = {}) {
     const sim = createSimulator();
-    const seen: { url: string; headers: Headers; body: unknown }[] = [];
-    const fetch: typeof globalThis.fetch = (input, init) => {
-      seen.push({
-        url: String(input),
-        headers: new Headers(init?.headers),
-        body: init?.body && JSON.parse(String(init.body)),
-      });
-      return sim.fetch(input, init);
-    };
+    const { fetch, sent: seen } = recordingFetch(sim.fetch);
     const adapter = aigateway({ baseUrl: sim.baseUrl('aigateway'), ...options });
     const client = createVideoClient({ providers: { aigateway: adapter }, fetch });
     return { sim, adapter, client, seen };

@@ -1,13 +1,13 @@
 import { z } from 'zod/mini';
 import { createVideoClient } from '../../core/createVideoClient';
 import type { ProviderContext } from '../../core/provider';
-import { createTransport } from '../../core/transport';
 import { VideoJobError } from '../../core/videoJobError';
 import { createSimulator } from '../../testing/createSimulator';
 import type { SimJob } from '../../testing/simJob';
 import type { WireFormat } from '../../testing/wireFormat';
 import { defineProvider } from '../defineProvider';
 import { describeProviderContract } from './providerContract';
+import { jsonContext, recordingFetch, transportContext } from './testContexts';
 
 // --- The README example: a made-up "Acme Video" API wired in with its own schemas and status words. ---
 
@@ -165,10 +165,7 @@ describe('defineProvider', () => {
   });
 
   function canned(answer: unknown): ProviderContext {
-    const transport = createTransport({
-      fetch: async () => new Response(JSON.stringify(answer), { headers: { 'content-type': 'application/json' } }),
-    });
-    return { request: (request) => transport.request({ provider: 'acme', ...request }), now: Date.now };
+    return jsonContext('acme', () => answer, { now: Date.now });
   }
   const ref = { provider: 'acme', id: 'g1', model: 'acme-video-2' };
 
@@ -233,19 +230,8 @@ describe('defineProvider', () => {
   });
 
   it('sends the key with the definition auth header, or goes through the proxy', async () => {
-    const sent: Array<{ url: string; headers: Headers }> = [];
-    const transport = createTransport({
-      fetch: async (input, init) => {
-        sent.push({ url: String(input), headers: new Headers(init?.headers) });
-        return new Response(JSON.stringify({ generation_id: 'g1', state: 'waiting' }), {
-          headers: { 'content-type': 'application/json' },
-        });
-      },
-    });
-    const ctx: ProviderContext = {
-      request: (request) => transport.request({ provider: 'acme', ...request }),
-      now: Date.now,
-    };
+    const { fetch, sent } = recordingFetch(async () => Response.json({ generation_id: 'g1', state: 'waiting' }));
+    const ctx = transportContext('acme', { fetch }, Date.now);
     await acme({ apiKey: 'k1' }).getStatus(ctx, ref, {});
     await acme({ proxyUrl: '/api/video' }).getStatus(ctx, ref, {});
     expect(sent[0]).toMatchObject({ url: 'https://api.acme.video/v1/generations/g1' });

@@ -8,6 +8,7 @@ import { createSimulator } from '../../testing/createSimulator';
 import type { SimulatorOptions } from '../../testing/createSimulator';
 import { fal } from '../fal';
 import type { FalOptions } from '../fal';
+import { settledState } from './testContexts';
 
 const MODEL = 'fal-ai/kling-video/v2/master/text-to-video';
 const INPUT = { prompt: 'a red fox running through snow', duration: '5' };
@@ -31,16 +32,6 @@ async function statusAfter(
   const snapshot = await adapter.getStatus(ctx, ref, previous ? { previous } : {});
   if (snapshot === UNCHANGED) throw new Error('unexpected 304');
   return snapshot;
-}
-
-/** Collects what a promise settles to without failing the test, so fake time can run meanwhile. */
-function settle<T>(promise: Promise<T>) {
-  const state: { value?: T; error?: unknown; done: boolean } = { done: false };
-  promise.then(
-    (value) => Object.assign(state, { value, done: true }),
-    (error: unknown) => Object.assign(state, { error, done: true }),
-  );
-  return state;
 }
 
 beforeEach(() => {
@@ -164,7 +155,7 @@ describe('fal adapter against the simulator', () => {
     const env = setup();
     const { ref } = await env.adapter.submit(env.ctx, { model: MODEL, input: INPUT });
     env.sim.failNext({ status: 429, retryAfter: 2, match: /\/status$/ }, 3);
-    const pending = settle(env.adapter.getStatus(env.ctx, ref, {}));
+    const pending = settledState(env.adapter.getStatus(env.ctx, ref, {}));
     await vi.advanceTimersByTimeAsync(5999);
     expect(pending.done).toBe(false);
     expect(env.sim.count({ endpoint: 'status' })).toBe(3);
@@ -178,12 +169,12 @@ describe('fal adapter against the simulator', () => {
     const env = setup();
     const { ref } = await env.adapter.submit(env.ctx, { model: MODEL, input: INPUT });
     env.sim.failNext({ malformed: true, match: /\/status$/ });
-    const retried = settle(env.adapter.getStatus(env.ctx, ref, {}));
+    const retried = settledState(env.adapter.getStatus(env.ctx, ref, {}));
     await vi.advanceTimersByTimeAsync(1000);
     expect(retried.value).toMatchObject({ status: 'queued' });
 
     env.sim.setFaults({ malformedRate: 1 });
-    const broken = settle(env.adapter.getStatus(env.ctx, ref, {}));
+    const broken = settledState(env.adapter.getStatus(env.ctx, ref, {}));
     await vi.advanceTimersByTimeAsync(60_000);
     expect(broken.error).toMatchObject({ kind: 'invalid_response', provider: 'fal', jobId: ref.id });
   });
@@ -256,7 +247,7 @@ describe('fal adapter against the simulator', () => {
 
   it('gives up on a request that gets no answer in time', async () => {
     const env = setup({ faults: { latencyMs: 40_000 } }, {}, { requestTimeoutMs: 10_000, retry: { retries: 0 } });
-    const pending = settle(env.adapter.submit(env.ctx, { model: MODEL, input: INPUT }));
+    const pending = settledState(env.adapter.submit(env.ctx, { model: MODEL, input: INPUT }));
     await vi.advanceTimersByTimeAsync(10_000);
     expect(pending.error).toMatchObject({ kind: 'timeout', provider: 'fal' });
   });
@@ -266,7 +257,7 @@ describe('fal adapter against the simulator', () => {
     const { ref } = await env.adapter.submit(env.ctx, { model: MODEL, input: INPUT });
     env.sim.setFaults({ latencyMs: 5000 });
     const controller = new AbortController();
-    const pending = settle(env.adapter.getStatus(env.ctx, ref, { signal: controller.signal }));
+    const pending = settledState(env.adapter.getStatus(env.ctx, ref, { signal: controller.signal }));
     await vi.advanceTimersByTimeAsync(1000);
     controller.abort();
     await vi.advanceTimersByTimeAsync(0);
@@ -366,7 +357,7 @@ describe('fal status stream', () => {
     const env = setup({ streamIntervalMs: 100 });
     const { ref } = await env.adapter.submit(env.ctx, { model: MODEL, input: INPUT });
     const seen: JobSnapshot[] = [];
-    const done = settle(collect(env.adapter.streamStatus!(env.ctx, ref, {}), seen));
+    const done = settledState(collect(env.adapter.streamStatus!(env.ctx, ref, {}), seen));
     await vi.advanceTimersByTimeAsync(8200);
     expect(done).toMatchObject({ done: true });
     expect(done.error).toBeUndefined();
@@ -402,7 +393,7 @@ describe('fal status stream', () => {
     const polled = await statusAfter(env, ref, 4000);
     expect(polled.logs).toHaveLength(2);
     const seen: JobSnapshot[] = [];
-    const done = settle(collect(env.adapter.streamStatus!(env.ctx, ref, { previous: polled }), seen));
+    const done = settledState(collect(env.adapter.streamStatus!(env.ctx, ref, { previous: polled }), seen));
     await vi.advanceTimersByTimeAsync(5000);
     expect(done.done).toBe(true);
     expect(seen.at(-1)?.logs).toHaveLength(5);
@@ -435,7 +426,7 @@ describe('fal status stream', () => {
 
     const controller = new AbortController();
     const seen: JobSnapshot[] = [];
-    const done = settle(collect(env.adapter.streamStatus!(env.ctx, ref, { signal: controller.signal }), seen));
+    const done = settledState(collect(env.adapter.streamStatus!(env.ctx, ref, { signal: controller.signal }), seen));
     await vi.advanceTimersByTimeAsync(500);
     controller.abort();
     await vi.advanceTimersByTimeAsync(0);

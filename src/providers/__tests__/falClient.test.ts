@@ -5,6 +5,7 @@ import { createSimulator } from '../../testing/createSimulator';
 import type { SimulatorOptions } from '../../testing/createSimulator';
 import { fal } from '../fal';
 import { describeProviderContract } from './providerContract';
+import { settledState } from './testContexts';
 
 // fal through the whole client (transport, schedule, watch, cancel) against the in-process simulator.
 const MODEL = 'fal-ai/veo3';
@@ -19,15 +20,6 @@ function setup(simOptions: SimulatorOptions = {}, clientOptions: Partial<VideoCl
     ...clientOptions,
   });
   return { sim, client };
-}
-
-function settle<T>(promise: Promise<T>) {
-  const state: { value?: T; error?: unknown; done: boolean } = { done: false };
-  promise.then(
-    (value) => Object.assign(state, { value, done: true }),
-    (error: unknown) => Object.assign(state, { error, done: true }),
-  );
-  return state;
 }
 
 async function collect(iterable: AsyncIterable<JobSnapshot>, into: JobSnapshot[]) {
@@ -46,7 +38,7 @@ describe('fal through createVideoClient', () => {
     const { sim, client } = setup();
     const first = await client.submit({ provider: 'fal', model: MODEL, input: INPUT });
     const seen: JobSnapshot[] = [];
-    const watching = settle(collect(client.watch(first.ref), seen));
+    const watching = settledState(collect(client.watch(first.ref), seen));
     await vi.advanceTimersByTimeAsync(20_000);
     expect(watching.done).toBe(true);
     expect(watching.error).toBeUndefined();
@@ -66,7 +58,7 @@ describe('fal through createVideoClient', () => {
   it('follows the status stream when asked, without polling', async () => {
     const { sim, client } = setup();
     const first = await client.submit({ provider: 'fal', model: MODEL, input: INPUT });
-    const final = settle(client.wait(first.ref, { stream: true }));
+    const final = settledState(client.wait(first.ref, { stream: true }));
     await vi.advanceTimersByTimeAsync(13_000);
     expect(final.value).toMatchObject({ status: 'completed', logs: expect.arrayContaining(['Encoding video: done']) });
     expect(sim.count({ endpoint: 'stream' })).toBe(1);
@@ -78,7 +70,7 @@ describe('fal through createVideoClient', () => {
       job: { queueMs: 0, runMs: 2000, outcome: 'failed', errorMessage: 'Video model out of memory' },
     });
     const first = await client.submit({ provider: 'fal', model: MODEL, input: INPUT });
-    const final = settle(client.wait(first.ref));
+    const final = settledState(client.wait(first.ref));
     await vi.advanceTimersByTimeAsync(5000);
     expect(final.value?.status).toBe('failed');
     expect(final.value?.error).toMatchObject({ kind: 'provider_failed' });
@@ -88,7 +80,7 @@ describe('fal through createVideoClient', () => {
   it('cancels a queued job: the final snapshot is cancelled', async () => {
     const { sim, client } = setup();
     const first = await client.submit({ provider: 'fal', model: MODEL, input: INPUT });
-    const final = settle(client.cancel(first.ref));
+    const final = settledState(client.cancel(first.ref));
     await vi.advanceTimersByTimeAsync(5000);
     expect(final.value?.status).toBe('cancelled');
     expect(sim.job(first.id)?.status).toBe('cancelled');
@@ -99,7 +91,7 @@ describe('fal through createVideoClient', () => {
     const { client } = setup({ job: { queueMs: 0, runMs: 1000 } });
     const first = await client.submit({ provider: 'fal', model: MODEL, input: INPUT });
     await vi.advanceTimersByTimeAsync(1500);
-    const final = settle(client.cancel(first.ref));
+    const final = settledState(client.cancel(first.ref));
     await vi.advanceTimersByTimeAsync(5000);
     expect(final.value).toMatchObject({ status: 'completed', video: { contentType: 'video/mp4' } });
   });
@@ -109,7 +101,7 @@ describe('fal through createVideoClient', () => {
     const first = await client.submit({ provider: 'fal', model: MODEL, input: INPUT });
     sim.failNext({ status: 429, retryAfter: 2, match: /\/status$/ }, 4);
     sim.failNext({ drop: true, match: /\/status$/ });
-    const final = settle(client.wait(first.ref));
+    const final = settledState(client.wait(first.ref));
     await vi.advanceTimersByTimeAsync(30_000);
     expect(final.value?.status).toBe('completed');
     expect(sim.count({ endpoint: 'status', status: 429 })).toBe(4);
@@ -118,7 +110,7 @@ describe('fal through createVideoClient', () => {
   it('ends watching with a timeout error carrying the job id, leaving the job running', async () => {
     const { sim, client } = setup({ job: { queueMs: 60_000, runMs: 60_000 } });
     const first = await client.submit({ provider: 'fal', model: MODEL, input: INPUT });
-    const final = settle(client.wait(first.ref, { timeoutMs: 10_000 }));
+    const final = settledState(client.wait(first.ref, { timeoutMs: 10_000 }));
     await vi.advanceTimersByTimeAsync(10_000);
     expect(final.error).toMatchObject({ kind: 'timeout', provider: 'fal', jobId: first.id });
     expect(sim.count({ endpoint: 'cancel' })).toBe(0);
@@ -130,7 +122,7 @@ describe('fal through createVideoClient', () => {
     const first = await client.submit({ provider: 'fal', model: MODEL, input: INPUT });
     sim.setFaults({ latencyMs: 4000 });
     const controller = new AbortController();
-    const final = settle(client.wait(first.ref, { signal: controller.signal }));
+    const final = settledState(client.wait(first.ref, { signal: controller.signal }));
     await vi.advanceTimersByTimeAsync(2000); // the first poll (due after ~1 s) is in flight: latency 4 s
     expect(sim.requests.at(-1)).toMatchObject({ endpoint: 'status', status: 0 });
     controller.abort();

@@ -1,12 +1,12 @@
 import { createVideoClient } from '../../core/createVideoClient';
 import type { ProviderContext } from '../../core/provider';
 import { UNCHANGED } from '../../core/provider';
-import { createTransport } from '../../core/transport';
 import { VideoJobError } from '../../core/videoJobError';
 import { createSimulator } from '../../testing/createSimulator';
 import { createKlingWire } from '../../testing/wire/kling';
 import { kling } from '../kling';
 import { describeProviderContract } from './providerContract';
+import { jsonContext, recordingFetch } from './testContexts';
 
 describeProviderContract('kling', (harness) => {
   const sim = createSimulator();
@@ -42,13 +42,7 @@ describeProviderContract('kling (seed response shape)', (harness) => {
 
 /** A context whose every request is answered by `answer`, for checking response mapping in isolation. */
 function cannedContext(answer: (url: string, init: RequestInit) => unknown): ProviderContext {
-  const transport = createTransport({
-    fetch: async (input, init) =>
-      new Response(JSON.stringify(answer(String(input), init ?? {})), {
-        headers: { 'content-type': 'application/json' },
-      }),
-  });
-  return { request: (request) => transport.request({ provider: 'kling', ...request }), now: () => 1_700_000_000_000 };
+  return jsonContext('kling', answer);
 }
 
 describe('kling adapter', () => {
@@ -57,11 +51,7 @@ describe('kling adapter', () => {
 
   function setup(options: Parameters<typeof kling>[0] = {}, simOptions: Parameters<typeof createSimulator>[0] = {}) {
     const sim = createSimulator(simOptions);
-    const seen: Headers[] = [];
-    const fetch: typeof globalThis.fetch = (input, init) => {
-      seen.push(new Headers(init?.headers));
-      return sim.fetch(input, init);
-    };
+    const { fetch, sent: seen } = recordingFetch(sim.fetch);
     const adapter = kling({ baseUrl: sim.baseUrl('kling'), ...options });
     const client = createVideoClient({ providers: { kling: adapter }, fetch });
     return { sim, adapter, client, seen };
@@ -161,24 +151,26 @@ describe('kling adapter', () => {
   it('sends the bearer token only when configured, calling a token function for each request', async () => {
     const plain = setup();
     await plain.client.submit({ provider: 'kling', model: 'kling-v2-6', input: { prompt: 'a' } });
-    expect(plain.seen[0]!.has('authorization')).toBe(false);
+    expect(plain.seen[0]!.headers.has('authorization')).toBe(false);
 
     let minted = 0;
     const keyed = setup({ apiKey: () => `jwt-${++minted}` }, { apiKeys: { kling: 'jwt-1' } });
     const first = await keyed.client.submit({ provider: 'kling', model: 'kling-v2-6', input: { prompt: 'a' } });
-    expect(keyed.seen[0]!.get('authorization')).toBe('Bearer jwt-1');
+    expect(keyed.seen[0]!.headers.get('authorization')).toBe('Bearer jwt-1');
     await vi.advanceTimersByTimeAsync(3000);
     // The second token differs from the one the simulator accepts: proves it is fetched per request.
     const error = await keyed.client.getStatus(first.ref).catch((e: unknown) => e);
-    expect(keyed.seen.at(-1)!.get('authorization')).toBe('Bearer jwt-2');
+    expect(keyed.seen.at(-1)!.headers.get('authorization')).toBe('Bearer jwt-2');
     expect((error as VideoJobError).kind).toBe('auth');
   });
 
   it('goes through the proxy with the real target URL in x-video-jobs-target-url', async () => {
     const { client, sim, seen } = setup({ baseUrl: undefined, proxyUrl: 'https://app.example/api/video-proxy' });
     await client.submit({ provider: 'kling', model: 'kling-v2-6', input: { prompt: 'a' } });
-    expect(seen[0]!.get('x-video-jobs-target-url')).toBe('https://api-singapore.klingai.com/v1/videos/text2video');
-    expect(seen[0]!.has('authorization')).toBe(false);
+    expect(seen[0]!.headers.get('x-video-jobs-target-url')).toBe(
+      'https://api-singapore.klingai.com/v1/videos/text2video',
+    );
+    expect(seen[0]!.headers.has('authorization')).toBe(false);
     expect(sim.requests[0]).toMatchObject({ proxied: true, endpoint: 'submit', provider: 'kling' });
   });
 

@@ -1,12 +1,9 @@
 import { createVideoClient } from '../../core/createVideoClient';
-import type { JobSnapshot } from '../../core/jobSnapshot';
-import type { ProviderContext, Unchanged } from '../../core/provider';
-import { createTransport } from '../../core/transport';
-import { VideoJobError } from '../../core/videoJobError';
 import { createSimulator } from '../../testing/createSimulator';
 import { createOpenaiVideosWire } from '../../testing/wire/openaiVideos';
 import { openaiVideos } from '../openaiVideos';
 import { describeProviderContract } from './providerContract';
+import { jsonContext, recordingFetch, rejection, snapshotOf, transportContext } from './testContexts';
 
 describeProviderContract('openai videos', (harness) => {
   const sim = createSimulator();
@@ -44,45 +41,15 @@ describeProviderContract('openai videos (OpenRouter shape)', (harness) => {
   };
 });
 
-interface Sent {
-  url: string;
-  headers: Headers;
-  body: unknown;
-}
-
 function setup(
   options: Parameters<typeof openaiVideos>[0] = {},
   simOptions: Parameters<typeof createSimulator>[0] = {},
 ) {
   const sim = createSimulator(simOptions);
-  const sent: Sent[] = [];
-  const fetch: typeof globalThis.fetch = async (input, init) => {
-    const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined;
-    sent.push({ url: String(input), headers: new Headers(init?.headers), body });
-    return sim.fetch(input, init);
-  };
-  const transport = createTransport({ fetch, retry: { retries: 0 } });
-  const ctx: ProviderContext = {
-    request: (request) => transport.request({ provider: 'openai', ...request }),
-    now: () => Date.now(),
-  };
+  const { fetch, sent } = recordingFetch(sim.fetch);
+  const ctx = transportContext('openai', { fetch, retry: { retries: 0 } });
   const adapter = openaiVideos({ baseUrl: sim.baseUrl('openai'), ...options });
   return { sim, sent, ctx, adapter };
-}
-
-function snapshotOf(value: JobSnapshot | Unchanged): JobSnapshot {
-  if (typeof value === 'symbol') throw new Error('expected a snapshot, got UNCHANGED');
-  return value;
-}
-
-function rejection(run: () => unknown): VideoJobError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(VideoJobError);
-    return error as VideoJobError;
-  }
-  throw new Error('expected a VideoJobError');
 }
 
 describe('openaiVideos adapter', () => {
@@ -269,14 +236,7 @@ describe('openaiVideos adapter', () => {
       { id: 'job-1', status: 'cancelled' },
       { id: 'job-1', status: 'failed', error: 'Provider returned an error: content policy' },
     ];
-    const transport = createTransport({
-      fetch: async () =>
-        new Response(JSON.stringify(answers.shift()), { headers: { 'content-type': 'application/json' } }),
-    });
-    const ctx: ProviderContext = {
-      request: (request) => transport.request({ provider: 'openrouter', ...request }),
-      now: Date.now,
-    };
+    const ctx = jsonContext('openrouter', () => answers.shift(), { now: Date.now });
     const adapter = openaiVideos({
       name: 'openrouter',
       baseUrl: 'https://openrouter.ai/api/v1',
@@ -297,16 +257,7 @@ describe('openaiVideos adapter', () => {
   });
 
   it('refuses an unknown status, naming the field', async () => {
-    const transport = createTransport({
-      fetch: async () =>
-        new Response(JSON.stringify({ id: 'video_1', status: 'rendering', progress: 10 }), {
-          headers: { 'content-type': 'application/json' },
-        }),
-    });
-    const ctx: ProviderContext = {
-      request: (request) => transport.request({ provider: 'openai', ...request }),
-      now: Date.now,
-    };
+    const ctx = jsonContext('openai', () => ({ id: 'video_1', status: 'rendering', progress: 10 }), { now: Date.now });
     const error = await openaiVideos()
       .getStatus(ctx, { provider: 'openai', id: 'video_1', model: 'sora-2' }, {})
       .catch((caught: unknown) => caught);

@@ -1,11 +1,8 @@
 import { createVideoClient } from '../../core/createVideoClient';
-import type { JobSnapshot } from '../../core/jobSnapshot';
-import type { ProviderContext, Unchanged } from '../../core/provider';
-import { createTransport } from '../../core/transport';
-import { VideoJobError } from '../../core/videoJobError';
 import { createSimulator } from '../../testing/createSimulator';
 import { progressFromLogs, replicate } from '../replicate';
 import { describeProviderContract } from './providerContract';
+import { jsonContext, recordingFetch, rejection, snapshotOf, transportContext } from './testContexts';
 
 const model = 'minimax/video-01';
 const version = `acme/video-model:${'a1'.repeat(32)}`;
@@ -25,33 +22,13 @@ describeProviderContract('replicate', (harness) => {
   };
 });
 
-interface Sent {
-  url: string;
-  headers: Headers;
-  body: unknown;
-}
-
 function setup(options: Parameters<typeof replicate>[0] = {}, simOptions: Parameters<typeof createSimulator>[0] = {}) {
   const sim = createSimulator(simOptions);
-  const sent: Sent[] = [];
-  const fetch: typeof globalThis.fetch = async (input, init) => {
-    const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined;
-    sent.push({ url: String(input), headers: new Headers(init?.headers), body });
-    return sim.fetch(input, init);
-  };
+  const { fetch, sent } = recordingFetch(sim.fetch);
   // Prefer: wait holds a request open for up to a minute of (virtual) time.
-  const transport = createTransport({ fetch, retry: { retries: 0 }, requestTimeoutMs: 120_000 });
-  const ctx: ProviderContext = {
-    request: (request) => transport.request({ provider: 'replicate', ...request }),
-    now: () => Date.now(),
-  };
+  const ctx = transportContext('replicate', { fetch, retry: { retries: 0 }, requestTimeoutMs: 120_000 });
   const adapter = replicate({ baseUrl: sim.baseUrl('replicate'), ...options });
   return { sim, sent, ctx, adapter };
-}
-
-function snapshotOf(value: JobSnapshot | Unchanged): JobSnapshot {
-  if (typeof value === 'symbol') throw new Error('expected a snapshot, got UNCHANGED');
-  return value;
 }
 
 /** Resolves `promise` while virtual time moves on in 250 ms steps. */
@@ -60,16 +37,6 @@ async function settle<T>(promise: Promise<T>, maxMs = 120_000): Promise<T> {
   const tracked = promise.finally(() => (done = true));
   for (let elapsed = 0; !done && elapsed < maxMs; elapsed += 250) await vi.advanceTimersByTimeAsync(250);
   return tracked;
-}
-
-function rejection(run: () => unknown): VideoJobError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(VideoJobError);
-    return error as VideoJobError;
-  }
-  throw new Error('expected a VideoJobError');
 }
 
 describe('replicate adapter', () => {
@@ -201,17 +168,11 @@ describe('replicate adapter', () => {
     // Replicate removes API outputs after an hour.
     expect(one.video?.expiresAt).toBe(Date.now() + 3_600_000);
 
-    const objectOutput = createTransport({
-      fetch: async () =>
-        new Response(
-          JSON.stringify({ id: 'p1', status: 'succeeded', output: { video: 'https://replicate.delivery/x/out.mp4' } }),
-          { headers: { 'content-type': 'application/json' } },
-        ),
-    });
-    const objectCtx: ProviderContext = {
-      request: (r) => objectOutput.request({ provider: 'replicate', ...r }),
-      now: Date.now,
-    };
+    const objectCtx = jsonContext(
+      'replicate',
+      () => ({ id: 'p1', status: 'succeeded', output: { video: 'https://replicate.delivery/x/out.mp4' } }),
+      { now: Date.now },
+    );
     const fromObject = snapshotOf(
       await replicate().getStatus(objectCtx, { provider: 'replicate', id: 'p1', model }, {}),
     );
@@ -223,11 +184,7 @@ describe('replicate adapter', () => {
       { id: 'p1', status: 'succeeded', output: null, data_removed: true },
       { id: 'p1', status: 'succeeded', output: 42 },
     ];
-    const transport = createTransport({
-      fetch: async () =>
-        new Response(JSON.stringify(answers.shift()), { headers: { 'content-type': 'application/json' } }),
-    });
-    const ctx: ProviderContext = { request: (r) => transport.request({ provider: 'replicate', ...r }), now: Date.now };
+    const ctx = jsonContext('replicate', () => answers.shift(), { now: Date.now });
     const ref = { provider: 'replicate', id: 'p1', model };
     await expect(replicate().getStatus(ctx, ref, {})).rejects.toMatchObject({ kind: 'not_found', jobId: 'p1' });
     await expect(replicate().getStatus(ctx, ref, {})).rejects.toMatchObject({

@@ -1,10 +1,10 @@
 import { createVideoClient } from '../../core/createVideoClient';
 import { UNCHANGED, type ProviderContext } from '../../core/provider';
-import { createTransport } from '../../core/transport';
 import { VideoJobError } from '../../core/videoJobError';
 import { createSimulator } from '../../testing/createSimulator';
 import { videogen } from '../videogen';
 import { describeProviderContract } from './providerContract';
+import { jsonContext, recordingFetch } from './testContexts';
 
 describeProviderContract('videogen', (harness) => {
   const sim = createSimulator();
@@ -23,16 +23,10 @@ describeProviderContract('videogen', (harness) => {
 
 /** Answers each request with the next body; records the URLs asked for. */
 function scriptedContext(bodies: unknown[], urls: string[] = []): ProviderContext {
-  const transport = createTransport({
-    fetch: async (input) => {
-      urls.push(String(input));
-      return new Response(JSON.stringify(bodies.shift()), { headers: { 'content-type': 'application/json' } });
-    },
+  return jsonContext('videogen', (url) => {
+    urls.push(url);
+    return bodies.shift();
   });
-  return {
-    request: (request) => transport.request({ provider: 'videogen', ...request }),
-    now: () => 1_700_000_000_000,
-  };
 }
 
 const REF = { provider: 'videogen', id: 'vg_exec_1', model: 'generate-video-clip' };
@@ -43,11 +37,7 @@ describe('videogen adapter', () => {
 
   function setup(options: Parameters<typeof videogen>[0] = {}) {
     const sim = createSimulator();
-    const seen: { url: string; headers: Headers }[] = [];
-    const fetch: typeof globalThis.fetch = (input, init) => {
-      seen.push({ url: String(input), headers: new Headers(init?.headers) });
-      return sim.fetch(input, init);
-    };
+    const { fetch, sent: seen } = recordingFetch(sim.fetch);
     const adapter = videogen({ baseUrl: sim.baseUrl('videogen'), ...options });
     const client = createVideoClient({ providers: { videogen: adapter }, fetch });
     return { sim, adapter, client, seen };

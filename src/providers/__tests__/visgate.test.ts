@@ -1,11 +1,11 @@
 import { createVideoClient } from '../../core/createVideoClient';
 import type { ProviderContext } from '../../core/provider';
-import { createTransport } from '../../core/transport';
 import { VideoJobError } from '../../core/videoJobError';
 import { createSimulator } from '../../testing/createSimulator';
 import { createVisgateWire } from '../../testing/wire/visgate';
 import { visgate, type VisgateInput } from '../visgate';
 import { describeProviderContract } from './providerContract';
+import { jsonContext, recordingFetch, transportContext } from './testContexts';
 
 const model = 'fal-ai/veo3';
 
@@ -40,37 +40,17 @@ describeProviderContract('visgate (seed camelCase shape)', (harness) => {
   };
 });
 
-interface Sent {
-  url: string;
-  method: string;
-  headers: Headers;
-  body: unknown;
-}
-
 function setup(options: Parameters<typeof visgate>[0] = {}, simOptions: Parameters<typeof createSimulator>[0] = {}) {
   const sim = createSimulator(simOptions);
-  const sent: Sent[] = [];
-  const fetch: typeof globalThis.fetch = async (input, init) => {
-    const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined;
-    sent.push({ url: String(input), method: init?.method ?? 'GET', headers: new Headers(init?.headers), body });
-    return sim.fetch(input, init);
-  };
-  const transport = createTransport({ fetch, retry: { retries: 0 } });
-  const ctx: ProviderContext = {
-    request: (request) => transport.request({ provider: 'visgate', ...request }),
-    now: () => Date.now(),
-  };
+  const { fetch, sent } = recordingFetch(sim.fetch);
+  const ctx = transportContext('visgate', { fetch, retry: { retries: 0 } });
   const adapter = visgate({ baseUrl: sim.baseUrl('visgate'), ...options });
   return { sim, sent, ctx, adapter };
 }
 
 /** A context answering every request with `answer`'s JSON. */
 function cannedContext(answer: (url: string) => unknown, status = 200): ProviderContext {
-  const transport = createTransport({
-    fetch: async (input) =>
-      new Response(JSON.stringify(answer(String(input))), { status, headers: { 'content-type': 'application/json' } }),
-  });
-  return { request: (request) => transport.request({ provider: 'visgate', ...request }), now: () => 1_700_000_000_000 };
+  return jsonContext('visgate', answer, { status });
 }
 
 describe('visgate adapter', () => {
@@ -236,19 +216,11 @@ describe('visgate adapter', () => {
 
   it("works behind the seed's catch-all proxy route with a relative baseUrl", async () => {
     const urls: string[] = [];
-    const transport = createTransport({
-      fetch: async (input) => {
-        urls.push(String(input));
-        return new Response(JSON.stringify({ request_id: 'req-9', status: 'pending' }), {
-          status: 202,
-          headers: { 'content-type': 'application/json' },
-        });
-      },
-    });
-    const ctx: ProviderContext = {
-      request: (request) => transport.request({ provider: 'visgate', ...request }),
-      now: Date.now,
+    const answer = (url: string) => {
+      urls.push(url);
+      return { request_id: 'req-9', status: 'pending' };
     };
+    const ctx = jsonContext('visgate', answer, { status: 202, now: Date.now });
     const adapter = visgate({ baseUrl: '/api/visgate' });
     const first = await adapter.submit(ctx, { model, input: { prompt: 'x' } satisfies VisgateInput });
     await adapter.getStatus(ctx, first.ref, {});
