@@ -1,3 +1,4 @@
+import { erfc } from '../src/core/etaEstimate';
 /**
  * A lower bound on the polls any schedule needs when the only knowledge of a job's end is its run-time
  * distribution (no progress): used in the results to say precisely why the 2 s target cannot be met on wire
@@ -29,27 +30,4 @@ export function pollsNeeded(options: { median: number; p90: number; noticeMs: nu
     polls += (cell.survival * step) / options.noticeMs;
   }
   return polls;
-}
-
-/** Complementary error function (Numerical Recipes, relative error < 1.2e-7). */
-function erfc(x: number): number {
-  const z = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z);
-  const r =
-    t *
-    Math.exp(
-      -z * z -
-        1.26551223 +
-        t *
-          (1.00002368 +
-            t *
-              (0.37409196 +
-                t *
-                  (0.09678418 +
-                    t *
-                      (-0.18628806 +
-                        t *
-                          (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  return x >= 0 ? r : 2 - r;
 }

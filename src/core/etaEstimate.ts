@@ -113,7 +113,8 @@ function normalSurvival(z: number): number {
   return 0.5 * erfc(z / Math.SQRT2);
 }
 
-function erfc(x: number): number {
+/** Complementary error function (Numerical Recipes, relative error < 1.2e-7). */
+export function erfc(x: number): number {
   const z = Math.abs(x);
   const t = 1 / (1 + 0.5 * z);
   const r =
