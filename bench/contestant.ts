@@ -1,3 +1,4 @@
+import type { JobSnapshot } from '../src/core/jobSnapshot';
 import type { Simulator } from '../src/testing';
 import type { VirtualClock } from './virtualClock';
 import type { BenchJob, Workload } from './workload';
@@ -54,4 +55,22 @@ export function jobIdByIndex(sim: Simulator, job: BenchJob): string {
 export function describeError(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`.slice(0, 200);
   return String(error).slice(0, 200);
+}
+
+/** A caller's run that threw: timed now, with the job id it learnt, else looked up from the simulator. */
+export function failedRun(sim: Simulator, job: BenchJob, jobId: string | undefined, error: unknown): JobRun {
+  return {
+    jobId: jobId ?? jobIdByIndex(sim, job),
+    noticedAt: Date.now(),
+    outcome: 'failed',
+    error: describeError(error),
+  };
+}
+
+/** Our client's terminal snapshot as a run: `ok` only with a video. */
+export function finishedRun(jobId: string, final: JobSnapshot): JobRun {
+  const noticedAt = Date.now();
+  return final.status === 'completed' && final.video
+    ? { jobId, noticedAt, outcome: 'ok' }
+    : { jobId, noticedAt, outcome: 'failed', error: `ended ${final.status}: ${final.error?.message ?? ''}` };
 }

@@ -1,5 +1,5 @@
 import { createFalClient } from '@fal-ai/client';
-import { describeError, jobIdByIndex, type Contestant } from '../contestant';
+import { failedRun, type Contestant } from '../contestant';
 import { benchPrompt } from '../workload';
 
 /**
@@ -24,12 +24,7 @@ export const falSubscribe: Contestant = {
           });
           return { jobId: requestId!, noticedAt: Date.now(), outcome: 'ok' };
         } catch (error) {
-          return {
-            jobId: requestId ?? jobIdByIndex(sim, job),
-            noticedAt: Date.now(),
-            outcome: 'failed',
-            error: describeError(error),
-          };
+          return failedRun(sim, job, requestId, error);
         }
       },
     };

@@ -1,4 +1,4 @@
-import { describeError, jobIdByIndex, type Contestant } from '../contestant';
+import { failedRun, type Contestant } from '../contestant';
 import { benchPrompt } from '../workload';
 
 /**
@@ -39,12 +39,7 @@ export function fixedLoop(intervalMs: number): Contestant {
               ? { jobId, noticedAt, outcome: 'ok' }
               : { jobId, noticedAt, outcome: 'failed', error: `result answered ${result.status}` };
           } catch (error) {
-            return {
-              jobId: jobId ?? jobIdByIndex(sim, job),
-              noticedAt: Date.now(),
-              outcome: 'failed',
-              error: describeError(error),
-            };
+            return failedRun(sim, job, jobId, error);
           }
         },
       };

@@ -8,7 +8,7 @@ import { openaiVideos } from '../../src/providers/openaiVideos';
 import { replicate } from '../../src/providers/replicate';
 import { videogen } from '../../src/providers/videogen';
 import type { Simulator } from '../../src/testing';
-import { describeError, jobIdByIndex, type Contestant } from '../contestant';
+import { failedRun, finishedRun, type Contestant } from '../contestant';
 import { benchPrompt } from '../workload';
 
 /** The wire formats our client is measured on, each with the adapter and a model name that adapter accepts. */
@@ -79,17 +79,9 @@ export function ours(options: OursOptions = {}): Contestant {
             const first = await client.submit({ provider: wire, model, input: { prompt: benchPrompt(job) } });
             jobId = first.ref.id;
             const final = await client.wait(first.ref, options.stream ? { stream: true } : {});
-            const noticedAt = Date.now();
-            return final.status === 'completed' && final.video
-              ? { jobId, noticedAt, outcome: 'ok' }
-              : { jobId, noticedAt, outcome: 'failed', error: `ended ${final.status}: ${final.error?.message ?? ''}` };
+            return finishedRun(jobId, final);
           } catch (error) {
-            return {
-              jobId: jobId ?? jobIdByIndex(sim, job),
-              noticedAt: Date.now(),
-              outcome: 'failed',
-              error: describeError(error),
-            };
+            return failedRun(sim, job, jobId, error);
           }
         },
       };

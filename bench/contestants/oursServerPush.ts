@@ -4,7 +4,7 @@ import { replicate } from '../../src/providers/replicate';
 import { createJobEventsHandler } from '../../src/server/createJobEventsHandler';
 import { createWebhookHandler } from '../../src/server/createWebhookHandler';
 import { createMemoryJobEventBus } from '../../src/server/jobEventBus';
-import { BENCH_INTERNAL, describeError, jobIdByIndex, type Contestant } from '../contestant';
+import { BENCH_INTERNAL, describeError, failedRun, finishedRun, type Contestant } from '../contestant';
 import { benchPrompt } from '../workload';
 
 /** How long after a job starts or ends the provider's webhook reaches the app (a modelling choice, stated in the results). */
@@ -103,17 +103,9 @@ export const oursServerPush: Contestant = {
           setTimeout(send, startAt - Date.now() + WEBHOOK_LATENCY_MS);
           setTimeout(send, endAt - Date.now() + WEBHOOK_LATENCY_MS);
           const final = await client.wait(first.ref);
-          const noticedAt = Date.now();
-          return final.status === 'completed' && final.video
-            ? { jobId, noticedAt, outcome: 'ok' }
-            : { jobId, noticedAt, outcome: 'failed', error: `ended ${final.status}: ${final.error?.message ?? ''}` };
+          return finishedRun(jobId, final);
         } catch (error) {
-          return {
-            jobId: jobId ?? jobIdByIndex(sim, job),
-            noticedAt: Date.now(),
-            outcome: 'failed',
-            error: describeError(error),
-          };
+          return failedRun(sim, job, jobId, error);
         }
       },
       close: () => undefined,

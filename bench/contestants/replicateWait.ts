@@ -1,5 +1,5 @@
 import Replicate from 'replicate';
-import { describeError, jobIdByIndex, type Contestant } from '../contestant';
+import { failedRun, type Contestant } from '../contestant';
 import { benchPrompt } from '../workload';
 
 /**
@@ -23,12 +23,7 @@ export const replicateWait: Contestant = {
           });
           return { jobId: predictionId!, noticedAt: Date.now(), outcome: 'ok' };
         } catch (error) {
-          return {
-            jobId: predictionId ?? jobIdByIndex(sim, job),
-            noticedAt: Date.now(),
-            outcome: 'failed',
-            error: describeError(error),
-          };
+          return failedRun(sim, job, predictionId, error);
         }
       },
     };

@@ -1,5 +1,5 @@
 import RunwayML from '@runwayml/sdk';
-import { describeError, jobIdByIndex, type Contestant } from '../contestant';
+import { failedRun, type Contestant } from '../contestant';
 import { benchPrompt } from '../workload';
 
 /**
@@ -27,12 +27,7 @@ export const runwayWait: Contestant = {
           const task = await pending.waitForTaskOutput();
           return { jobId: task.id, noticedAt: Date.now(), outcome: 'ok' };
         } catch (error) {
-          return {
-            jobId: taskId ?? jobIdByIndex(sim, job),
-            noticedAt: Date.now(),
-            outcome: 'failed',
-            error: describeError(error),
-          };
+          return failedRun(sim, job, taskId, error);
         }
       },
     };
