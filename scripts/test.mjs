@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { provision } from './provision.mjs';
 
 const root = resolve(fileURLToPath(import.meta.url), '../..');
 const bin = (name) => join(root, 'node_modules/.bin', name);
@@ -139,6 +140,14 @@ function vitestCounts(code) {
   }
   if (passed + failed === 0) note = 'no tests found';
   return { passed, failed, note };
+}
+
+// System packages first: a fresh machine installs them here (as root), or the run stops at once with the command.
+const provisioned = provision();
+if (!provisioned.ok) {
+  console.error(provisioned.message);
+  console.log('0 passed, 1 failed');
+  process.exit(1);
 }
 
 const seconds = (ms) => `${(ms / 1000).toFixed(1)}s`;

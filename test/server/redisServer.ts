@@ -1,5 +1,5 @@
 // Starts a throwaway redis-server on 127.0.0.1 at a free port, for tests. There is no skip: when the binary is
-// missing the test fails and says how to install it (CI installs the Debian package, see .ci/run).
+// missing the test fails and says how to install it (`npm test` installs the Debian package, see scripts/provision.mjs).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -29,7 +29,7 @@ export async function startRedisServer(): Promise<RedisServer> {
   const binary = CANDIDATES.find((path): path is string => Boolean(path && existsSync(path)));
   if (!binary) {
     throw new Error(
-      'redis-server is not installed: the Redis job event bus is tested against a real server. Install it with `apt-get install -y redis-server` (CI does this in .ci/run) or set REDIS_SERVER_BIN.',
+      'redis-server is not installed: the Redis job event bus is tested against a real server. Install it with `apt-get install -y redis-server` (`npm test` does this, see scripts/provision.mjs) or set REDIS_SERVER_BIN.',
     );
   }
   for (let attempt = 0; attempt < 3; attempt++) {
