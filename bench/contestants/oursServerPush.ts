@@ -35,7 +35,7 @@ export const oursServerPush: Contestant = {
       env: {},
       fetch: sim.fetch,
     });
-    const events = createJobEventsHandler({ bus });
+    const events = createJobEventsHandler({ bus, owners: false });
     const streams = new Map<string, number>();
     const eventsFetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
       const request = new Request(input, init);

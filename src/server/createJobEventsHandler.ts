@@ -11,10 +11,12 @@ export interface JobEventsHandlerOptions {
   /** The app's gate, as for the proxy. Defaults to letting every request through. */
   authorize?: Authorize;
   /**
-   * The proxy's owner store: with it, and an `ownerId` from `authorize`, a user can only follow jobs they created
-   * (another user's job id is a 404). Defaults to no owner check.
+   * The proxy's owner store: a user (the `ownerId` from `authorize`) can only follow jobs they created; another
+   * user's job id is a 404, and a request with no owner id is refused (401). Required: without it every stream is
+   * refused (403), unless you opt out with `owners: false`, which lets anyone who passes `authorize` follow any job
+   * (for apps whose jobs are public, or a single-user tool).
    */
-  owners?: OwnerStore;
+  owners?: OwnerStore | false;
   /** A job with no recorded owner: `deny` (404) or `allow`, as for the proxy. Defaults to `'deny'`. */
   unknownJobs?: 'deny' | 'allow';
   /** A comment line sent this often keeps proxies from closing an idle stream. Defaults to `15000` ms. */
@@ -53,7 +55,21 @@ export function createJobEventsHandler(options: JobEventsHandlerOptions): FetchH
     const key = `${provider}:${id}`;
     const auth = await runAuthorize(options.authorize, request);
     if (auth.response) return auth.response;
-    if (options.owners && auth.ownerId !== undefined) {
+    if (options.owners === undefined) {
+      return errorResponse(
+        403,
+        'forbidden',
+        "createJobEventsHandler has no `owners`: pass the proxy's owner store so each user follows only their own jobs, or `owners: false` to let anyone who passes `authorize` follow any job",
+      );
+    }
+    if (options.owners) {
+      if (auth.ownerId === undefined) {
+        return errorResponse(
+          401,
+          'unauthorized',
+          'job events check owners, but authorize gave no ownerId: return { ownerId } for the signed-in user',
+        );
+      }
       const owner = await options.owners.get(key);
       if (owner !== auth.ownerId && !(owner === undefined && options.unknownJobs === 'allow')) {
         return errorResponse(404, 'not_found', `no ${provider} job ${id} for this user`);

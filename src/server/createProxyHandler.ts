@@ -223,7 +223,10 @@ export function createProxyHandler(options: ProxyHandlerOptions): FetchHandler {
     return relay(upstream, key, route.media === true, async (data) => {
       if (!route.submit || ownerId === undefined || !upstream.ok) return;
       const created = provider.jobIdFrom(data);
-      if (created) await owners.set(`${provider.name}:${created}`, ownerId);
+      if (!created) return;
+      // The first owner stays: an answer naming a job someone else already owns never reassigns it.
+      const jobKey = `${provider.name}:${created}`;
+      if ((await owners.get(jobKey)) === undefined) await owners.set(jobKey, ownerId);
     });
   };
 }

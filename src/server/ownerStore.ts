@@ -5,6 +5,10 @@
  */
 export interface OwnerStore {
   get(jobKey: string): string | undefined | Promise<string | undefined>;
+  /**
+   * Records the job's owner when it has none. An owner once recorded is never replaced (a second submit answer
+   * naming the same job id must not hand it to another user): implement it as an insert-if-absent (Redis `SET NX`).
+   */
   set(jobKey: string, ownerId: string): void | Promise<void>;
 }
 
@@ -20,7 +24,7 @@ export function createMemoryOwnerStore(options: MemoryOwnerStoreOptions = {}): O
   return {
     get: (jobKey) => owners.get(jobKey),
     set(jobKey, ownerId) {
-      owners.delete(jobKey);
+      if (owners.has(jobKey)) return;
       owners.set(jobKey, ownerId);
       // Maps iterate in insertion order: the first key is the oldest.
       while (owners.size > maxEntries) owners.delete(owners.keys().next().value!);

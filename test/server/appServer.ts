@@ -55,6 +55,7 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
   const events = toNodeHandler(
     createJobEventsHandler({
       bus: options.bus,
+      owners: false,
       ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
       ...(options.retryMs ? { retryMs: options.retryMs } : {}),
     }),

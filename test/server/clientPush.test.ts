@@ -11,7 +11,7 @@ const EVENTS_URL = 'https://app.test/api/video/events';
 
 /** A `fetch` that serves the events route in process, with a switch to refuse it (an instance that went away). */
 function eventsRoute(bus: JobEventBus, heartbeatMs = 15_000) {
-  const handler = createJobEventsHandler({ bus, heartbeatMs, retryMs: 1000 });
+  const handler = createJobEventsHandler({ bus, owners: false, heartbeatMs, retryMs: 1000 });
   const state = { down: false, requests: 0, streams: [] as AbortController[] };
   const fetchFn = (async (input: RequestInfo | URL, init?: RequestInit) => {
     state.requests++;

@@ -9,7 +9,7 @@ import { createJobEventsHandler } from '../../src/server/createJobEventsHandler'
 import { createMemoryJobEventBus, type JobEventBus } from '../../src/server/jobEventBus';
 
 function eventsRoute(bus: JobEventBus) {
-  const handler = createJobEventsHandler({ bus, retryMs: 1000 });
+  const handler = createJobEventsHandler({ bus, owners: false, retryMs: 1000 });
   const streams: AbortController[] = [];
   const fetchFn = (async (input: RequestInfo | URL, init?: RequestInit) => {
     const controller = new AbortController();

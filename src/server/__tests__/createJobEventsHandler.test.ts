@@ -76,7 +76,7 @@ describe('createJobEventsHandler', () => {
 
   it('streams the newest snapshot at once, then live updates with ids, and ends after the terminal one', async () => {
     await bus.publish(snapshot('queued'));
-    const handler = createJobEventsHandler({ bus });
+    const handler = createJobEventsHandler({ bus, owners: false });
     const response = await handler(request('?provider=fal&id=req-1'));
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
@@ -102,7 +102,7 @@ describe('createJobEventsHandler', () => {
     const first = await bus.publish(snapshot('queued'));
     const second = await bus.publish(snapshot('running'));
     const third = await bus.publish(snapshot('running'));
-    const handler = createJobEventsHandler({ bus });
+    const handler = createJobEventsHandler({ bus, owners: false });
 
     const byHeader = reader(
       await handler(request('?provider=fal&id=req-1', { headers: { 'last-event-id': first.id } })),
@@ -133,7 +133,7 @@ describe('createJobEventsHandler', () => {
           };
         },
       };
-      const handler = createJobEventsHandler({ bus: watched, heartbeatMs: 1000 });
+      const handler = createJobEventsHandler({ bus: watched, owners: false, heartbeatMs: 1000 });
       const stream = reader(await handler(request('?provider=fal&id=req-1', { signal: controller.signal })));
       await vi.advanceTimersByTimeAsync(3500);
       expect(stream.comments.filter((c) => c === 'ping')).toHaveLength(3);
@@ -153,7 +153,7 @@ describe('createJobEventsHandler', () => {
   it('ends a stream after maxStreamMs so it closes before a platform time limit', async () => {
     vi.useFakeTimers();
     try {
-      const handler = createJobEventsHandler({ bus, maxStreamMs: 10_000 });
+      const handler = createJobEventsHandler({ bus, owners: false, maxStreamMs: 10_000 });
       const stream = reader(await handler(request('?provider=fal&id=req-1')));
       await vi.advanceTimersByTimeAsync(10_000);
       await stream.pump;
@@ -197,7 +197,7 @@ describe('createJobEventsHandler', () => {
 
   it('answers 503 when the bus is down, so the browser keeps polling', async () => {
     const broken: JobEventBus = { ...bus, subscribe: async () => Promise.reject(new Error('redis down')) };
-    const response = await createJobEventsHandler({ bus: broken })(request('?provider=fal&id=req-1'));
+    const response = await createJobEventsHandler({ bus: broken, owners: false })(request('?provider=fal&id=req-1'));
     expect(response.status).toBe(503);
   });
 });

@@ -60,7 +60,7 @@ describe('toNodeHandler', () => {
 
   it('streams job events as they happen, and aborts the handler when the client leaves', async () => {
     const bus = createMemoryJobEventBus();
-    const events = createJobEventsHandler({ bus });
+    const events = createJobEventsHandler({ bus, owners: false });
     let aborted = false;
     const { url, server } = await listen(async (request) => {
       request.signal.addEventListener('abort', () => (aborted = true));
