@@ -1,4 +1,4 @@
-import { createSnapshot, type JobSnapshot } from './jobSnapshot';
+import { createSnapshot, type JobCancellation, type JobSnapshot, type VideoResult } from './jobSnapshot';
 import { JOB_STATUSES, type JobStatus } from './jobStatus';
 import { VideoJobError, type VideoJobErrorJSON } from './videoJobError';
 
@@ -23,34 +23,129 @@ export function snapshotToJSON(snapshot: JobSnapshot, options: { includeRaw?: bo
 }
 
 /**
- * Reads a snapshot back from JSON, checking the fields every consumer relies on. Anything else throws an
- * `invalid_response` `VideoJobError` naming the field, so a foreign or truncated message never becomes state.
+ * Reads a snapshot back from JSON with the rules a polled snapshot obeys: a known status, progress within 0..1, a
+ * whole non-negative queue position, finite timestamps, and only `https:`/`http:`/`blob:` video URLs (`https:`/
+ * `http:` for the ref's URLs). Fields it does not know are dropped. Anything else throws an `invalid_response`
+ * `VideoJobError` naming the field, so a foreign, forged or truncated message never becomes state.
  */
 export function snapshotFromJSON(value: unknown): JobSnapshot {
   const record = asRecord(value, 'snapshot');
-  const ref = asRecord(record.ref, 'ref');
-  const provider = asString(ref.provider, 'ref.provider');
-  const id = asString(ref.id, 'ref.id');
-  asString(ref.model ?? '', 'ref.model');
-  const status = record.status as JobStatus;
-  if (!JOB_STATUSES.includes(status)) fail('status', `unknown status ${JSON.stringify(record.status)}`, provider, id);
-  if (typeof record.updatedAt !== 'number') fail('updatedAt', 'missing timestamp', provider, id);
-  const logs = record.logs === undefined ? [] : record.logs;
-  if (!Array.isArray(logs) || logs.some((line) => typeof line !== 'string'))
-    fail('logs', 'not a list of lines', provider, id);
-  const video = record.video === undefined ? undefined : asRecord(record.video, 'video');
-  if (video && typeof video.url !== 'string') fail('video.url', 'missing URL', provider, id);
-  if (status === 'completed' && !video) fail('video', 'a completed job carries no video', provider, id);
+  const refRecord = asRecord(record.ref, 'ref');
+  const provider = asString(refRecord.provider, 'ref.provider');
+  const id = asString(refRecord.id, 'ref.id');
+  if (provider === '' || id === '') fail(provider === '' ? 'ref.provider' : 'ref.id', 'empty');
+  const check: FieldCheck = new FieldCheck(provider, id);
+  const ref: JobSnapshot['ref'] = { provider, id, model: check.string(refRecord.model ?? '', 'ref.model') };
+  if (refRecord.urls !== undefined) {
+    const urls = asRecord(refRecord.urls, 'ref.urls');
+    ref.urls = {};
+    for (const name of ['status', 'result', 'cancel', 'stream'] as const) {
+      if (urls[name] !== undefined) ref.urls[name] = check.url(urls[name], `ref.urls.${name}`, WEB_PROTOCOLS);
+    }
+  }
+  if (refRecord.createdAt !== undefined) ref.createdAt = check.time(refRecord.createdAt, 'ref.createdAt');
+  if (refRecord.meta !== undefined) {
+    const meta = asRecord(refRecord.meta, 'ref.meta');
+    ref.meta = Object.fromEntries(Object.entries(meta).map(([k, v]) => [k, check.string(v, `ref.meta.${k}`)]));
+  }
 
-  const { error, ...rest } = record as unknown as JobSnapshotJSON;
-  const init = { ...rest, ref: { ...(ref as unknown as JobSnapshot['ref']), model: (ref.model as string) ?? '' } };
-  const revived: Parameters<typeof createSnapshot>[0] = { ...init, logs: logs as string[] };
-  if (error !== undefined) {
-    const errorRecord = asRecord(error, 'error');
+  const status = record.status as JobStatus;
+  if (!JOB_STATUSES.includes(status)) check.fail('status', `unknown status ${JSON.stringify(record.status)}`);
+  if (typeof record.updatedAt !== 'number') check.fail('updatedAt', 'missing timestamp');
+  const logs = record.logs === undefined ? [] : record.logs;
+  if (!Array.isArray(logs) || logs.some((line) => typeof line !== 'string')) check.fail('logs', 'not a list of lines');
+
+  const revived: Parameters<typeof createSnapshot>[0] = {
+    ref,
+    status,
+    logs: logs as string[],
+    updatedAt: check.time(record.updatedAt, 'updatedAt'),
+  };
+  if (record.queuePosition !== undefined) {
+    const position = record.queuePosition;
+    if (typeof position !== 'number' || !Number.isInteger(position) || position < 0)
+      check.fail('queuePosition', `not a whole number >= 0 (${JSON.stringify(position)})`);
+    revived.queuePosition = position;
+  }
+  if (record.progress !== undefined) {
+    const progress = record.progress;
+    if (typeof progress !== 'number' || !(progress >= 0 && progress <= 1))
+      check.fail('progress', `not a number within 0..1 (${JSON.stringify(progress)})`);
+    revived.progress = progress;
+  }
+  for (const field of ['stalledSince', 'createdAt', 'startedAt', 'completedAt'] as const) {
+    if (record[field] !== undefined) revived[field] = check.time(record[field], field);
+  }
+  if (record.video !== undefined) revived.video = readVideo(asRecord(record.video, 'video'), check);
+  if (status === 'completed' && !revived.video) check.fail('video', 'a completed job carries no video');
+  if (record.cancellation !== undefined) {
+    const cancellation = asRecord(record.cancellation, 'cancellation');
+    const remote = cancellation.remote as JobCancellation['remote'];
+    if (!CANCEL_OUTCOMES.includes(remote)) check.fail('cancellation.remote', `unknown ${JSON.stringify(remote)}`);
+    revived.cancellation = { remote };
+    if (cancellation.message !== undefined)
+      revived.cancellation.message = check.string(cancellation.message, 'cancellation.message');
+  }
+  if (record.error !== undefined) {
+    const errorRecord = asRecord(record.error, 'error');
     asString(errorRecord.kind, 'error.kind');
     revived.error = VideoJobError.fromJSON({ ...(errorRecord as unknown as VideoJobErrorJSON), provider, jobId: id });
   }
+  if (record.raw !== undefined) revived.raw = record.raw;
   return createSnapshot(revived);
+}
+
+const WEB_PROTOCOLS = ['https:', 'http:'];
+const MEDIA_PROTOCOLS = ['https:', 'http:', 'blob:'];
+const CANCEL_OUTCOMES: ReadonlyArray<JobCancellation['remote']> = ['cancelled', 'requested', 'unsupported'];
+
+function readVideo(video: Record<string, unknown>, check: FieldCheck): VideoResult {
+  if (typeof video.url !== 'string') check.fail('video.url', 'missing URL');
+  const result: VideoResult = { url: check.url(video.url, 'video.url', MEDIA_PROTOCOLS) };
+  for (const field of ['contentType', 'fileName'] as const) {
+    if (video[field] !== undefined) result[field] = check.string(video[field], `video.${field}`);
+  }
+  for (const field of ['width', 'height', 'durationSeconds', 'fileSize', 'expiresAt'] as const) {
+    if (video[field] !== undefined) result[field] = check.time(video[field], `video.${field}`);
+  }
+  return result;
+}
+
+/** Field checks that name the job in their errors. */
+class FieldCheck {
+  constructor(
+    private readonly provider: string,
+    private readonly jobId: string,
+  ) {}
+
+  fail(field: string, what: string): never {
+    return fail(field, what, this.provider, this.jobId);
+  }
+
+  string(value: unknown, field: string): string {
+    if (typeof value !== 'string') this.fail(field, 'not a string');
+    return value;
+  }
+
+  /** A finite number >= 0 (epoch ms, sizes, durations). */
+  time(value: unknown, field: string): number {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+      this.fail(field, `not a finite number >= 0 (${JSON.stringify(value)})`);
+    return value;
+  }
+
+  url(value: unknown, field: string, protocols: readonly string[]): string {
+    const text = this.string(value, field);
+    let protocol: string | undefined;
+    try {
+      protocol = new URL(text).protocol;
+    } catch {
+      protocol = undefined;
+    }
+    if (!protocol || !protocols.includes(protocol))
+      this.fail(field, `only ${protocols.join(' ')} URLs are accepted, got ${JSON.stringify(text.slice(0, 40))}`);
+    return text;
+  }
 }
 
 function asRecord(value: unknown, field: string): Record<string, unknown> {

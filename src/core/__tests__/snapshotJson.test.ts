@@ -46,3 +46,43 @@ describe('snapshotToJSON / snapshotFromJSON', () => {
     expect(() => snapshotFromJSON(value)).toThrow(expect.objectContaining({ kind: 'invalid_response', field }));
   });
 });
+
+// A pushed snapshot obeys the rules a polled one does: what a forged or broken events endpoint sends never
+// becomes state (test/security keeps the end-to-end attack).
+describe('snapshotFromJSON vets what it accepts', () => {
+  const ref = { provider: 'fal', id: 'req-1', model: 'fal-ai/veo3' };
+  const done = (video: Record<string, unknown>) => ({ ref, status: 'completed', updatedAt: 1, video });
+
+  it.each([
+    ['a javascript: video URL', done({ url: 'javascript:alert(1)' }), 'video.url'],
+    ['a data: video URL', done({ url: 'data:text/html,<script>alert(1)</script>' }), 'video.url'],
+    ['a relative video URL', done({ url: '/v.mp4' }), 'video.url'],
+    ['progress above 1', { ref, status: 'running', updatedAt: 1, progress: 7 }, 'progress'],
+    ['negative progress', { ref, status: 'running', updatedAt: 1, progress: -0.1 }, 'progress'],
+    ['NaN-like progress', { ref, status: 'running', updatedAt: 1, progress: '0.5' }, 'progress'],
+    ['a fractional queue position', { ref, status: 'queued', updatedAt: 1, queuePosition: 1.5 }, 'queuePosition'],
+    ['a negative queue position', { ref, status: 'queued', updatedAt: 1, queuePosition: -1 }, 'queuePosition'],
+    ['a non-numeric timestamp', { ref, status: 'queued', updatedAt: 1, startedAt: 'soon' }, 'startedAt'],
+    [
+      'a javascript: status URL in the ref',
+      { ref: { ...ref, urls: { status: 'javascript:x' } }, status: 'queued', updatedAt: 1 },
+      'ref.urls.status',
+    ],
+    [
+      'an unknown cancel outcome',
+      { ref, status: 'cancelled', updatedAt: 1, cancellation: { remote: 'maybe' } },
+      'cancellation.remote',
+    ],
+    ['an empty job id', { ref: { ...ref, id: '' }, status: 'queued', updatedAt: 1 }, 'ref.id'],
+  ])('refuses %s', (_what, value, field) => {
+    expect(() => snapshotFromJSON(value)).toThrow(expect.objectContaining({ kind: 'invalid_response', field }));
+  });
+
+  it('keeps https, http and blob video URLs and drops fields it does not know', () => {
+    for (const url of ['https://cdn.example/v.mp4', 'http://127.0.0.1/v.mp4', 'blob:https://app.example/1']) {
+      const snapshot = snapshotFromJSON({ ...done({ url, width: 1280 }), injected: '<b>', progress: 1 });
+      expect(snapshot.video).toEqual({ url, width: 1280 });
+      expect(snapshot).not.toHaveProperty('injected');
+    }
+  });
+});
