@@ -6,6 +6,7 @@ import {
   type ProxyProviderConfig,
   type ResolvedProxyProvider,
 } from './proxyProviders';
+import { createKeyMask } from './keyMask';
 import { checkOrigin, parseTarget } from './proxyTarget';
 import { BodyTooLargeError, errorResponse, readBody, tooLargeResponse } from './serverResponses';
 
@@ -79,6 +80,9 @@ const DROPPED_RESPONSE_HEADERS = new Set([
   'set-cookie2',
   'content-encoding',
   'content-length',
+  // The upstream's CORS rules are not the app's; its auth challenge and alternative services are not the proxy's.
+  'www-authenticate',
+  'alt-svc',
 ]);
 /** Extra request headers for media routes: a `<video>` seeks with ranges. */
 const MEDIA_REQUEST_HEADERS = ['range', 'if-range'];
@@ -268,10 +272,12 @@ function forwardHeaders(incoming: Headers, provider: ResolvedProxyProvider, key:
 }
 
 /**
- * Passes the provider's answer back: status, `Retry-After`, `ETag` and error bodies unchanged. JSON and text are
- * read whole, so a key the provider echoes (some error bodies quote the auth header) is masked and a submit's job
- * id can be recorded; streams (fal's status SSE) and video bytes flow through untouched. A media route's bytes keep
- * their `Content-Length` (a `<video>` reads sizes and ranges from it) unless `fetch` decoded them.
+ * Passes the provider's answer back: status, `Retry-After`, `ETag` and error bodies, but never the upstream's status
+ * text, its CORS, `Alt-Svc` or `WWW-Authenticate` headers. Every header and body is masked for the key (some error
+ * bodies quote the auth header, in any encoding): JSON and text are read whole, so a submit's job id can be recorded
+ * and an answer that still carries the key after masking is withheld; streams (fal's status SSE) and video bytes are
+ * masked as they flow. A media route's bytes keep their `Content-Length` (a `<video>` reads sizes and ranges from
+ * it; masking keeps sizes) unless `fetch` decoded them.
  */
 async function relay(
   upstream: Response,
@@ -279,22 +285,29 @@ async function relay(
   media: boolean,
   onJson: (data: unknown) => Promise<void>,
 ): Promise<Response> {
+  const mask = createKeyMask(key);
   const type = (upstream.headers.get('content-type') ?? '').toLowerCase();
-  const textual =
-    type.includes('json') || (type.startsWith('text/') && !type.includes('event-stream')) || (type === '' && !media);
-  const keepLength = media && !textual && !upstream.headers.has('content-encoding');
+  const streamed = type.includes('event-stream') || (media && !isTextType(type));
+  const keepLength = media && streamed && !upstream.headers.has('content-encoding');
   const headers = new Headers();
   upstream.headers.forEach((value, name) => {
     if (DROPPED_RESPONSE_HEADERS.has(name) && !(keepLength && name === 'content-length')) return;
-    headers.set(name, value.includes(key) ? value.split(key).join('[redacted]') : value);
+    if (name.startsWith('access-control-')) return;
+    const masked = mask.maskText(value);
+    // A header that still spells the key some other way is dropped rather than passed on.
+    if (!mask.carriesKey(masked)) headers.set(name, masked);
   });
-  if (upstream.status === 304 || upstream.status === 204 || !upstream.body) {
-    return new Response(null, { status: upstream.status, statusText: upstream.statusText, headers });
+  const status = upstream.status;
+  if (status === 304 || status === 204 || !upstream.body) return new Response(null, { status, headers });
+  if (streamed) return new Response(upstream.body.pipeThrough(mask.maskStream()), { status, headers });
+  const text = mask.maskText(await upstream.text());
+  if (mask.carriesKey(text)) {
+    return errorResponse(
+      502,
+      'upstream_error',
+      'the provider answered with content the proxy will not pass on; try again',
+    );
   }
-  if (!textual)
-    return new Response(upstream.body, { status: upstream.status, statusText: upstream.statusText, headers });
-  let text = await upstream.text();
-  if (text.includes(key)) text = text.split(key).join('[redacted]');
   if (type.includes('json')) {
     try {
       await onJson(JSON.parse(text));
@@ -302,5 +315,9 @@ async function relay(
       if (!(error instanceof SyntaxError)) throw error;
     }
   }
-  return new Response(text, { status: upstream.status, statusText: upstream.statusText, headers });
+  return new Response(text, { status, headers });
+}
+
+function isTextType(type: string): boolean {
+  return type === '' || type.includes('json') || type.includes('xml') || type.startsWith('text/');
 }
