@@ -9,6 +9,8 @@ export { DEFAULT_PROXY_PROVIDERS } from './proxyProviders';
 export type { ProxyProviderConfig, ProxyRoute } from './proxyProviders';
 export { createMemoryOwnerStore } from './ownerStore';
 export type { OwnerStore, MemoryOwnerStoreOptions } from './ownerStore';
+export { createRedisOwnerStore } from './redisOwnerStore';
+export type { RedisOwnerStoreOptions, RedisOwnerClientLike } from './redisOwnerStore';
 export type { Authorize, AuthorizeResult } from './authorize';
 
 // Webhooks
@@ -23,6 +25,8 @@ export type { FalJwksOptions, FalKeySet } from './falWebhookSignature';
 export { verifySharedSecret } from './sharedSecretSignature';
 export { createMemoryDedupe } from './deliveryDedupe';
 export type { DeliveryDedupe, MemoryDedupeOptions } from './deliveryDedupe';
+export { createRedisDedupe } from './redisDedupe';
+export type { RedisDedupeOptions, RedisDedupeClientLike } from './redisDedupe';
 
 // Push
 export { createJobEventsHandler } from './createJobEventsHandler';
