@@ -9,7 +9,10 @@ const CANDIDATES = [process.env.REDIS_SERVER_BIN, '/usr/bin/redis-server', '/usr
 export interface RedisServer {
   url: string;
   port: number;
-  stop(): Promise<void>;
+  /** Stops the server (SIGTERM, or SIGKILL with `{ kill: true }`, as a crash would). */
+  stop(options?: { kill?: boolean }): Promise<void>;
+  /** Starts it again on the same port (after `stop`), empty. */
+  restart(): Promise<void>;
 }
 
 function freePort(): Promise<number> {
@@ -34,27 +37,37 @@ export async function startRedisServer(): Promise<RedisServer> {
   }
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
-    const child = spawn(
-      binary,
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    const ready = await waitReady(child);
-    if (ready) {
+    let child = await spawnOn(binary, port);
+    if (child) {
       return {
         url: `redis://127.0.0.1:${port}`,
         port,
-        stop: () =>
+        stop: ({ kill = false } = {}) =>
           new Promise<void>((resolve) => {
-            if (child.exitCode !== null) return resolve();
-            child.once('exit', () => resolve());
-            child.kill('SIGTERM');
+            const running = child;
+            if (!running || running.exitCode !== null) return resolve();
+            running.once('exit', () => resolve());
+            running.kill(kill ? 'SIGKILL' : 'SIGTERM');
           }),
+        async restart() {
+          child = await spawnOn(binary, port);
+          if (!child) throw new Error(`redis-server did not start again on port ${port}`);
+        },
       };
     }
-    child.kill('SIGKILL');
   }
   throw new Error('redis-server did not start on 127.0.0.1 after 3 attempts');
+}
+
+async function spawnOn(binary: string, port: number): Promise<ChildProcess | undefined> {
+  const child = spawn(
+    binary,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  if (await waitReady(child)) return child;
+  child.kill('SIGKILL');
+  return undefined;
 }
 
 function waitReady(child: ChildProcess): Promise<boolean> {
