@@ -14,7 +14,7 @@ import { callbackBody, standardHeaders, submitVia } from './providerCallbacks';
 import { startRedisServer, type RedisServer } from './redisServer';
 
 let redis: RedisServer;
-const clients: Array<ReturnType<typeof createClient>> = [];
+const clients: Array<{ close(): Promise<unknown> }> = [];
 beforeAll(async () => {
   redis = await startRedisServer();
 }, 30_000);
