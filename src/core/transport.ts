@@ -25,6 +25,12 @@ export interface HttpRequest {
   allowStatus?: readonly number[];
   /** How to read the body. Defaults to `'json'`. */
   responseType?: 'json' | 'text' | 'none';
+  /**
+   * Reads a non-2xx answer the provider's way before the retry decision: receives the transport's error and the raw
+   * body and returns the error to throw (or retry). E.g. Kling answers 429 both for rate limits (retry) and for an
+   * exhausted account (code 1102: never resend a paid submit). Must not throw.
+   */
+  classifyError?: (error: VideoJobError, body: string) => VideoJobError;
 }
 
 export interface HttpResponse<T = unknown> {
@@ -122,7 +128,10 @@ export function createTransport(options: TransportOptions = {}): Transport {
       } catch (error) {
         throw failure(req, error, timedOut, requestTimeoutMs);
       }
-      if (!ok) throw httpError(req, response, text, now(), idempotent);
+      if (!ok) {
+        const error = httpError(req, response, text, now(), idempotent);
+        throw req.classifyError ? req.classifyError(error, text) : error;
+      }
       if (req.responseType === 'none')
         return { status: response.status, headers: response.headers, data: undefined as T, notModified: false };
       if (req.responseType === 'text')

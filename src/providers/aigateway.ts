@@ -12,6 +12,7 @@ import { VideoJobError } from '../core/videoJobError';
 import {
   cancelOutcomeOf,
   httpsUrlSchema,
+  invalidResponse,
   joinUrl,
   lookupStatus,
   matches,
@@ -63,18 +64,26 @@ const inputSchema = z.looseObject({
   media: z.optional(z.literal(['video', 'music'])),
 });
 
-/** Job timestamps: the seed shows none, the gateway's OpenAI-style records use unix seconds; ISO strings also pass. */
+/** Job timestamps: the docs show none, the official SDKs type them as unix seconds; ISO strings also pass. */
 const timeSchema = z.optional(z.nullable(z.union([z.number(), z.string()])));
 
+/**
+ * A job record in either documented form: the docs' (https://aigateway.sh/docs/async-jobs: `result.file_url`,
+ * `error: { code, message }`; their completed example has no `id`, the ref carries it) or the official SDKs'
+ * `Job` (aigateway-sh/sdk-node `src/index.ts`: `status: 'processing'`, top-level `result_url`, `error` a string).
+ */
 const jobSchema = z.looseObject({
-  id: z.string(),
+  id: z.optional(z.string()),
   object: z.optional(z.string()),
   status: z.string(),
+  modality: z.optional(z.nullable(z.string())),
   model: z.optional(z.nullable(z.string())),
   progress: z.optional(z.nullable(z.number())),
   created_at: timeSchema,
   started_at: timeSchema,
   completed_at: timeSchema,
+  updated_at: timeSchema,
+  result_url: z.optional(z.nullable(z.string())),
   result: z.optional(
     z.nullable(
       z.looseObject({
@@ -88,10 +97,13 @@ const jobSchema = z.looseObject({
   ),
   error: z.optional(
     z.nullable(
-      z.looseObject({
-        code: z.optional(z.nullable(z.union([z.string(), z.number()]))),
-        message: z.optional(z.nullable(z.string())),
-      }),
+      z.union([
+        z.string(),
+        z.looseObject({
+          code: z.optional(z.nullable(z.union([z.string(), z.number()]))),
+          message: z.optional(z.nullable(z.string())),
+        }),
+      ]),
     ),
   ),
 });
@@ -101,6 +113,8 @@ type GatewayJob = z.infer<typeof jobSchema>;
 const STATUSES: Record<string, JobStatus> = {
   queued: 'queued',
   running: 'running',
+  // The SDKs' `JobStatus` says `processing` where the docs say `running`.
+  processing: 'running',
   completed: 'completed',
   failed: 'failed',
   cancelled: 'cancelled',
@@ -146,6 +160,9 @@ export function aigateway(options: AigatewayOptions = {}): ProviderAdapter<Aigat
         signal: request.signal,
       });
       const job = parseWith(jobSchema, response.data, { provider: name, what: 'submit' });
+      if (!job.id) {
+        throw invalidResponse(name, undefined, 'id', 'the gateway accepted the job but its answer names no job id');
+      }
       const ref: JobRef = {
         provider: name,
         id: job.id,
@@ -206,7 +223,8 @@ function toSnapshot(ref: JobRef, job: GatewayJob, now: number): JobSnapshot {
     init.progress = Math.min(1, Math.max(0, job.progress > 1 ? job.progress / 100 : job.progress));
   }
   if (status === 'completed') {
-    const url = job.result?.file_url;
+    const field = job.result?.file_url ? 'result.file_url' : 'result_url';
+    const url = job.result?.file_url || job.result_url;
     if (!url) {
       throw new VideoJobError({
         kind: 'invalid_response',
@@ -214,24 +232,20 @@ function toSnapshot(ref: JobRef, job: GatewayJob, now: number): JobSnapshot {
         jobId: ref.id,
         field: 'result.file_url',
         message:
-          'the job completed but its record has no `result.file_url`; fetch the job again, or report the raw answer',
+          'the job completed but its record has no `result.file_url` (or `result_url`); fetch the job again, or report the raw answer',
       });
     }
-    init.video = toVideo(
-      requirePlayableUrl(ref.provider, ref.id, 'result.file_url', url),
-      job,
-      completedAt ?? createdAt,
-      now,
-    );
+    init.video = toVideo(requirePlayableUrl(ref.provider, ref.id, field, url), job, completedAt ?? createdAt, now);
     init.progress = 1;
   }
   if (status === 'failed') {
-    const code = job.error?.code;
+    const error = typeof job.error === 'string' ? { message: job.error } : job.error;
+    const code = error && 'code' in error ? error.code : undefined;
     init.error = new VideoJobError({
       kind: 'provider_failed',
       provider: ref.provider,
       jobId: ref.id,
-      message: `the gateway failed the job: ${job.error?.message || 'no reason given'}`,
+      message: `the gateway failed the job: ${error?.message || 'no reason given'}; the gateway does not charge for failed jobs, submit again or pick another model`,
       ...(code !== undefined && code !== null ? { code: String(code) } : {}),
     });
   }

@@ -24,10 +24,20 @@ import type { ApiRequest, CommonProviderOptions, EndpointOptions } from './share
 // - Submit goes to the full model id, sub-path included (`fal-ai/kling-video/v2/master/text-to-video`), but
 //   status, result and cancel live under the app id alone (`fal-ai/kling-video/requests/<id>`): we use the
 //   URLs the submit answer hands back and only rebuild them (app id = first two segments) when it has none.
-// - The status enum is closed: IN_QUEUE, IN_PROGRESS, COMPLETED. A run that failed or was cancelled is
-//   COMPLETED with `error` / `error_type` (`client_cancelled` for a cancel), or its result fetch answers an
-//   error body (`detail` string or FastAPI-style `detail[]`). Some third-party schemas list FAILED and
-//   CANCELED too; we accept them.
+// - The status enum is closed: IN_QUEUE, IN_PROGRESS, COMPLETED (202 while queued or running, 200 once it ended:
+//   https://fal.ai/docs/api-reference/inference-api). COMPLETED says the request ended, not how: a failed or
+//   cancelled request is COMPLETED too, and its result fetch answers the failure. Some third-party schemas list
+//   FAILED and CANCELED, or put `error` / `error_type` on the status; we accept them.
+// - How a failure on the result fetch is told from a gateway hiccup (the rule, from fal's docs):
+//   * request errors (https://fal.ai/docs/documentation/model-apis/request-errors) are `{ detail, error_type }`
+//     with the same value in `X-Fal-Error-Type`, typically 499/500/502/503/504; fal's queue has already retried
+//     the request (https://fal.ai/docs/documentation/serverless/reliability/retries), so one on the result fetch
+//     is the job's end: `client_cancelled` (499) -> cancelled, any other -> failed with fal's reason;
+//   * model errors (https://fal.ai/docs/documentation/model-apis/errors) are `{ detail: [{ loc, msg, type }] }`
+//     (422 and others) -> failed; any other 4xx after COMPLETED -> failed (fal never retries a 4xx);
+//   * a 5xx with neither `error_type`/`X-Fal-Error-Type` nor a `detail[]` (a load balancer's 502, an HTML page)
+//     is not a documented failure: it is thrown retryable and the job is asked again, never given up;
+//   * the status endpoint's own 5xx are always transient (the transport retries them; the job is kept).
 // - `?logs=1` returns every log line so far on each poll; the status stream sends only the new ones per event.
 // - Cancel is PUT: 202 `CANCELLATION_REQUESTED` (a running job may still finish), 400 `ALREADY_COMPLETED`.
 // - Browsers go through a proxy that reads the real URL from `x-fal-target-url`, as fal's own client and
@@ -82,6 +92,9 @@ const submitSchema = z.looseObject({
   queue_position: z.optional(z.nullable(z.number())),
 });
 
+/** What the submit answer may hold, as the adapter reads it (checked against @fal-ai/client's types). */
+export type FalSubmitAnswer = z.input<typeof submitSchema>;
+
 const resultSchema = z.looseObject({
   video: z.looseObject({
     url: z.string(),
@@ -94,6 +107,9 @@ const resultSchema = z.looseObject({
   }),
 });
 
+/** What the result fetch may answer for a request that ended badly (request errors, model errors, 4xx). */
+const RESULT_FAILURE_STATUS = [400, 409, 410, 413, 415, 422, 499, 500, 502, 503, 504];
+
 const errorBodySchema = z.looseObject({
   detail: z.optional(z.unknown()),
   error: z.optional(z.unknown()),
@@ -101,6 +117,9 @@ const errorBodySchema = z.looseObject({
 });
 
 const cancelSchema = z.looseObject({ status: z.optional(z.string()) });
+
+/** A video model's output as the adapter reads it (`video` or `videos[0]`). */
+export type FalVideoResult = z.input<typeof resultSchema>;
 
 /** The fal queue adapter. */
 export function fal(options: FalOptions = {}): ProviderAdapter<FalInput> {
@@ -154,8 +173,15 @@ export function fal(options: FalOptions = {}): ProviderAdapter<FalInput> {
         return failed(ref, base, body.error ?? 'the run failed', body.error_type ?? undefined, now);
       case 'COMPLETED':
         if (body.error_type === 'client_cancelled') return cancelled(base, now);
-        if (body.error) return failed(ref, base, body.error, body.error_type ?? undefined, now);
-        return fetchResult(ctx, ref, base, request, now);
+        // A status that already names the failure still has the result fetched: that answer carries fal's reason.
+        return fetchResult(
+          ctx,
+          ref,
+          base,
+          request,
+          now,
+          body.error ? { error: body.error, errorType: body.error_type ?? undefined } : undefined,
+        );
       default:
         return unknownStatus(name, ref.id, 'status', body.status);
     }
@@ -167,20 +193,24 @@ export function fal(options: FalOptions = {}): ProviderAdapter<FalInput> {
     base: { ref: JobRef; logs: readonly string[]; raw: unknown },
     request: StatusRequest,
     now: number,
+    known?: KnownFailure,
   ): Promise<JobSnapshot> {
-    // A finished run's error comes back as the result fetch's answer: 4xx here means the job failed, not the call.
-    const response = await send(ctx, {
-      method: 'GET',
-      url: urls(ref).result,
-      jobId: ref.id,
-      allowStatus: [400, 422],
-      ...(request.signal ? { signal: request.signal } : {}),
-    });
-    if (response.status >= 400) {
-      const error = parseWith(errorBodySchema, response.data ?? {}, { provider: name, jobId: ref.id, what: 'result' });
-      if (error.error_type === 'client_cancelled') return cancelled(base, now);
-      return failed(ref, base, reasonOf(error), error.error_type ?? undefined, now, response.status);
+    // A finished run's failure comes back as the result fetch's answer (see the rule at the top of this file).
+    let response: Awaited<ReturnType<typeof send>>;
+    try {
+      response = await send(ctx, {
+        method: 'GET',
+        url: urls(ref).result,
+        jobId: ref.id,
+        allowStatus: RESULT_FAILURE_STATUS,
+        ...(request.signal ? { signal: request.signal } : {}),
+      });
+    } catch (error) {
+      // The status already said the run failed: its reason stands even when the detail cannot be fetched.
+      if (known && !request.signal?.aborted) return failed(ref, base, known.error, known.errorType, now);
+      throw error;
     }
+    if (response.status >= 400) return endedBadly(ref, base, response, now, known);
     const data = normaliseResult(response.data);
     const result = parseWith(resultSchema, data, { provider: name, jobId: ref.id, what: 'result' });
     const { video } = result;
@@ -204,6 +234,37 @@ export function fal(options: FalOptions = {}): ProviderAdapter<FalInput> {
       },
       now,
     );
+  }
+
+  /** The snapshot of a request whose result fetch answered `response` (>= 400), or a retryable throw for a hiccup. */
+  function endedBadly(
+    ref: JobRef,
+    base: { ref: JobRef; logs: readonly string[]; raw: unknown },
+    response: { status: number; headers: Headers; data: unknown },
+    now: number,
+    known: KnownFailure | undefined,
+  ): JobSnapshot {
+    const { status } = response;
+    const parsed = errorBodySchema.safeParse(response.data);
+    const body = parsed.success ? parsed.data : {};
+    const errorType = response.headers.get('x-fal-error-type') ?? body.error_type ?? known?.errorType;
+    if (errorType === 'client_cancelled' || (status === 499 && !errorType)) return cancelled(base, now);
+    const modelError = Array.isArray(body.detail);
+    if (!errorType && !modelError && !known && status >= 500) {
+      throw new VideoJobError({
+        kind: 'http',
+        retryable: true,
+        provider: name,
+        jobId: ref.id,
+        status,
+        message: `the result fetch answered ${status} without fal's error type (no X-Fal-Error-Type, no error_type): taken for a gateway hiccup, the job is asked again`,
+      });
+    }
+    const reason = reasonOf(body);
+    const code = errorType ?? firstDetailType(body.detail);
+    // Request errors were already retried by fal's queue; model errors and 4xx are about the input.
+    const hint = errorType && !modelError ? 'fal already retried it; submit it again' : 'change the input or try again';
+    return failed(ref, base, reason === NO_REASON && known ? known.error : reason, code, now, status, hint);
   }
 
   const adapter: ProviderAdapter<FalInput> = {
@@ -320,6 +381,14 @@ function cancelled(base: { ref: JobRef; logs: readonly string[]; raw: unknown },
   return createSnapshot({ ...base, status: 'cancelled', completedAt: now, cancellation: { remote: 'cancelled' } }, now);
 }
 
+/** A failure the status answer already named (`error`, `error_type`): third-party schemas, webhook deliveries. */
+interface KnownFailure {
+  error: string;
+  errorType: string | undefined;
+}
+
+const NO_REASON = 'no reason given';
+
 function failed(
   ref: JobRef,
   base: { ref: JobRef; logs: readonly string[]; raw: unknown },
@@ -327,12 +396,13 @@ function failed(
   code: string | undefined,
   now: number,
   status?: number,
+  hint = 'change the input or try again',
 ): JobSnapshot {
   const error = new VideoJobError({
     kind: 'provider_failed',
     provider: 'fal',
     jobId: ref.id,
-    message: `the job failed on fal: "${reason}"${code ? ` (${code})` : ''}; change the input or try again`,
+    message: `the job failed on fal: "${reason}"${code ? ` (${code}${status !== undefined ? `, ${status}` : ''})` : ''}; ${hint}`,
     ...(code ? { code } : {}),
     ...(status !== undefined ? { status } : {}),
   });
@@ -354,7 +424,15 @@ function reasonOf(body: { detail?: unknown; error?: unknown }): string {
       .join('; ');
   }
   if (typeof error === 'string') return error;
-  return 'no reason given';
+  return NO_REASON;
+}
+
+/** The machine-readable `type` of the first model error (`content_policy_violation`, `value_error.missing`...). */
+function firstDetailType(detail: unknown): string | undefined {
+  if (!Array.isArray(detail)) return undefined;
+  const first: unknown = detail[0];
+  const type = typeof first === 'object' && first !== null ? (first as { type?: unknown }).type : undefined;
+  return typeof type === 'string' ? type : undefined;
 }
 
 /** Some fal video models answer `videos: [...]` instead of `video`. */

@@ -9,8 +9,9 @@ import {
   type SubmitRequest,
 } from '../core/provider';
 import { VideoJobError } from '../core/videoJobError';
+import type { HttpResponse } from '../core/transport';
 import {
-  httpsUrlSchema,
+  isAbsoluteHttpsUrl,
   joinUrl,
   lookupStatus,
   parseWith,
@@ -38,34 +39,77 @@ export type KlingInput = {
   /** Required without a start or end frame; at most 2500 characters. */
   prompt?: string;
   negative_prompt?: string;
-  /** Start frame: an absolute `https:` URL. Switches the job to `/v1/videos/image2video`. */
+  /**
+   * Start frame: an absolute `https:` URL or the image's raw base64 (no `data:` prefix). Switches the job to
+   * `/v1/videos/image2video`.
+   */
   image?: string;
-  /** End frame: an absolute `https:` URL; needs `mode: 'pro'`. */
+  /** End frame, in the same forms as `image`; needs `mode: 'pro'`. */
   image_tail?: string;
   /** `pro` costs about twice `std` and enables end-frame control. Defaults to Kling's `std`. */
   mode?: 'std' | 'pro';
-  /** Seconds, as Kling's string enum. Numbers `5` / `10` are accepted and sent as strings. */
-  duration?: '5' | '10';
+  /**
+   * Seconds, as Kling's string enum; numbers are accepted and sent as strings. Which values a model takes is
+   * Kling's capability map: v1.x and v2.x `5` or `10`, `kling-v3` `3` to `15`.
+   */
+  duration?: KlingDuration | number;
   /** Text-to-video only (an image-to-video job takes the start frame's shape). */
   aspect_ratio?: '16:9' | '9:16' | '1:1';
   /** 0..1: how closely to follow the prompt. */
   cfg_scale?: number;
   sound?: 'on' | 'off';
+  /** Multi-shot (kling-v3): with `shot_type: 'customize'` the shots come from `multi_prompt` and `prompt` may be empty. */
+  multi_shot?: boolean | 'true' | 'false';
+  shot_type?: 'customize' | 'intelligence';
+  multi_prompt?: { index: number; prompt: string; duration: string }[];
   /** Your own id for the task, unique per account; kept in `ref.meta.externalTaskId`. */
   external_task_id?: string;
   /** Other Kling fields (`camera_control`, `static_mask`, `dynamic_masks`, `watermark_info`, ...) pass through. */
   [option: string]: unknown;
 };
 
+/** The `duration` values Kling's reference lists (`/v1/videos/text2video` and `image2video`); each model takes a subset. */
+export type KlingDuration = '3' | '4' | '5' | '6' | '7' | '8' | '9' | '10' | '11' | '12' | '13' | '14' | '15';
+
 const DEFAULT_BASE_URL = 'https://api-singapore.klingai.com';
 
+const ALL_DURATIONS = ['3', '4', '5', '6', '7', '8', '9', '10', '11', '12', '13', '14', '15'] as const;
+const FIVE_OR_TEN: readonly string[] = ['5', '10'];
+
+/**
+ * The durations `model` takes, from Kling's capability map (https://kling.ai/document-api/apiReference/model/videoModels):
+ * kling-v1.x and v2.x (2.5 turbo and 2.6 included) generate 5 s or 10 s; kling-v3 3 to 15 s. A model this table does
+ * not know gets the reference's whole enum, and Kling judges.
+ */
+function durationsFor(model: string): readonly string[] {
+  return /^kling-v[12](?:[-.]|$)/.test(model) ? FIVE_OR_TEN : ALL_DURATIONS;
+}
+
+/** Raw base64 as Kling wants it (https://kling.ai/document-api/apiReference/model/imageToVideo): no `data:` prefix. */
+function isRawBase64(value: string): boolean {
+  return value.length >= 16 && value.length % 4 === 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(value);
+}
+
+/* @__NO_SIDE_EFFECTS__ */
+function imageSchema() {
+  return z
+    .string()
+    .check(
+      z.refine(
+        (value) => isAbsoluteHttpsUrl(value) || isRawBase64(value),
+        'must be an absolute https: URL or the raw base64 of the image (without a `data:...;base64,` prefix)',
+      ),
+    );
+}
+
 const inputSchema = z.looseObject({
-  prompt: z.optional(z.string().check(z.minLength(1), z.maxLength(2500))),
+  // May be empty: the reference's multi-shot example sends `"prompt": ""` (checked below).
+  prompt: z.optional(z.string().check(z.maxLength(2500))),
   negative_prompt: z.optional(z.string().check(z.maxLength(2500))),
-  image: z.optional(httpsUrlSchema),
-  image_tail: z.optional(httpsUrlSchema),
+  image: z.optional(imageSchema()),
+  image_tail: z.optional(imageSchema()),
   mode: z.optional(z.literal(['std', 'pro'])),
-  duration: z.optional(z.literal(['5', '10', 5, 10])),
+  duration: z.optional(z.literal([...ALL_DURATIONS, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15])),
   aspect_ratio: z.optional(z.literal(['16:9', '9:16', '1:1'])),
   cfg_scale: z.optional(z.number().check(z.gte(0), z.lte(1))),
   sound: z.optional(z.literal(['on', 'off'])),
@@ -163,8 +207,26 @@ export function kling(options: KlingOptions = {}): ProviderAdapter<KlingInput> {
       }
       const { duration, ...rest } = validateWith(name, model, inputSchema, input);
       const result: KlingInput = { ...rest };
-      if (duration !== undefined) result.duration = String(duration) as '5' | '10';
-      if (!result.image && !result.image_tail && !result.prompt) {
+      if (duration !== undefined) {
+        const seconds = String(duration) as KlingDuration;
+        const allowed = durationsFor(model);
+        if (!allowed.includes(seconds)) {
+          throw invalidInput(
+            model,
+            'duration',
+            `is ${seconds} s, which ${model} does not generate: it takes ${allowed.join(' or ')} (kling-v3 takes 3 to 15)`,
+          );
+        }
+        result.duration = seconds;
+      }
+      // Multi-shot with custom shots takes its prompts from `multi_prompt` (the reference: prompt is only required
+      // when multi_shot is false or shot_type is intelligence).
+      const customShots =
+        (result.multi_shot === true || result.multi_shot === 'true') &&
+        result.shot_type === 'customize' &&
+        Array.isArray(result.multi_prompt) &&
+        result.multi_prompt.length > 0;
+      if (!result.image && !result.image_tail && !result.prompt && !customShots) {
         throw invalidInput(model, 'prompt', 'is missing: text-to-video needs one (or pass a start frame `image`)');
       }
       if (result.image_tail && result.mode !== 'pro') {
@@ -185,8 +247,9 @@ export function kling(options: KlingOptions = {}): ProviderAdapter<KlingInput> {
         url: joinUrl(baseUrl, `/v1/videos/${endpoint}`),
         body,
         signal: request.signal,
+        classifyError: classifyKlingAnswer,
       });
-      const envelope = readEnvelope(name, response.data, 'submit');
+      const envelope = readEnvelope(name, response, 'submit');
       const { task_id: id } = parseWith(submittedSchema, envelope.data, {
         provider: name,
         what: 'submit',
@@ -212,9 +275,10 @@ export function kling(options: KlingOptions = {}): ProviderAdapter<KlingInput> {
         url: joinUrl(baseUrl, `/v1/videos/${endpoint}/${encodeURIComponent(ref.id)}`),
         jobId: ref.id,
         signal: request.signal,
+        classifyError: classifyKlingAnswer,
       });
       if (response.notModified) return UNCHANGED;
-      return toSnapshot(ref.provider, ref, readEnvelope(ref.provider, response.data, 'status', ref.id), ctx.now());
+      return toSnapshot(ref.provider, ref, readEnvelope(ref.provider, response, 'status', ref.id), ctx.now());
     },
 
     async cancel(): Promise<CancelOutcome> {
@@ -224,22 +288,21 @@ export function kling(options: KlingOptions = {}): ProviderAdapter<KlingInput> {
   };
 }
 
-function readEnvelope(provider: string, data: unknown, what: string, jobId?: string): KlingEnvelope {
-  const envelope = parseWith(envelopeSchema, data, { provider, what, ...(jobId !== undefined ? { jobId } : {}) });
+function readEnvelope(provider: string, response: HttpResponse, what: string, jobId?: string): KlingEnvelope {
+  const envelope = parseWith(envelopeSchema, response.data, {
+    provider,
+    what,
+    ...(jobId !== undefined ? { jobId } : {}),
+  });
   const code = envelope.code;
+  // Every answer carries `code`, 0 on success (https://kling.ai/document-api/apiReference/commonInfo): a 2xx with
+  // another code (some gateways answer so) is read like the error answer it stands for.
   if (code !== undefined && code !== 0 && code !== '0' && code !== 'success') {
-    const numeric = Number(code);
-    const said = envelope.message ? `: "${envelope.message}"` : '';
-    const auth = numeric >= 1000 && numeric < 1100;
-    throw new VideoJobError({
-      kind: auth ? 'auth' : numeric === 1302 || numeric === 1303 ? 'rate_limited' : 'http',
-      provider,
-      jobId,
-      code: String(code),
-      message: auth
-        ? `Kling refused the credentials (code ${code})${said}; check the token configured on the server proxy`
-        : `Kling answered code ${code}${said}; check the request and the account's resource packs`,
-    });
+    throw klingCodeError(
+      { provider, ...(jobId !== undefined ? { jobId } : {}), kind: 'http', retryable: false },
+      String(code),
+      envelope.message ?? undefined,
+    );
   }
   if (!envelope.data)
     parseWith(z.object({ data: taskSchema }), envelope, { provider, what, ...(jobId !== undefined ? { jobId } : {}) });
@@ -280,6 +343,147 @@ function toSnapshot(provider: string, ref: JobRef, envelope: KlingEnvelope, now:
     if (updatedAt !== undefined) init.completedAt = updatedAt;
   }
   return createSnapshot(init, now);
+}
+
+/**
+ * The transport's `classifyError` hook: reads Kling's `{ code, message }` on a non-2xx answer before the retry
+ * decision, so an account problem answered 429 (1100-1102) is never sent again and every error says what Kling said.
+ * Answers without a Kling code keep the transport's reading.
+ */
+function classifyKlingAnswer(error: VideoJobError, body: string): VideoJobError {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return error;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return error;
+  const { code, message } = parsed as { code?: unknown; message?: unknown };
+  if ((typeof code !== 'number' && typeof code !== 'string') || String(code) === '0' || String(code) === '')
+    return error;
+  return klingCodeError(
+    {
+      kind: error.kind,
+      retryable: error.retryable,
+      ...(error.provider !== undefined ? { provider: error.provider } : {}),
+      ...(error.jobId !== undefined ? { jobId: error.jobId } : {}),
+      ...(error.status !== undefined ? { status: error.status } : {}),
+      ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
+    },
+    String(code),
+    typeof message === 'string' && message ? message : undefined,
+  );
+}
+
+interface KlingErrorBase {
+  /** What the answer is without Kling's code (the transport's reading of the HTTP status). */
+  kind: VideoJobError['kind'];
+  retryable: boolean;
+  provider?: string;
+  jobId?: string;
+  status?: number;
+  retryAfterMs?: number;
+}
+
+/**
+ * Kling's service codes, read as the error-code table says (https://kling.ai/document-api/apiReference/commonInfo):
+ * 1000-1004 auth; 1100-1102 account (exception, arrears, resource pack depleted: not retryable, whatever the 429);
+ * 1103 no permission; 1200/1201 parameters; 1202/1203 unknown method or resource; 1300/1301 policy; 1302/1303 rate
+ * and concurrency limits (retried with backoff); 1304 IP allow-list; 5000-5002 server errors.
+ */
+function klingCodeError(base: KlingErrorBase, code: string, kling: string | undefined): VideoJobError {
+  const said = `code ${code}${kling ? `: "${kling.slice(0, 300)}"` : ''}`;
+  const n = Number(code);
+  const common = {
+    provider: base.provider ?? 'kling',
+    code,
+    ...(base.jobId !== undefined ? { jobId: base.jobId } : {}),
+    ...(base.status !== undefined ? { status: base.status } : {}),
+  };
+  const fail = (kind: VideoJobError['kind'], message: string, retryable = false) =>
+    new VideoJobError({
+      ...common,
+      kind,
+      retryable,
+      ...(retryable && base.retryAfterMs !== undefined ? { retryAfterMs: base.retryAfterMs } : {}),
+      message,
+    });
+  if (n >= 1000 && n <= 1004) {
+    const fix =
+      n === 1003
+        ? "the token is not valid yet: check the server clock (the JWT's nbf)"
+        : n === 1004
+          ? 'the token has expired: mint a fresh JWT for each request (pass `apiKey` as a function)'
+          : 'check the token configured on the server proxy';
+    return fail('auth', `Kling refused the credentials (${said}); ${fix}`);
+  }
+  if (n === 1100)
+    return fail(
+      'http',
+      `Kling reports an account exception (${said}); check the account in the Kling console, nothing was started`,
+    );
+  if (n === 1101)
+    return fail(
+      'http',
+      `Kling reports the account in arrears (${said}); recharge it in the Kling console, nothing was started`,
+    );
+  if (n === 1102)
+    return fail(
+      'http',
+      `Kling's resource pack is depleted or expired (${said}); buy a resource pack or enable post-payment in the Kling console, then submit again (nothing was started)`,
+    );
+  if (n === 1103)
+    return fail(
+      'auth',
+      `Kling does not let this account use the API or model (${said}); check the account's permissions`,
+    );
+  if (n === 1200 || n === 1201)
+    return fail(
+      'http',
+      `Kling rejected the request parameters (${said}); fix the parameter Kling names, nothing was started`,
+    );
+  if (n === 1202 || n === 1203)
+    return fail(
+      'not_found',
+      base.jobId !== undefined
+        ? `Kling does not know this task (${said}); it may have expired (results are kept 30 days) or belong to another account`
+        : `Kling does not know the requested resource (${said}); check the model name and the endpoint`,
+    );
+  if (n === 1300 || n === 1301)
+    return fail(
+      'http',
+      `Kling's content policy refused the input (${said}); change the prompt or images and submit again`,
+    );
+  if (n === 1302)
+    return fail('rate_limited', `Kling's rate limit was hit (${said}); requests are slowed down and retried`, true);
+  if (n === 1303)
+    return fail(
+      'rate_limited',
+      `the account runs as many tasks as its resource pack allows (${said}); retried with backoff, or raise the pack's concurrency`,
+      true,
+    );
+  if (n === 1304)
+    return fail(
+      'http',
+      `Kling's IP allow-list refused this server (${said}); allow the server's IP in the Kling console or ask Kling support`,
+    );
+  if (n >= 5000 && n <= 5002)
+    return fail(
+      base.kind === 'rate_limited' ? 'http' : base.kind,
+      `Kling had an internal error (${said}); ${
+        base.retryable
+          ? 'it is asked again'
+          : base.jobId !== undefined
+            ? 'try again later'
+            : 'try again later (a submit may still have created a task: look it up by external_task_id before resending)'
+      }`,
+      base.retryable,
+    );
+  return fail(
+    base.kind,
+    `Kling answered ${base.status !== undefined ? `${base.status} with ` : ''}${said}; check the request and the account`,
+    base.retryable,
+  );
 }
 
 function invalidInput(model: string, field: string, problem: string): VideoJobError {

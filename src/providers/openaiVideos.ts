@@ -26,18 +26,25 @@ import {
 
 export interface OpenAIVideosOptions extends CommonProviderOptions {
   /**
-   * The API root, up to `/v1`. Defaults to `https://api.openai.com/v1`. Gateways with the same shape work
-   * unchanged: OpenRouter `https://openrouter.ai/api/v1`, LiteLLM `http://localhost:4000/v1`, ...
+   * The API root of a live service that speaks OpenAI's `/v1/videos` shape, up to `/v1`: OpenRouter
+   * `https://openrouter.ai/api/v1`, a LiteLLM proxy `http://localhost:4000/v1`, your own gateway. Required: OpenAI's
+   * own Videos API (Sora, `https://api.openai.com/v1`) shut down on 2026-09-24, so there is no default. The key must
+   * be given (TypeScript checks that); a value that is `undefined` or not an absolute http(s) URL is refused with
+   * `invalid_input` naming `baseUrl` when the adapter is first used (validate, submit, status), not when it is
+   * created, so a server or page module that builds its providers before its environment is set still loads.
    */
-  baseUrl?: string;
+  baseUrl: string | undefined;
   /** The adapter's name (and the default registration name). Defaults to `'openai'`. */
   name?: string;
-  /** The `size` values the endpoint takes. Defaults to OpenAI's `720x1280`, `1280x720`, `1024x1792`, `1792x1024`; `false` accepts any. */
+  /**
+   * The `size` values the endpoint takes. Defaults to OpenAI's last documented set: `720x1280`, `1280x720`,
+   * `1024x1792`, `1792x1024`, `1920x1080`, `1080x1920`; `false` accepts any (gateways name sizes their own way).
+   */
   sizes?: readonly string[] | false;
-  /** The `seconds` values the endpoint takes. Defaults to OpenAI's `4`, `8`, `12`; `false` accepts any positive number. */
+  /** The `seconds` values the endpoint takes. Defaults to OpenAI's `4`, `8`, `12`, `16`, `20`; `false` accepts any positive number. */
   seconds?: readonly number[] | false;
   /**
-   * The body field carrying a job's webhook URL. OpenAI sets webhooks per project (dashboard, events
+   * The body field carrying a job's webhook URL. OpenAI set webhooks per project (dashboard, events
    * `video.completed` / `video.failed`), so by default a job with `webhookUrl` is refused before it is sent:
    * pass `false` to submit it anyway without the URL (your project webhook fires), or the gateway's field
    * name (OpenRouter: `'callback_url'`). Defaults to `undefined`.
@@ -50,9 +57,11 @@ export interface OpenAIVideosOptions extends CommonProviderOptions {
    */
   contentUrl?: (contentUrl: string, ref: JobRef) => string;
   /**
-   * Whether the API de-duplicates creates by their `Idempotency-Key` header (OpenAI's does), so a submit that
-   * got no answer may be sent again. The header goes out with every `idempotencyKey` either way. Defaults to
-   * `true` for OpenAI's own API and `false` for any other `baseUrl`, where a repeat could start a second job.
+   * Set `true` only for a target that documents that it de-duplicates creates by their `Idempotency-Key` header:
+   * a submit that got no answer (network error, timeout, 5xx) is then sent again with the same key. Defaults to
+   * `false`: neither OpenRouter's video API nor the OpenAI-compatible gateways document it, and a repeat could
+   * start (and bill) a second job. The header goes out with every `idempotencyKey` either way; a 429 (the request
+   * was not taken) is retried regardless.
    */
   idempotentSubmit?: boolean;
 }
@@ -71,9 +80,11 @@ export interface OpenAIVideosInput {
   [field: string]: unknown;
 }
 
-const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
-const OPENAI_SIZES = ['720x1280', '1280x720', '1024x1792', '1792x1024'];
-const OPENAI_SECONDS = [4, 8, 12];
+// https://developers.openai.com/api/docs/guides/video-generation: sora-2-pro adds 1080p, both models 16 and 20 s.
+const OPENAI_SIZES = ['720x1280', '1280x720', '1024x1792', '1792x1024', '1920x1080', '1080x1920'];
+const OPENAI_SECONDS = [4, 8, 12, 16, 20];
+/** When OpenAI's own Videos API stopped answering (the `openai` SDK's deprecation notice on every videos method). */
+const SORA_SHUTDOWN = '2026-09-24';
 
 const inputSchema = z.looseObject({
   prompt: z.string().check(z.minLength(1), z.maxLength(32000)),
@@ -118,6 +129,9 @@ const videoSchema = z.looseObject({
 
 type VideoObject = z.infer<typeof videoSchema>;
 
+/** What the adapter reads from a status or submit answer: OpenAI's video object or OpenRouter's job record. */
+export type OpenAIVideoRecord = z.input<typeof videoSchema>;
+
 const STATUSES: Record<string, JobStatus> = {
   queued: 'queued',
   pending: 'queued',
@@ -129,20 +143,30 @@ const STATUSES: Record<string, JobStatus> = {
 };
 
 /**
- * OpenAI-style `/v1/videos` (Sora; OpenRouter and other gateways share the shape): `POST /videos` answers
- * the video object (`queued`), `GET /videos/{id}` follows it (`in_progress` with `progress` 0-100), the MP4
- * comes from `GET /videos/{id}/content`. There is no cancel endpoint: cancel stops following and reports
- * `unsupported`.
+ * OpenAI-style `/v1/videos`, as OpenRouter and other gateways serve it: `POST /videos` answers the job
+ * (OpenAI's video object, `queued`; OpenRouter's `202 { id, polling_url, status: "pending" }`), `GET /videos/{id}`
+ * follows it (`in_progress`, with `progress` 0-100 where the target reports it), the MP4 comes from a signed URL
+ * (`urls[0]`) or the key-guarded `GET /videos/{id}/content`. There is no cancel endpoint: cancel stops following
+ * and reports `unsupported`.
+ *
+ * OpenAI's own Videos API (Sora) shut down on 2026-09-24 (the `openai` SDK marks every videos method so), so
+ * `baseUrl` has no default: name the live gateway, e.g. `openaiVideos({ name: 'openrouter', baseUrl:
+ * 'https://openrouter.ai/api/v1', webhookField: 'callback_url', sizes: false, seconds: false })`. Without one, the
+ * first use throws `invalid_input` with `field: 'baseUrl'` and nothing is sent. A submit that got no answer is
+ * repeated only with `idempotentSubmit: true`, for a target that documents `Idempotency-Key` de-duplication.
  */
-export function openaiVideos(options: OpenAIVideosOptions = {}): ProviderAdapter<OpenAIVideosInput> {
+export function openaiVideos(given: OpenAIVideosOptions): ProviderAdapter<OpenAIVideosInput> {
+  // A JavaScript caller may pass nothing at all: that gets the same `baseUrl` error at first use, not a TypeError.
+  const options: OpenAIVideosOptions = (given as OpenAIVideosOptions | undefined) ?? { baseUrl: undefined };
   const name = options.name ?? 'openai';
-  const baseUrl = options.baseUrl ?? DEFAULT_BASE_URL;
   const sizes = options.sizes ?? OPENAI_SIZES;
   const allowedSeconds = options.seconds ?? OPENAI_SECONDS;
-  const idempotentSubmit = options.idempotentSubmit ?? baseUrl === DEFAULT_BASE_URL;
+  const idempotentSubmit = options.idempotentSubmit ?? false;
+  // Checked at first use rather than here: see `OpenAIVideosOptions.baseUrl`.
+  const baseUrl = (model?: string, jobId?: string): string => liveBaseUrl(name, options.baseUrl, model, jobId);
 
-  function snapshot(ref: JobRef, video: VideoObject, now: number): JobSnapshot {
-    const content = contentUrlOf(baseUrl, ref, video);
+  function snapshot(root: string, ref: JobRef, video: VideoObject, now: number): JobSnapshot {
+    const content = contentUrlOf(root, ref, video);
     const playable = content.signed
       ? content.url
       : (options.contentUrl?.(content.url, ref) ?? mediaUrl(options, content.url));
@@ -154,6 +178,7 @@ export function openaiVideos(options: OpenAIVideosOptions = {}): ProviderAdapter
     capabilities: { cancel: false, progress: true, queuePosition: false, webhooks: true, streaming: false },
 
     validateInput(model: string, input: unknown): OpenAIVideosInput {
+      baseUrl(model);
       const parsed = parseProviderInput(name, inputSchema, input, model);
       const { image_url, ...result } = parsed as OpenAIVideosInput;
       if (parsed.seconds !== undefined) {
@@ -175,6 +200,7 @@ export function openaiVideos(options: OpenAIVideosOptions = {}): ProviderAdapter
     },
 
     async submit(ctx, request): Promise<JobSnapshot> {
+      const root = baseUrl(request.model);
       const body: Record<string, unknown> = { model: request.model, ...request.input };
       if (request.webhookUrl !== undefined) {
         if (options.webhookField === undefined) {
@@ -189,11 +215,12 @@ export function openaiVideos(options: OpenAIVideosOptions = {}): ProviderAdapter
       }
       const response = await sendRequest(ctx, options, {
         method: 'POST',
-        url: joinUrl(baseUrl, '/videos'),
+        url: joinUrl(root, '/videos'),
         headers: request.idempotencyKey ? { 'idempotency-key': request.idempotencyKey } : {},
         body,
-        // Only an API that de-duplicates by Idempotency-Key may see a failed create repeated.
+        // Only an API that documents de-duplicating by Idempotency-Key may see a failed create repeated.
         idempotent: idempotentSubmit && request.idempotencyKey !== undefined,
+        classifyError: billingStop,
         signal: request.signal,
       });
       const video = parseProviderResponse(name, videoSchema, response.data, undefined, 'submit');
@@ -202,20 +229,21 @@ export function openaiVideos(options: OpenAIVideosOptions = {}): ProviderAdapter
         id: video.id,
         model: request.model,
         createdAt: toEpochMs(video.created_at) ?? ctx.now(),
-        urls: { status: statusUrl(baseUrl, video) },
+        urls: { status: statusUrl(root, video) },
       };
-      return snapshot(ref, video, ctx.now());
+      return snapshot(root, ref, video, ctx.now());
     },
 
     async getStatus(ctx: ProviderContext, ref: JobRef, request) {
+      const root = baseUrl(ref.model, ref.id);
       const response = await sendRequest(ctx, options, {
         method: 'GET',
-        url: joinUrl(baseUrl, `/videos/${encodeURIComponent(ref.id)}`),
+        url: joinUrl(root, `/videos/${encodeURIComponent(ref.id)}`),
         jobId: ref.id,
         signal: request.signal,
       });
       if (response.notModified) return UNCHANGED;
-      return snapshot(ref, parseProviderResponse(name, videoSchema, response.data, ref.id, 'status'), ctx.now());
+      return snapshot(root, ref, parseProviderResponse(name, videoSchema, response.data, ref.id, 'status'), ctx.now());
     },
 
     async cancel(): Promise<CancelOutcome> {
@@ -223,6 +251,25 @@ export function openaiVideos(options: OpenAIVideosOptions = {}): ProviderAdapter
       return 'unsupported';
     },
   };
+}
+
+/**
+ * The configured API root, or `invalid_input` naming `baseUrl`: OpenAI's own endpoint is gone, so the adapter has
+ * no default to fall back on and must never quietly send a paid request to a dead host.
+ */
+function liveBaseUrl(provider: string, baseUrl: string | undefined, model?: string, jobId?: string): string {
+  const given = baseUrl?.trim() ?? '';
+  let problem = given === '' ? 'is not set' : undefined;
+  if (problem === undefined && !/^https?:\/\/[^/]/i.test(given))
+    problem = `must be an absolute http(s) URL (got ${JSON.stringify(given)})`;
+  if (problem === undefined) return given;
+  throw new VideoJobError({
+    kind: 'invalid_input',
+    provider,
+    ...(jobId ? { jobId } : {}),
+    field: 'baseUrl',
+    message: `${model ? `${model}: ` : ''}baseUrl ${problem}; OpenAI's own Videos API (Sora) shut down on ${SORA_SHUTDOWN}, so there is no default: pass the API root of a live gateway that serves /v1/videos, e.g. openaiVideos({ baseUrl: 'https://openrouter.ai/api/v1' }); nothing was sent`,
+  });
 }
 
 function statusUrl(baseUrl: string, video: VideoObject): string {
@@ -298,6 +345,45 @@ function toSnapshot(ref: JobRef, video: VideoObject, playable: string, signed: b
     init.cancellation = { remote: 'cancelled' };
   }
   return createSnapshot(init, now);
+}
+
+/**
+ * OpenAI (and gateways passing its errors through) answer 429 both for rate limits and for billing stops: the
+ * `insufficient_quota` family (https://developers.openai.com/api/docs/guides/error-codes), which no retry fixes. Those
+ * become a non-retryable error saying what OpenAI said, so a paid create is not sent again and again.
+ */
+const BILLING_CODES = new Set([
+  'insufficient_quota',
+  'credit_balance_exhausted',
+  'organization_spend_limit_exceeded',
+  'project_spend_limit_exceeded',
+  'organization_usage_limit_exceeded',
+]);
+
+function billingStop(error: VideoJobError, body: string): VideoJobError {
+  if (error.status !== 429) return error;
+  let detail: { type?: unknown; code?: unknown; message?: unknown } | undefined;
+  try {
+    const parsed = JSON.parse(body) as { error?: unknown } | null;
+    const inner = parsed?.error;
+    if (typeof inner === 'object' && inner !== null) detail = inner;
+  } catch {
+    return error;
+  }
+  const code = typeof detail?.code === 'string' ? detail.code : undefined;
+  const type = typeof detail?.type === 'string' ? detail.type : undefined;
+  const billing = [code, type].find((value) => value !== undefined && BILLING_CODES.has(value));
+  if (billing === undefined) return error;
+  const said = typeof detail?.message === 'string' ? `: "${detail.message.slice(0, 300)}"` : '';
+  return new VideoJobError({
+    kind: 'http',
+    status: 429,
+    retryable: false,
+    code: code ?? billing,
+    ...(error.provider ? { provider: error.provider } : {}),
+    message: `the API refused the job for billing (429 ${code ?? billing})${said}; this is not a rate limit and retrying will not help: add credits or raise the spend limit, then submit again`,
+    cause: error,
+  });
 }
 
 function invalidInput(provider: string, model: string, field: string, problem: string): VideoJobError {

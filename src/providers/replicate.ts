@@ -85,6 +85,23 @@ const predictionSchema = z.looseObject({
 
 type Prediction = z.infer<typeof predictionSchema>;
 
+/** A prediction as the adapter accepts it from Replicate (create, get, cancel answers and webhook bodies). */
+export type ReplicatePredictionInput = z.input<typeof predictionSchema>;
+
+/**
+ * Replicate's error bodies are problem details: `{ title, detail, status }` (e.g. 401 `Unauthenticated`, 422
+ * `Invalid version or not permitted`, https://github.com/replicate/replicate-python/issues/47), 422 input errors
+ * adding `invalid_fields`.
+ */
+const problemSchema = z.looseObject({
+  title: z.optional(z.unknown()),
+  detail: z.optional(z.unknown()),
+  invalid_fields: z.optional(z.unknown()),
+});
+
+/** Create answers whose problem details say more than the status: bad input, unknown model, refused version. */
+const PROBLEM_STATUSES = [400, 404, 422] as const;
+
 /** `aborted`: a `Cancel-After` deadline passed before the prediction started (not billed). */
 const STATUSES: Record<string, JobStatus> = {
   starting: 'queued',
@@ -145,7 +162,9 @@ export function replicate(options: ReplicateOptions = {}): ProviderAdapter<Repli
         headers,
         body,
         signal: request.signal,
+        allowStatus: PROBLEM_STATUSES,
       });
+      if (response.status >= 400) throw problemError(name, request.model, response.status, response.data);
       const prediction = parseProviderResponse(name, predictionSchema, response.data, undefined, 'submit');
       const ref: JobRef = {
         provider: name,
@@ -227,6 +246,32 @@ function createEndpoint(name: string, model: string): { path: string; version?: 
     provider: name,
     field: 'model',
     message: `model ${JSON.stringify(model)} is not a Replicate model: use "owner/name", "owner/name:<version id>" or "deployments/owner/name"; nothing was sent`,
+  });
+}
+
+/** The typed error for a refused create, with Replicate's `title` and `detail` and what to check. */
+function problemError(provider: string, model: string, status: number, data: unknown): VideoJobError {
+  const parsed = problemSchema.safeParse(data);
+  const problem = parsed.success ? parsed.data : {};
+  const said = (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? value.trim().slice(0, 300) : '');
+  const title = said(problem.title);
+  const detail = said(problem.detail);
+  const fields = Array.isArray(problem.invalid_fields) ? (problem.invalid_fields as unknown[]) : [];
+  const first = fields.find((item): item is { field: string } => {
+    return typeof item === 'object' && item !== null && typeof (item as { field?: unknown }).field === 'string';
+  });
+  const fix =
+    status === 404
+      ? 'check the model name ("owner/name", "owner/name:<version id>" or "deployments/owner/name")'
+      : status === 422
+        ? `check the model or version ${JSON.stringify(model)}, that the token may run it, and the input against the model's schema`
+        : "check the input against the model's schema";
+  return new VideoJobError({
+    kind: 'http',
+    provider,
+    status,
+    ...(first ? { field: first.field } : {}),
+    message: `Replicate refused the prediction (${status}${title ? ` ${title}` : ''})${detail ? `: "${detail}"` : ''}; ${fix}, nothing was started`,
   });
 }
 

@@ -7,7 +7,13 @@ import {
   type VideoResult,
 } from '../core/jobSnapshot';
 import type { JobStatus } from '../core/jobStatus';
-import { UNCHANGED, type CancelOutcome, type ProviderAdapter, type ProviderContext } from '../core/provider';
+import {
+  UNCHANGED,
+  type CancelOutcome,
+  type ProviderAdapter,
+  type ProviderContext,
+  type StatusRequest,
+} from '../core/provider';
 import { VideoJobError } from '../core/videoJobError';
 import {
   cancelOutcomeOf,
@@ -92,11 +98,19 @@ const resultSchema = z.looseObject({
   type: z.optional(z.nullable(z.string())),
   file: z.optional(z.nullable(fileSchema)),
   downloadUrl: z.optional(z.nullable(z.string())),
+  /** Unix seconds, beside `downloadUrl`. */
+  downloadUrlExpiresAt: z.optional(z.nullable(z.number())),
 });
 
+/**
+ * The execution record of `GET /v1/tools/executions/{id}`, or a webhook event about it: events carry `event`
+ * (`tool_execution.succeeded` | `failed` | `cancelled`) and `occurredAt` instead of `status`
+ * (https://docs.videogen.io/handling-async-tasks/webhooks, https://docs.videogen.io/webhook-events).
+ */
 const executionSchema = z.looseObject({
   toolExecutionId: z.string(),
-  status: z.string(),
+  status: z.optional(z.string()),
+  event: z.optional(z.string()),
   toolType: z.optional(z.nullable(z.string())),
   progressPercentage: z.optional(z.nullable(z.number())),
   attemptIndex: z.optional(z.nullable(z.number())),
@@ -112,6 +126,7 @@ const submitSchema = z.looseObject({ toolExecutionId: z.string().check(z.minLeng
 
 type Execution = z.infer<typeof executionSchema>;
 type StorageFile = z.infer<typeof fileSchema>;
+type ExecutionResult = z.infer<typeof resultSchema>;
 
 const STATUSES: Record<string, JobStatus> = {
   pending: 'queued',
@@ -121,25 +136,28 @@ const STATUSES: Record<string, JobStatus> = {
   cancelled: 'cancelled',
 };
 
+/** Webhook events, which name the terminal status instead of carrying `status`. */
+const EVENTS: Record<string, JobStatus> = {
+  'tool_execution.succeeded': 'completed',
+  'tool_execution.failed': 'failed',
+  'tool_execution.cancelled': 'cancelled',
+};
+
 const WEBHOOK_NOTE =
   'VideoGen sends webhooks to endpoints registered on the account (POST /v1/webhooks/endpoints), not per job; the job webhook URL was not sent';
 
 /**
  * VideoGen's tools API: `POST /v1/tools/<tool>` answers `202 { toolExecutionId }`, `GET /v1/tools/executions/{id}`
- * reports `progressPercentage`, and a finished execution lists file ids, which are resolved to a playable URL
- * through `GET /v1/files/{fileId}` when the execution does not carry the URL itself.
+ * reports `progressPercentage`, and a finished execution lists its result files. A file that carries no usable
+ * download URL (none yet, or an expired one) is hydrated with `POST /v1/files/{fileId}/hydrate`, which signs fresh
+ * URLs (https://docs.videogen.io/file-hydration); `GET /v1/files/{fileId}` would answer `downloadSource: null`.
  */
 export function videogen(options: VideoGenOptions = {}): ProviderAdapter<VideoGenInput> {
   const name = 'videogen';
   const baseUrl = options.baseUrl ?? DEFAULT_BASE_URL;
 
-  /** The playable URL of the execution's video, resolved through the files endpoint when needed. */
-  async function resolveVideo(
-    ctx: ProviderContext,
-    ref: JobRef,
-    execution: Execution,
-    signal: AbortSignal | undefined,
-  ): Promise<VideoResult | undefined> {
+  /** The execution's video result: the first VIDEO one, else the first. */
+  function pickResult(ref: JobRef, execution: Execution): ExecutionResult {
     const results = execution.results ?? [];
     const result = results.find((entry) => (entry.type ?? entry.file?.type ?? 'VIDEO') === 'VIDEO') ?? results[0];
     if (!result) {
@@ -151,17 +169,46 @@ export function videogen(options: VideoGenOptions = {}): ProviderAdapter<VideoGe
         message: 'the execution succeeded but lists no results; report it with the raw answer',
       });
     }
-    const inline = fromFile(result.file, ctx.now()) ?? (result.downloadUrl ? { url: result.downloadUrl } : undefined);
-    if (inline) return checked(ref, inline);
+    return result;
+  }
+
+  /**
+   * The playable video of a succeeded execution, or what VideoGen is still preparing. The URL carried by the result
+   * is used while it is valid, unless the client already holds the job as completed (a `refresh`, which wants a
+   * fresh URL): then, as when it is missing or expired, the file is hydrated for fresh URLs.
+   */
+  async function resolveVideo(
+    ctx: ProviderContext,
+    ref: JobRef,
+    execution: Execution,
+    request: StatusRequest,
+  ): Promise<VideoResult | { preparing: string }> {
+    const result = pickResult(ref, execution);
+    const now = ctx.now();
+    const inline = fromFile(result.file, now) ?? fromDownloadUrl(result, now);
+    const held = request.previous?.status === 'completed' && request.previous.video !== undefined;
+    if (inline && !held) return checked(ref, inline);
     const response = await sendRequest(ctx, options, {
-      method: 'GET',
-      url: joinUrl(baseUrl, `/v1/files/${encodeURIComponent(result.fileId)}`),
+      method: 'POST',
+      url: joinUrl(baseUrl, `/v1/files/${encodeURIComponent(result.fileId)}/hydrate`),
       jobId: ref.id,
-      signal,
+      signal: request.signal,
     });
     const file = parseWith(fileSchema, response.data, { provider: ref.provider, jobId: ref.id, what: 'file' });
-    const resolved = fromFile(file, ctx.now());
-    return resolved && checked(ref, resolved);
+    const hydrated = fromFile(file, now);
+    if (hydrated) return checked(ref, hydrated);
+    const source = file.downloadSource?.status ?? 'missing';
+    if (source === 'failed' || source === 'skipped') {
+      throw new VideoJobError({
+        kind: 'invalid_response',
+        provider: ref.provider,
+        jobId: ref.id,
+        field: 'downloadSource.status',
+        message: `VideoGen finished the execution but its file ${result.fileId} has no download rendition (downloadSource.status "${source}"); open the file in VideoGen or generate it again`,
+      });
+    }
+    // "pending: asset is still processing" (or no source yet): the next poll hydrates again.
+    return { preparing: `VideoGen is preparing file ${result.fileId} for download (downloadSource ${source})` };
   }
 
   return {
@@ -231,7 +278,7 @@ export function videogen(options: VideoGenOptions = {}): ProviderAdapter<VideoGe
         jobId: ref.id,
         what: 'status',
       });
-      const status = lookupStatus(ref.provider, STATUSES, execution.status, 'status', ref.id);
+      const status = statusOf(ref, execution);
       const init: JobSnapshotInit = { ref, status, raw: execution };
       const attempt = execution.attemptIndex ?? 0;
       if (attempt > 0) init.logs = [`VideoGen is on attempt ${attempt + 1} of this execution`];
@@ -239,12 +286,12 @@ export function videogen(options: VideoGenOptions = {}): ProviderAdapter<VideoGe
         init.progress = Math.min(1, Math.max(0, execution.progressPercentage / 100));
       }
       if (status === 'completed') {
-        const video = await resolveVideo(ctx, ref, execution, request.signal);
-        if (!video) {
-          // The execution is done but the file's download rendition is still being prepared: keep polling.
+        const video = await resolveVideo(ctx, ref, execution, request);
+        if ('preparing' in video) {
+          // The execution is done but its file cannot be downloaded yet: keep polling.
           init.status = 'running';
           init.progress = 0.99;
-          init.logs = [...(init.logs ?? []), 'VideoGen is preparing the file for download'];
+          init.logs = [...(init.logs ?? []), video.preparing];
         } else {
           init.video = video;
           init.progress = 1;
@@ -264,19 +311,49 @@ export function videogen(options: VideoGenOptions = {}): ProviderAdapter<VideoGe
     },
 
     async cancel(ctx, ref, request): Promise<CancelOutcome> {
+      const url = joinUrl(baseUrl, `/v1/tools/executions/${encodeURIComponent(ref.id)}`);
+      // 409 is not documented; kept for an execution that has already ended. 400 is `invalid_id` /
+      // `invalid_parameters` (https://docs.videogen.io/errors), a real error.
       const response = await sendRequest(ctx, options, {
         method: 'POST',
-        url: joinUrl(baseUrl, `/v1/tools/executions/${encodeURIComponent(ref.id)}/cancel`),
+        url: `${url}/cancel`,
         jobId: ref.id,
         signal: request.signal,
-        allowStatus: [400, 409],
+        allowStatus: [409],
       });
-      // An execution that already reached a terminal status cannot be cancelled any more.
-      if (response.status === 400 || response.status === 409) return 'already_completed';
-      const parsed = executionSchema.safeParse(response.data);
-      return cancelOutcomeOf(parsed.success ? STATUSES[parsed.data.status] : undefined);
+      if (response.status === 409) return 'already_completed';
+      // The answer is `{ toolExecutionId }` ("Cancellation request accepted"; the execution "transitions to cancelled
+      // if it has not already completed"): only the execution's status says which happened
+      // (https://docs.videogen.io/rest-api-reference/tools/cancel-tool-execution).
+      const answered = executionSchema.safeParse(response.data);
+      if (answered.success && answered.data.status !== undefined)
+        return cancelOutcomeOf(STATUSES[answered.data.status]);
+      try {
+        const status = await sendRequest(ctx, options, { method: 'GET', url, jobId: ref.id, signal: request.signal });
+        const execution = executionSchema.safeParse(status.data);
+        return cancelOutcomeOf(
+          execution.success && execution.data.status ? STATUSES[execution.data.status] : undefined,
+        );
+      } catch {
+        // The cancel itself was accepted; the next poll tells how the execution ended.
+        return 'requested';
+      }
     },
   };
+}
+
+/** The job status an execution record (`status`) or a webhook event (`event`) stands for. */
+function statusOf(ref: JobRef, execution: Execution): JobStatus {
+  if (execution.status !== undefined) return lookupStatus(ref.provider, STATUSES, execution.status, 'status', ref.id);
+  if (execution.event !== undefined) return lookupStatus(ref.provider, EVENTS, execution.event, 'event', ref.id);
+  throw new VideoJobError({
+    kind: 'invalid_response',
+    provider: ref.provider,
+    jobId: ref.id,
+    field: 'status',
+    message:
+      'the execution has neither a `status` nor a tool_execution `event`; the API may have changed, upgrade react-video-jobs or report it',
+  });
 }
 
 function checked(ref: JobRef, video: VideoResult): VideoResult {
@@ -287,7 +364,7 @@ function fromFile(file: StorageFile | null | undefined, now: number): VideoResul
   const source = file?.downloadSource;
   if (!file || !source?.url || (source.status && source.status !== 'ready')) return undefined;
   const expiresAt = toEpochMs(source.expiresAt);
-  // An expired signed URL is no URL: the files endpoint hands out a fresh one.
+  // An expired signed URL is no URL: hydration hands out a fresh one.
   if (expiresAt !== undefined && expiresAt <= now) return undefined;
   const video: VideoResult = { url: source.url, contentType: 'video/mp4' };
   if (expiresAt !== undefined) video.expiresAt = expiresAt;
@@ -296,6 +373,14 @@ function fromFile(file: StorageFile | null | undefined, now: number): VideoResul
   if (typeof file.durationSeconds === 'number') video.durationSeconds = file.durationSeconds;
   if (file.displayName) video.fileName = file.displayName;
   return video;
+}
+
+/** A result's own `downloadUrl` (the MCP server's shape), unless it has expired. */
+function fromDownloadUrl(result: ExecutionResult, now: number): VideoResult | undefined {
+  if (!result.downloadUrl) return undefined;
+  const expiresAt = toEpochMs(result.downloadUrlExpiresAt);
+  if (expiresAt !== undefined && expiresAt <= now) return undefined;
+  return expiresAt === undefined ? { url: result.downloadUrl } : { url: result.downloadUrl, expiresAt };
 }
 
 function invalidInput(model: string, field: string, problem: string): VideoJobError {

@@ -27,8 +27,9 @@ export interface VisgateOptions extends CommonProviderOptions {
 }
 
 /**
- * The body of `POST /videos/generate`, minus `model` (the job's model) and `webhook_url` (the job's webhook). A type
- * alias rather than an interface, so it stays assignable to the client's `Record<string, unknown>` inputs.
+ * The body of `POST /videos/generate`, minus `model` (the job's model) and `webhook_url` (the job's webhook), with
+ * the model's own parameters in `params`. A type alias rather than an interface, so it stays assignable to the
+ * client's `Record<string, unknown>` inputs.
  */
 export type VisgateInput = {
   prompt: string;
@@ -36,9 +37,13 @@ export type VisgateInput = {
   image_url?: string;
   /** Seconds, 1..60. Defaults to visgate's `5`. */
   duration_seconds?: number;
-  /** Sent to the model as `params.aspect_ratio`. */
+  /** A model parameter, sent at the top level of the body like the others in `params`. */
   aspect_ratio?: '16:9' | '9:16' | '1:1' | '4:3' | '3:4' | '21:9';
-  /** Model-specific parameters, passed through as they are. */
+  /**
+   * Model-specific parameters. Sent merged into the top level of the body, as visgate's official client does
+   * (`payload.update(params)`), not nested; a key that names one of the fields above (or `model`, `webhook_url`)
+   * is refused.
+   */
   params?: Record<string, unknown>;
   /** Your own id for the job, echoed back in the webhook call next to the result. */
   callback_id?: string;
@@ -58,8 +63,30 @@ const inputSchema = z.strictObject({
   skip_gcs_upload: z.optional(z.boolean()),
 });
 
+/** The body fields visgate reads itself: a model parameter of the same name would overwrite them. */
+const BODY_FIELDS = ['model', 'webhook_url', ...Object.keys(inputSchema.def.shape).filter((key) => key !== 'params')];
+
 const text = z.optional(z.nullable(z.string()));
 const time = z.optional(z.nullable(z.union([z.string(), z.number()])));
+
+/** A finished generate answer (visgate-python `VideoResult`): at submit, or nested as a request's `result`. */
+const videoResultSchema = z.looseObject({
+  id: text,
+  video_url: text,
+  videoUrl: text,
+  created_at: time,
+  createdAt: time,
+});
+
+/**
+ * The error envelope (visgate-python `client.py` `_handle_response`, and
+ * https://visgateai.com/docs/api-reference/error-handling): `{ error: <code>, message, details: { field?, provider? } }`.
+ */
+const envelopeSchema = z.looseObject({
+  error: z.optional(z.unknown()),
+  message: z.optional(z.unknown()),
+  details: z.optional(z.unknown()),
+});
 
 /**
  * A request record. The HTTP API (and visgate's Python SDK) speaks snake_case (`request_id`, `output_url`,
@@ -79,7 +106,11 @@ const recordSchema = z.looseObject({
   videoUrl: text,
   error_message: text,
   errorMessage: text,
-  error: z.optional(z.nullable(z.union([z.string(), z.looseObject({ message: text, code: text })]))),
+  /** docs/API.md documents `result` (the finished `VideoResult`) and `error` (a dict) on the request record. */
+  result: z.optional(z.nullable(videoResultSchema)),
+  error: z.optional(
+    z.nullable(z.union([z.string(), z.looseObject({ message: text, detail: text, code: text, error: text })])),
+  ),
   created_at: time,
   createdAt: time,
   completed_at: time,
@@ -88,7 +119,7 @@ const recordSchema = z.looseObject({
 
 type VisgateRecord = z.infer<typeof recordSchema>;
 
-/** `accepted` is what visgate's API reference names the first state; the SDKs and the seed say `pending`. */
+/** `accepted` is what visgate-python's docs/API.md names the first state; its code and the guide say `pending`. */
 const STATUSES: Record<string, JobStatus> = {
   accepted: 'queued',
   pending: 'queued',
@@ -99,9 +130,10 @@ const STATUSES: Record<string, JobStatus> = {
 
 /**
  * visgate (`https://visgateai.com/api/v1`): `POST /videos/generate` with `Prefer: respond-async` (the SDKs'
- * `preferAsync`) answers `202 { request_id, status: "pending" }`; `GET /requests/{id}` follows it. No progress,
- * no queue position, no cancel (cancel stops following and reports `unsupported`); `webhook_url` +
- * `callback_id` get the result pushed.
+ * `preferAsync` / `wait=False`) answers `202 { request_id, status: "pending" }`; `GET /requests/{id}` follows it.
+ * No progress, no queue position, no cancel (cancel stops following and reports `unsupported`); `webhook_url` +
+ * `callback_id` get the result pushed. Wire rules from visgate-python `resources/videos.py` and `requests.py`
+ * (https://github.com/visgate-ai/visgate-python) and https://visgateai.com/docs/guides/async-video.
  */
 export function visgate(options: VisgateOptions = {}): ProviderAdapter<VisgateInput> {
   const name = 'visgate';
@@ -123,14 +155,24 @@ export function visgate(options: VisgateOptions = {}): ProviderAdapter<VisgateIn
           });
         }
       }
-      return parseProviderInput(name, inputSchema, input, model);
+      const parsed = parseProviderInput(name, inputSchema, input, model);
+      const clash = Object.keys(parsed.params ?? {}).find((key) => BODY_FIELDS.includes(key));
+      if (clash !== undefined) {
+        throw new VideoJobError({
+          kind: 'invalid_input',
+          provider: name,
+          field: `params.${clash}`,
+          message: `input for ${model} is invalid: params.${clash} would overwrite the top-level \`${clash}\` of visgate's body (model parameters are merged into it); ${clash === 'model' || clash === 'webhook_url' ? `\`${clash}\` comes from the job` : `set \`${clash}\` as a top-level field`}, nothing was sent`,
+        });
+      }
+      return parsed;
     },
 
     async submit(ctx, request): Promise<JobSnapshot> {
-      const { aspect_ratio, params, ...rest } = request.input;
-      const body: Record<string, unknown> = { model: request.model, ...rest };
-      const merged = aspect_ratio === undefined ? params : { ...params, aspect_ratio };
-      if (merged !== undefined) body.params = merged;
+      // Model parameters go at the top level of the body, as the official client sends them (`payload.update(params)`
+      // in visgate-python `resources/videos.py`); visgate does not read a nested `params`. The named fields win.
+      const { params, ...named } = request.input;
+      const body: Record<string, unknown> = { ...params, model: request.model, ...named };
       if (request.webhookUrl) body.webhook_url = request.webhookUrl;
       // Without `Prefer: respond-async` visgate holds the request until the video exists, which proxies cut at 30-60 s.
       const response = await sendRequest(ctx, options, {
@@ -139,7 +181,10 @@ export function visgate(options: VisgateOptions = {}): ProviderAdapter<VisgateIn
         headers: { prefer: 'respond-async' },
         body,
         signal: request.signal,
+        // Read visgate's error envelope (code, message, field) on the answers the transport cannot explain alone.
+        allowStatus: ENVELOPE_STATUSES,
       });
+      if (response.status >= 400) throw envelopeError(name, response.status, response.data);
       const record = parseProviderResponse(name, recordSchema, response.data, undefined, 'submit');
       const id = record.request_id ?? record.requestId ?? record.id;
       if (!id) throw invalidResponse(name, undefined, 'request_id', 'the submit answer has no request id');
@@ -147,7 +192,7 @@ export function visgate(options: VisgateOptions = {}): ProviderAdapter<VisgateIn
       if (request.input.callback_id) meta.callbackId = request.input.callback_id;
       const ref: JobRef = { provider: name, id, model: request.model, createdAt: ctx.now(), meta };
       // A cache hit (or a server that ignored `Prefer`) answers the finished result straight away.
-      const finished = record.video_url ?? record.videoUrl ?? record.output_url ?? record.outputUrl;
+      const finished = outputUrl(record).url;
       return toSnapshot(ref, { ...record, status: record.status ?? (finished ? 'completed' : 'pending') }, ctx.now());
     },
 
@@ -169,30 +214,105 @@ export function visgate(options: VisgateOptions = {}): ProviderAdapter<VisgateIn
   };
 }
 
+/** Submit answers whose envelope says more than the status: refused input, unknown model, a failed upstream. */
+const ENVELOPE_STATUSES = [400, 404, 422, 502] as const;
+
+/**
+ * The typed error for an error envelope, classified as visgate-python's `_handle_response` does: 422 is a
+ * validation error naming `details.field`, a code containing `PROVIDER` is the upstream provider's failure.
+ */
+function envelopeError(provider: string, status: number, data: unknown): VideoJobError {
+  const parsed = envelopeSchema.safeParse(data);
+  const envelope = parsed.success ? parsed.data : {};
+  const details = typeof envelope.details === 'object' && envelope.details !== null ? envelope.details : {};
+  const detail = (key: string) => {
+    const value = (details as Record<string, unknown>)[key];
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  };
+  const code =
+    (typeof envelope.error === 'string' && envelope.error !== '' ? envelope.error : undefined) ??
+    (status === 422 ? 'VALIDATION_ERROR' : undefined);
+  const message = typeof envelope.message === 'string' ? envelope.message.slice(0, 300) : '';
+  const said = message ? `: "${message}"` : '';
+  const answered = code ? `${status} ${code}` : String(status);
+  const base = { provider, status, ...(code ? { code } : {}) };
+  if (code?.includes('PROVIDER')) {
+    const upstream = detail('provider');
+    return new VideoJobError({
+      ...base,
+      kind: 'provider_failed',
+      message: `visgate's upstream provider${upstream ? ` ${upstream}` : ''} failed the request (${answered})${said}; submit again later or choose another model`,
+    });
+  }
+  if (status === 422) {
+    const field = detail('field');
+    return new VideoJobError({
+      ...base,
+      kind: 'http',
+      ...(field ? { field } : {}),
+      message: `visgate refused the input (${answered})${said}${field ? ` in \`${field}\`` : ''}; fix the input and submit again`,
+    });
+  }
+  if (status === 404) {
+    return new VideoJobError({
+      ...base,
+      kind: 'http',
+      message: `visgate does not offer this model or endpoint (${answered})${said}; choose a model from visgate's catalog (GET /models) or check baseUrl`,
+    });
+  }
+  return new VideoJobError({
+    ...base,
+    kind: 'http',
+    message:
+      status < 500
+        ? `visgate refused the request (${answered})${said}; check the input and submit again`
+        : `visgate answered ${answered}${said}; nothing is known to have started, submit again later`,
+  });
+}
+
+/** The finished video's URL and the field it came from, in whichever shape visgate sent the record. */
+function outputUrl(record: VisgateRecord): { url?: string | null; field: string } {
+  const candidates: Array<[string, string | null | undefined]> = [
+    ['output_url', record.output_url],
+    ['outputUrl', record.outputUrl],
+    ['video_url', record.video_url],
+    ['videoUrl', record.videoUrl],
+    ['result.video_url', record.result?.video_url],
+    ['result.videoUrl', record.result?.videoUrl],
+  ];
+  const found = candidates.find(([, url]) => url);
+  return found ? { url: found[1], field: found[0] } : { field: 'output_url' };
+}
+
 function toSnapshot(ref: JobRef, record: VisgateRecord, now: number): JobSnapshot {
   const status = lookupStatus(ref.provider, STATUSES, record.status, 'status', ref.id);
   const init: JobSnapshotInit = { ref, status, raw: record };
-  const createdAt = toEpochMs(record.created_at ?? record.createdAt);
+  const createdAt = toEpochMs(
+    record.created_at ?? record.createdAt ?? record.result?.created_at ?? record.result?.createdAt,
+  );
   if (createdAt !== undefined) init.createdAt = createdAt;
   const completedAt = toEpochMs(record.completed_at ?? record.completedAt);
   if (status === 'completed') {
-    const field =
-      record.output_url !== undefined ? 'output_url' : record.outputUrl !== undefined ? 'outputUrl' : 'video_url';
-    const url = record.output_url ?? record.outputUrl ?? record.video_url ?? record.videoUrl;
+    const { url, field } = outputUrl(record);
     if (!url) throw invalidResponse(ref.provider, ref.id, 'output_url', 'the request completed but has no output URL');
     init.video = { url: requirePlayableUrl(ref.provider, ref.id, field, url) };
     init.progress = 1;
     if (completedAt !== undefined) init.completedAt = completedAt;
   } else if (status === 'failed') {
+    const error = typeof record.error === 'string' ? { message: record.error } : record.error;
     const reason =
       record.error_message ??
       record.errorMessage ??
-      (typeof record.error === 'string' ? record.error : record.error?.message) ??
+      error?.message ??
+      error?.detail ??
+      error?.error ??
       'no reason given';
+    const code = error?.code ?? error?.error;
     init.error = new VideoJobError({
       kind: 'provider_failed',
       provider: ref.provider,
       jobId: ref.id,
+      ...(code ? { code } : {}),
       message: `visgate failed the request: ${reason}; change the input or the model and submit again`,
     });
     if (completedAt !== undefined) init.completedAt = completedAt;

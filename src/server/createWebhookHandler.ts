@@ -1,6 +1,7 @@
 import type { JobRef, JobSnapshot } from '../core/jobSnapshot';
 import { UNCHANGED, type ProviderAdapter, type ProviderContext } from '../core/provider';
 import { VideoJobError, toVideoJobError } from '../core/videoJobError';
+import { verifyAigatewayWebhook } from './aigatewaySignature';
 import { defaultEnv } from './authorize';
 import { directRequest } from './directRequest';
 import type { FetchHandler } from './createProxyHandler';
@@ -97,17 +98,21 @@ export function createWebhookHandler(options: WebhookHandlerOptions): FetchHandl
       .replace(/([a-z])([A-Z])/g, '$1_$2')
       .toUpperCase()
       .replace(/[^A-Z0-9]/g, '_')}_WEBHOOK_SECRET`;
-    const configured = options.secrets?.[name] ?? env[variable]?.split(/\s+/).filter(Boolean);
-    const secrets = (typeof configured === 'string' ? [configured] : (configured ?? [])).filter(Boolean);
-    if (secrets.length === 0) {
-      throw new TypeError(
-        `[react-video-jobs/server] the ${name} webhook needs a secret (${verification}): pass \`secrets.${name}\` or set ${variable}`,
-      );
-    }
+    const check = secretCheck(name, verification);
+    // Secrets passed in options are checked now; one from the environment at the first delivery, so building the
+    // handler (at import, in `next build`) never needs it. A delivery that finds none is answered 503 (and reported to
+    // `onError` naming the variable): the provider delivers it again once the server is configured.
+    const given = options.secrets?.[name];
+    let secrets = given === undefined ? undefined : check(listOf(given), `secrets.${name}`);
+    const resolve = () =>
+      (secrets ??= check(listOf(env[variable]?.split(/\s+/)), `the ${variable} environment variable`, variable));
     if (verification === 'shared-secret')
-      return (_body, request, url) => verifySharedSecret(url, request.headers, secrets);
-    const keys = secrets.map((secret) => decodeStandardSecret(secret, name));
-    return (body, request) => verifyStandardWebhook(body, request.headers, keys, { now: now(), toleranceMs });
+      return async (_body, request, url) => verifySharedSecret(url, request.headers, resolve().raw);
+    if (verification === 'aigateway-hmac')
+      return async (body, request) =>
+        verifyAigatewayWebhook(body, request.headers, resolve().raw, { now: now(), toleranceMs });
+    return async (body, request) =>
+      verifyStandardWebhook(body, request.headers, resolve().keys, { now: now(), toleranceMs });
   }
 
   function fail(
@@ -164,11 +169,14 @@ export function createWebhookHandler(options: WebhookHandlerOptions): FetchHandl
       if (error instanceof BodyTooLargeError) return tooLargeResponse(maxBodyBytes);
       throw error;
     }
+    let configError: WebhookConfigError | undefined;
     const check = await provider.verify(body, request, url).catch((error: unknown) => {
-      // fal's keys could not be fetched: not the sender's fault, so ask for a retry.
+      // fal's keys could not be fetched, or the server lacks its secret: not the sender's fault, so ask for a retry.
+      if (error instanceof WebhookConfigError) configError = error;
       options.onError?.(error, { provider: name, status: 503 });
       return undefined;
     });
+    if (configError) return errorResponse(503, 'upstream_error', `${configError.message}; deliver again later`);
     if (!check)
       return errorResponse(503, 'upstream_error', 'the signing keys could not be fetched; deliver again later');
     if (!check.ok) return fail(401, check.reason, check.message, name);
@@ -206,3 +214,42 @@ export function createWebhookHandler(options: WebhookHandlerOptions): FetchHandl
     return Response.json({ received: true, id: read.jobId, ...(snapshot ? { status: snapshot.status } : {}) });
   };
 }
+
+/** The webhook's configuration is incomplete (a missing or unusable secret): answered 503 until it is fixed. */
+class WebhookConfigError extends TypeError {
+  override readonly name = 'WebhookConfigError';
+}
+
+function listOf(value: string | readonly string[] | undefined): string[] {
+  return (typeof value === 'string' ? [value] : [...(value ?? [])]).map((secret) => secret.trim()).filter(Boolean);
+}
+
+/** Checks a provider's secrets for its verification: present, and decodable and long enough for Standard Webhooks. */
+function secretCheck(name: string, verification: WebhookVerification) {
+  return (raw: string[], where: string, variable?: string): { raw: string[]; keys: Uint8Array[] } => {
+    if (raw.length === 0) {
+      throw new WebhookConfigError(
+        `[react-video-jobs/server] the ${name} webhook needs a secret (${verification}): ${variable ? `set ${variable} in the server's environment or pass \`secrets.${name}\`` : `\`secrets.${name}\` is empty`}`,
+      );
+    }
+    if (verification !== 'standard-webhooks') return { raw, keys: [] };
+    const keys = raw.map((secret) => {
+      let key: Uint8Array;
+      try {
+        key = decodeStandardSecret(secret, name);
+      } catch (error) {
+        throw new WebhookConfigError(error instanceof Error ? error.message : String(error));
+      }
+      if (key.byteLength < MIN_STANDARD_SECRET_BYTES) {
+        throw new WebhookConfigError(
+          `[react-video-jobs/server] the ${name} webhook secret in ${where} is ${key.byteLength} bytes; Standard Webhooks secrets must be at least ${MIN_STANDARD_SECRET_BYTES} bytes (copy the whsec_ secret from the provider's webhook settings)`,
+        );
+      }
+      return key;
+    });
+    return { raw, keys };
+  };
+}
+
+/** Standard Webhooks secrets are 24 to 64 bytes (https://www.standardwebhooks.com, "Signature scheme"). */
+const MIN_STANDARD_SECRET_BYTES = 24;

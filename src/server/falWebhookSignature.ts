@@ -2,7 +2,7 @@ import { checkReplayWindow, type SignatureCheck } from './standardWebhookSignatu
 import { fromBase64, fromHex, sha256, toHex, utf8 } from './webCrypto';
 
 export interface FalJwksOptions {
-  /** Where fal publishes its webhook signing keys. Defaults to `https://rest.alpha.fal.ai/.well-known/jwks.json`. */
+  /** Where fal publishes its webhook signing keys. Defaults to `https://rest.fal.ai/.well-known/jwks.json`. */
   url?: string;
   /** Defaults to `globalThis.fetch`. */
   fetch?: typeof fetch;
@@ -15,7 +15,9 @@ export interface FalJwksOptions {
   refetchAfterMs?: number;
 }
 
-export const FAL_JWKS_URL = 'https://rest.alpha.fal.ai/.well-known/jwks.json';
+// The key set fal's webhook page documents (https://fal.ai/docs/model-apis/model-endpoints/webhooks, read
+// 2026-12-01; older pages named rest.alpha.fal.ai). Pass `url` to use another.
+export const FAL_JWKS_URL = 'https://rest.fal.ai/.well-known/jwks.json';
 
 export interface FalKeySet {
   /** The verification keys, from the cache or freshly fetched; `refresh` asks for a refetch when allowed. */

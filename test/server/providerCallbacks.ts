@@ -1,5 +1,6 @@
 // Test helpers: realistic provider callbacks built from the simulator's own wire formats, and the signatures the
 // providers put on them (Standard Webhooks through the `standardwebhooks` package, fal's ED25519 through Web Crypto).
+import { createHmac } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import type { JobRef, JobSnapshot } from '../../src/core/jobSnapshot';
 import type { ProviderAdapter, ProviderContext } from '../../src/core/provider';
@@ -53,14 +54,46 @@ export async function callbackBody(sim: Simulator, ref: JobRef): Promise<unknown
     case 'kling':
       return ((await getJson(sim, `https://api-singapore.klingai.com/v1/videos/text2video/${id}`)) as { data: unknown })
         .data;
-    case 'aigateway':
-      return getJson(sim, `https://api.aigateway.sh/v1/jobs/${id}`);
+    case 'aigateway': {
+      // The dashboard event (https://aigateway.sh/docs/webhooks), built from the job record.
+      const job = (await getJson(sim, `https://api.aigateway.sh/v1/jobs/${id}`)) as {
+        status: string;
+        result?: { file_url?: string } | null;
+        error?: unknown;
+      };
+      const completed = job.status === 'completed';
+      return {
+        id: `evt_${ref.id}_${job.status}`,
+        type: completed ? 'job.completed' : 'job.failed',
+        created: Math.floor(Date.now() / 1000),
+        data: {
+          job_id: ref.id,
+          model: ref.model,
+          ...(completed ? { result_url: job.result?.file_url } : { error: job.error }),
+          usage: { cost_cents: completed ? 412 : 0 },
+        },
+      };
+    }
     case 'replicate':
       return getJson(sim, `https://api.replicate.com/v1/predictions/${id}`);
     case 'visgate':
       return getJson(sim, `https://visgateai.com/api/v1/requests/${id}`);
-    case 'videogen':
-      return getJson(sim, `https://api.videogen.io/v1/tools/executions/${id}`);
+    case 'videogen': {
+      // An event, not the execution record (https://docs.videogen.io/handling-async-tasks/webhooks).
+      const execution = (await getJson(sim, `https://api.videogen.io/v1/tools/executions/${id}`)) as Record<
+        string,
+        unknown
+      >;
+      const { toolExecutionId, toolType, results, error } = execution;
+      return {
+        event: `tool_execution.${String(execution.status)}`,
+        toolExecutionId,
+        toolType,
+        occurredAt: Math.floor(Date.now() / 1000),
+        ...(execution.status === 'succeeded' ? { results } : {}),
+        ...(execution.status === 'failed' ? { error } : {}),
+      };
+    }
     case 'openai': {
       const job = sim.job(ref.id)!;
       return {
@@ -83,6 +116,15 @@ export function standardHeaders(secret: string, messageId: string, body: string,
     'webhook-id': messageId,
     'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
     'webhook-signature': signature,
+  };
+}
+
+/** The AI gateway's headers for `body` (https://aigateway.sh/docs/webhooks): hex HMAC-SHA256 of `${ts}.${body}`. */
+export function aigatewayHeaders(secret: string, body: string, at: Date = new Date()) {
+  const timestamp = String(Math.floor(at.getTime() / 1000));
+  return {
+    'aig-timestamp': timestamp,
+    'aig-signature': createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex'),
   };
 }
 

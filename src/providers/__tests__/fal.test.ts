@@ -118,7 +118,8 @@ describe('fal adapter against the simulator', () => {
       code: 'runner_server_error',
     });
     expect(failed.error?.message).toContain('Prompt flagged by the safety checker');
-    expect(env.sim.count({ endpoint: 'result' })).toBe(0);
+    // fal's status only says COMPLETED: the failure is read from the result fetch (500 runner_server_error).
+    expect(env.sim.count({ endpoint: 'result' })).toBe(1);
   });
 
   it('reads a failure from the result fetch: an error body after COMPLETED', async () => {
@@ -138,7 +139,8 @@ describe('fal adapter against the simulator', () => {
     expect(env.sim.job(ref.id)?.status).toBe('cancelled');
     const after = await statusAfter(env, ref, 100);
     expect(after).toMatchObject({ status: 'cancelled', cancellation: { remote: 'cancelled' } });
-    expect(env.sim.count({ endpoint: 'result' })).toBe(0);
+    // COMPLETED, then the result fetch answers 499 client_cancelled.
+    expect(env.sim.count({ endpoint: 'result' })).toBe(1);
   });
 
   it('keeps the result when cancel races completion (400 ALREADY_COMPLETED)', async () => {

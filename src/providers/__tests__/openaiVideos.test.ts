@@ -1,7 +1,7 @@
 import { createVideoClient } from '../../core/createVideoClient';
 import { createSimulator } from '../../testing/createSimulator';
 import { createOpenaiVideosWire } from '../../testing/wire/openaiVideos';
-import { openaiVideos } from '../openaiVideos';
+import { openaiVideos, type OpenAIVideosOptions } from '../openaiVideos';
 import { describeProviderContract } from './providerContract';
 import { jsonContext, recordingFetch, rejection, snapshotOf, transportContext } from './testContexts';
 
@@ -41,10 +41,10 @@ describeProviderContract('openai videos (OpenRouter shape)', (harness) => {
   };
 });
 
-function setup(
-  options: Parameters<typeof openaiVideos>[0] = {},
-  simOptions: Parameters<typeof createSimulator>[0] = {},
-) {
+/** Any live gateway: OpenAI's own Videos API is shut down, so every adapter names its target. */
+const GATEWAY = 'https://gateway.example.com/v1';
+
+function setup(options: Partial<OpenAIVideosOptions> = {}, simOptions: Parameters<typeof createSimulator>[0] = {}) {
   const sim = createSimulator(simOptions);
   const { fetch, sent } = recordingFetch(sim.fetch);
   const ctx = transportContext('openai', { fetch, retry: { retries: 0 } });
@@ -144,10 +144,13 @@ describe('openaiVideos adapter', () => {
     expect(done.error?.message).toContain('blocked by moderation');
   });
 
-  it('repeats a create that got no answer only where the API de-duplicates by Idempotency-Key', async () => {
+  it('repeats a create that got no answer only where the target is declared to de-duplicate by Idempotency-Key', async () => {
     const sim = createSimulator();
     const client = createVideoClient({
-      providers: { openai: openaiVideos(), gateway: openaiVideos({ baseUrl: sim.baseUrl('openai') }) },
+      providers: {
+        openai: openaiVideos({ baseUrl: sim.baseUrl('openai'), idempotentSubmit: true }),
+        gateway: openaiVideos({ baseUrl: sim.baseUrl('openai') }),
+      },
       fetch: sim.fetch,
     });
     sim.failNext({ status: 503 });
@@ -193,7 +196,7 @@ describe('openaiVideos adapter', () => {
   });
 
   it('checks seconds, size and image URLs before anything is sent', () => {
-    const adapter = openaiVideos();
+    const adapter = openaiVideos({ baseUrl: GATEWAY });
     expect(rejection(() => adapter.validateInput!('sora-2', { prompt: 'x', seconds: 5 }))).toMatchObject({
       kind: 'invalid_input',
       field: 'seconds',
@@ -222,7 +225,7 @@ describe('openaiVideos adapter', () => {
     ).toMatchObject({ field: 'input_reference' });
     expect(rejection(() => adapter.validateInput!('sora-2', { seconds: 4 }))).toMatchObject({ field: 'prompt' });
 
-    const gateway = openaiVideos({ sizes: ['768P'], seconds: false });
+    const gateway = openaiVideos({ baseUrl: GATEWAY, sizes: ['768P'], seconds: false });
     expect(gateway.validateInput!('minimax/h3', { prompt: 'x', size: '768P', seconds: 6 })).toMatchObject({
       size: '768P',
       seconds: '6',
@@ -258,7 +261,7 @@ describe('openaiVideos adapter', () => {
 
   it('refuses an unknown status, naming the field', async () => {
     const ctx = jsonContext('openai', () => ({ id: 'video_1', status: 'rendering', progress: 10 }), { now: Date.now });
-    const error = await openaiVideos()
+    const error = await openaiVideos({ baseUrl: GATEWAY })
       .getStatus(ctx, { provider: 'openai', id: 'video_1', model: 'sora-2' }, {})
       .catch((caught: unknown) => caught);
     expect(error).toMatchObject({ kind: 'invalid_response', field: 'status', jobId: 'video_1' });

@@ -43,7 +43,7 @@ describe('videogen adapter', () => {
     return { sim, adapter, client, seen };
   }
 
-  it('resolves the result file id to a playable URL through the files endpoint', async () => {
+  it('takes the hydrated file of a fresh execution, and hydrates it once its signed URL has expired', async () => {
     const { client, sim } = setup();
     const first = await client.submit({ provider: 'videogen', model: 'generate-video-clip', input: { prompt: 'a' } });
     const waiting = client.wait(first.ref);
@@ -51,12 +51,18 @@ describe('videogen adapter', () => {
     const done = await waiting;
 
     expect(done.status).toBe('completed');
-    const fileRequests = sim.requests.filter((entry) => entry.endpoint === 'result');
-    expect(fileRequests).toHaveLength(1);
-    expect(fileRequests[0]!.url).toMatch(/\/v1\/files\/vg_file_/);
+    // "Freshly completed tool executions include hydrated URLs already" (https://docs.videogen.io/file-hydration).
+    expect(sim.requests.filter((entry) => entry.endpoint === 'result')).toHaveLength(0);
     expect(done.video).toMatchObject({ width: 320, height: 180, durationSeconds: 2, contentType: 'video/mp4' });
     expect(done.video!.expiresAt).toBeGreaterThan(Date.now());
     expect((await sim.fetch(done.video!.url)).status).toBe(200);
+
+    await vi.advanceTimersByTimeAsync(7 * 60 * 60 * 1000);
+    const refreshed = await client.refresh(first.ref);
+    const hydrations = sim.requests.filter((entry) => entry.endpoint === 'result');
+    expect(hydrations).toHaveLength(1);
+    expect(hydrations[0]!.url).toMatch(/\/v1\/files\/vg_file_[^/]+\/hydrate$/);
+    expect(refreshed.video!.expiresAt).toBeGreaterThan(Date.now());
   });
 
   it('reports progressPercentage as progress while running', async () => {
@@ -121,7 +127,7 @@ describe('videogen adapter', () => {
     expect(direct).toMatchObject({ status: 'completed', video: { url: 'https://cdn/x.mp4' } });
   });
 
-  it('keeps polling while the file is still being prepared, and fetches the file for an expired inline URL', async () => {
+  it('keeps polling while the file is still being prepared, and hydrates the file for an expired inline URL', async () => {
     const adapter = videogen();
     const urls: string[] = [];
     const execution = {
@@ -140,7 +146,7 @@ describe('videogen adapter', () => {
       {},
     );
     expect(pending).toMatchObject({ status: 'running', progress: 0.99 });
-    expect(urls[1]).toBe('https://api.videogen.io/v1/files/vg_file_a');
+    expect(urls[1]).toBe('https://api.videogen.io/v1/files/vg_file_a/hydrate');
   });
 
   it('surfaces the execution error message and code', async () => {

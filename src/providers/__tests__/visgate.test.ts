@@ -80,7 +80,9 @@ describe('visgate adapter', () => {
       prompt: 'a bird flying over mountains',
       duration_seconds: 6,
       image_url: 'https://example.com/bird.png',
-      params: { seed: 7, aspect_ratio: '16:9' },
+      // Model parameters at the top level, as visgate-python's videos.generate sends them (issue 10.7).
+      seed: 7,
+      aspect_ratio: '16:9',
       callback_id: 'order-42',
       webhook_url: 'https://app.example.com/api/webhook',
     });

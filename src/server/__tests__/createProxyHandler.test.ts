@@ -407,7 +407,7 @@ describe('createProxyHandler: authorize and owners (simulated fal)', () => {
     expect(typeof id).toBe('string');
 
     const statusUrl = `https://queue.fal.run/fal-ai/veo3/requests/${id}/status`;
-    expect((await as('alice', statusUrl)).status).toBe(200);
+    expect((await as('alice', statusUrl)).status).toBe(202); // fal: 202 while queued
     const stolen = await as('mallory', statusUrl);
     expect(stolen.status).toBe(404);
     const cancel = await as('mallory', `https://queue.fal.run/fal-ai/veo3/requests/${id}/cancel`, { method: 'PUT' });

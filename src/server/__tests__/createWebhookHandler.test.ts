@@ -194,16 +194,63 @@ describe('createWebhookHandler: Standard Webhooks (Replicate)', () => {
     expect(updates).toHaveLength(0);
   });
 
-  it('refuses to start without a secret for a signing provider, naming the variable', () => {
-    expect(() => createWebhookHandler({ providers: { replicate: replicate() }, env: {} })).toThrow(
-      /REPLICATE_WEBHOOK_SECRET/,
+  it('builds without secrets (next build), and answers 503 naming the variable at the first delivery', async () => {
+    const errors: unknown[] = [];
+    const handler = createWebhookHandler({
+      providers: { replicate: replicate(), kling: kling() },
+      env: {},
+      onError: (error) => void errors.push(error),
+    });
+    for (const [provider, variable] of [
+      ['replicate', 'REPLICATE_WEBHOOK_SECRET'],
+      ['kling', 'KLING_WEBHOOK_SECRET'],
+    ] as const) {
+      const response = await handler(post(`/webhooks/${provider}`, '{}', {}));
+      expect(response.status).toBe(503);
+      expect(((await response.json()) as { error: { message: string } }).error.message).toContain(variable);
+    }
+    expect(String(errors[0])).toContain('REPLICATE_WEBHOOK_SECRET');
+  });
+
+  it('reads the secret from the environment at the first delivery, not at creation', async () => {
+    const env: Record<string, string | undefined> = {};
+    const { sim, updates } = setup();
+    const handler = createWebhookHandler({
+      providers: { replicate: replicate() },
+      env,
+      onJobUpdate: (snapshot) => void updates.push(snapshot),
+    });
+    env.REPLICATE_WEBHOOK_SECRET = SECRET;
+    const { body } = await finishedPrediction(sim);
+    expect((await handler(post('/webhooks/replicate', body, standardHeaders(SECRET, 'msg_env', body)))).status).toBe(
+      200,
     );
+    expect(updates).toHaveLength(1);
+  });
+
+  it('refuses a secret passed in options at creation: not base64, or shorter than 24 bytes', () => {
     expect(() =>
       createWebhookHandler({ providers: { replicate: replicate() }, secrets: { replicate: 'not base64!' }, env: {} }),
     ).toThrow(/whsec_/);
+    const short = 'whsec_' + Buffer.from('only-23-bytes-of-secret').toString('base64');
+    expect(() =>
+      createWebhookHandler({ providers: { replicate: replicate() }, secrets: { replicate: short }, env: {} }),
+    ).toThrow(/23 bytes.*at least 24 bytes/);
     expect(() =>
       createWebhookHandler({ providers: { replicate: replicate() }, verification: { replicate: 'none' }, env: {} }),
     ).not.toThrow();
+  });
+
+  it('refuses a short secret from the environment at the first delivery (503 saying why)', async () => {
+    const short = 'whsec_' + Buffer.from('only-23-bytes-of-secret').toString('base64');
+    const handler = createWebhookHandler({
+      providers: { replicate: replicate() },
+      env: { REPLICATE_WEBHOOK_SECRET: short },
+    });
+    const body = '{"id":"p1"}';
+    const response = await handler(post('/webhooks/replicate', body, standardHeaders(short, 'msg_short', body)));
+    expect(response.status).toBe(503);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/at least 24 bytes/);
   });
 });
 
@@ -237,7 +284,7 @@ describe('createWebhookHandler: fal ED25519', () => {
     expect(updates[0]!.status).toBe('completed');
     expect(updates[0]!.video!.url).toMatch(/\.mp4/);
     expect(updates[0]!.model).toBe('fal-ai/veo3');
-    expect(keys.calls).toEqual(['https://rest.alpha.fal.ai/.well-known/jwks.json']);
+    expect(keys.calls).toEqual(['https://rest.fal.ai/.well-known/jwks.json']);
 
     const again = await handler(post('/webhooks/fal', body, await signer.headers(body, { requestId: submitted.id })));
     expect(await again.json()).toEqual({ received: true, duplicate: true });
@@ -343,15 +390,18 @@ describe('createWebhookHandler: shared secret (Kling) and fetched updates (OpenA
     try {
       const sim = createSimulator();
       const updates: JobSnapshot[] = [];
-      const secret = 'whsec_' + Buffer.from('openai-test-secret').toString('base64');
+      const secret = 'whsec_' + Buffer.from('openai-test-secret-of-32-bytes!!').toString('base64');
       const handler = createWebhookHandler({
-        providers: { openai: openaiVideos({ apiKey: 'sk-test' }) },
+        // The simulator answers for OpenAI's host, standing in for a live OpenAI-shaped gateway.
+        providers: { openai: openaiVideos({ baseUrl: 'https://api.openai.com/v1', apiKey: 'sk-test' }) },
         secrets: { openai: secret },
         onJobUpdate: (snapshot) => void updates.push(snapshot),
         fetch: sim.fetch,
         env: {},
       });
-      const submitted = await submitVia(sim, openaiVideos(), 'sora-2', { prompt: 'a cat' });
+      const submitted = await submitVia(sim, openaiVideos({ baseUrl: 'https://api.openai.com/v1' }), 'sora-2', {
+        prompt: 'a cat',
+      });
       sim.complete(submitted.id);
       const body = JSON.stringify(await callbackBody(sim, submitted.ref));
       const response = await handler(post('/webhooks/openai', body, standardHeaders(secret, 'evt_1', body)));

@@ -44,7 +44,8 @@ function browserThroughProxy(extra: Partial<ProxyHandlerOptions> = {}) {
   });
   const client = createVideoClient({
     providers: {
-      openai: openaiVideos({ proxyUrl: PROXY }),
+      // The simulator answers for OpenAI's host (the proxy's built-in openai target), standing in for a live gateway.
+      openai: openaiVideos({ baseUrl: 'https://api.openai.com/v1', proxyUrl: PROXY }),
       openrouter: openaiVideos({ name: 'openrouter', baseUrl: 'https://openrouter.ai/api/v1', proxyUrl: PROXY }),
     },
     fetch: (input, init) => proxy(new Request(input, init)),

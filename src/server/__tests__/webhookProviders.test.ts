@@ -8,6 +8,7 @@ import { videogen } from '../../providers/videogen';
 import { visgate } from '../../providers/visgate';
 import { createSimulator } from '../../testing';
 import {
+  aigatewayHeaders,
   callbackBody,
   createFalSigner,
   jwksFetch,
@@ -22,6 +23,8 @@ import { createWebhookHandler } from '../createWebhookHandler';
 const START = Date.UTC(2026, 10, 23, 12, 0, 0);
 const secret = (name: string) => 'whsec_' + Buffer.from(`${name}-webhook-test-secret-32b!`).toString('base64');
 const TOKEN = 'shared-token';
+/** The simulator answers for OpenAI's host, standing in for a live OpenAI-shaped gateway (OpenAI's own is shut down). */
+const OPENAI_HOST = 'https://api.openai.com/v1';
 
 beforeEach(() => vi.useFakeTimers({ now: START, toFake: ['Date'] }));
 afterEach(() => vi.useRealTimers());
@@ -38,7 +41,7 @@ async function setup() {
       aigateway: aigateway(),
       videogen: videogen(),
       visgate: visgate(),
-      openai: openaiVideos({ apiKey: 'sk-test' }),
+      openai: openaiVideos({ baseUrl: OPENAI_HOST, apiKey: 'sk-test' }),
       replicate: replicate(),
     },
     secrets: {
@@ -77,6 +80,7 @@ async function deliver(env: Setup, provider: string, body: unknown, deliveryId: 
     return env.post(provider, text, await env.signer.headers(text, { requestId }));
   }
   if (provider === 'kling' || provider === 'visgate') return env.post(provider, text, {}, `?token=${TOKEN}`);
+  if (provider === 'aigateway') return env.post(provider, text, aigatewayHeaders(secret(provider), text));
   return env.post(provider, text, standardHeaders(secret(provider), deliveryId, text));
 }
 
@@ -86,7 +90,7 @@ const ADAPTERS = {
   aigateway: { adapter: aigateway, model: 'google/veo-3.1-fast', input: { prompt: 'a cat' } },
   videogen: { adapter: videogen, model: 'text-to-video', input: { prompt: 'a cat' } },
   visgate: { adapter: visgate, model: 'fal-ai/veo3', input: { prompt: 'a cat' } },
-  openai: { adapter: openaiVideos, model: 'sora-2', input: { prompt: 'a cat' } },
+  openai: { adapter: () => openaiVideos({ baseUrl: OPENAI_HOST }), model: 'sora-2', input: { prompt: 'a cat' } },
   replicate: { adapter: replicate, model: 'acme/video-model', input: { prompt: 'a cat' } },
 } as const;
 

@@ -109,10 +109,11 @@ describe('createSimulator: cancel', () => {
     expect(cancel.status).toBe(202);
     expect(await cancel.json()).toEqual({ status: 'CANCELLATION_REQUESTED' });
     expect(sim.job(queued.request_id)?.status).toBe('cancelled');
-    expect(await json(sim.fetch(queued.status_url))).toMatchObject({
-      status: 'COMPLETED',
-      error_type: 'client_cancelled',
-    });
+    // fal's status only says COMPLETED; the result fetch says how it ended (request-errors: 499 client_cancelled).
+    expect(await json(sim.fetch(queued.status_url))).toMatchObject({ status: 'COMPLETED' });
+    const ended = await sim.fetch(queued.response_url);
+    expect(ended.status).toBe(499);
+    expect(await ended.json()).toMatchObject({ error_type: 'client_cancelled' });
 
     const running = await submit(sim);
     await vi.advanceTimersByTimeAsync(1500);
@@ -200,11 +201,12 @@ describe('createSimulator: faults', () => {
   it('answers 304 to status polls faster than notModifiedWithinMs', async () => {
     const sim = createSimulator({ faults: { notModifiedWithinMs: 3000 } });
     const job = await submit(sim);
-    expect((await sim.fetch(job.status_url)).status).toBe(200);
+    // fal answers 202 while a request is queued or running (https://fal.ai/docs/api-reference/inference-api).
+    expect((await sim.fetch(job.status_url)).status).toBe(202);
     await vi.advanceTimersByTimeAsync(1000);
     expect((await sim.fetch(job.status_url)).status).toBe(304);
     await vi.advanceTimersByTimeAsync(2000);
-    expect((await sim.fetch(job.status_url)).status).toBe(200);
+    expect((await sim.fetch(job.status_url)).status).toBe(202);
     expect(sim.count({ endpoint: 'status', status: 304 })).toBe(1);
   });
 
@@ -218,7 +220,7 @@ describe('createSimulator: faults', () => {
     expect(limited.headers.get('retry-after')).toBe('3');
     expect((await sim.fetch(job.status_url)).status).toBe(503);
     expect((await sim.fetch(job.status_url)).status).toBe(503);
-    expect((await sim.fetch(job.status_url)).status).toBe(200);
+    expect((await sim.fetch(job.status_url)).status).toBe(202);
     sim.failNext({ drop: true });
     await expect(sim.fetch(job.status_url)).rejects.toThrow(TypeError);
     sim.failNext({ malformed: true });
@@ -268,7 +270,7 @@ describe('createSimulator: counts and log', () => {
       method: 'GET',
       provider: 'fal',
       endpoint: 'status',
-      status: 200,
+      status: 202,
       jobId: job.request_id,
       at: Date.now(),
     });

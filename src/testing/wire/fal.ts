@@ -3,14 +3,17 @@ import type { RoutedSimRequest, WireContext, WireFormat, WireRoute } from '../wi
 
 // fal's queue API (https://docs.fal.ai/model-endpoints/queue), as the simulator speaks it:
 //   POST {base}/{model}[?fal_webhook=url]          -> { request_id, status_url, response_url, cancel_url, queue_position }
-//   GET  {base}/{app}/requests/{id}/status?logs=1  -> IN_QUEUE (queue_position) | IN_PROGRESS (logs) | COMPLETED (logs, metrics[, error, error_type])
+//   GET  {base}/{app}/requests/{id}/status?logs=1  -> 202 IN_QUEUE (queue_position) | 202 IN_PROGRESS (logs) | 200 COMPLETED (logs, metrics)
 //   GET  {base}/{app}/requests/{id}/status/stream  -> SSE, one `data:` status object per change, closed after COMPLETED
-//   GET  {base}/{app}/requests/{id}                -> the model's output ({ video: { url, content_type, file_name, file_size } }) or its error
+//   GET  {base}/{app}/requests/{id}                -> the model's output ({ video: { url, content_type, file_name, file_size } }),
+//                                                     or a request error { detail, error_type } + X-Fal-Error-Type
+//                                                     (500 runner_server_error, 499 client_cancelled)
 //   PUT  {base}/{app}/requests/{id}/cancel         -> 202 { status: 'CANCELLATION_REQUESTED' } | 400 { status: 'ALREADY_COMPLETED' }
 // Quirk kept from the real API: `{model}` may carry a sub-path (`fal-ai/kling-video/v2/master/text-to-video`)
 // but the request URLs use only the app id (`fal-ai/kling-video`); clients must use the URLs handed back.
 // The queue's status enum is closed (IN_QUEUE / IN_PROGRESS / COMPLETED): a failed or cancelled request is
-// COMPLETED with `error` and `error_type` (fal's request-error categories, e.g. `client_cancelled`).
+// COMPLETED, and only its result fetch says how it ended, in the request-error format
+// (https://fal.ai/docs/documentation/model-apis/request-errors). Checked against test/fixtures/wire/fal/.
 
 /** Apps under these namespaces have three-segment ids (`workflows/owner/name`), as in fal's own client. */
 const NAMESPACES = new Set(['workflows', 'comfy']);
@@ -58,14 +61,6 @@ export function falStatusBody(base: string, job: SimJob, withLogs: boolean): Rec
   const body: Record<string, unknown> = { status: 'COMPLETED', ...common, logs };
   if (job.startedAt !== undefined && job.endedAt !== undefined)
     body.metrics = { inference_time: (job.endedAt - job.startedAt) / 1000 };
-  if (job.status === 'failed') {
-    body.error = job.errorMessage ?? 'Internal error';
-    body.error_type = 'runner_server_error';
-  }
-  if (job.status === 'cancelled') {
-    body.error = 'Request was cancelled by the client';
-    body.error_type = 'client_cancelled';
-  }
   return body;
 }
 
@@ -104,7 +99,11 @@ function handle(req: RoutedSimRequest, ctx: WireContext): Response {
   const job = ctx.job(jobId);
   if (!job) return ctx.json(404, { detail: `Request ${jobId} not found` });
   const headers = { 'x-fal-request-id': job.id };
-  if (where.endpoint === 'status') return ctx.json(200, falStatusBody(req.base, job, withLogs), headers);
+  if (where.endpoint === 'status') {
+    const body = falStatusBody(req.base, job, withLogs);
+    // 202 while queued or running, 200 once ended (https://fal.ai/docs/api-reference/inference-api).
+    return ctx.json(body.status === 'COMPLETED' ? 200 : 202, body, headers);
+  }
   if (where.endpoint === 'stream') {
     // Like fal's stream, each event carries only the log lines written since the previous event.
     let sentLogs = 0;
@@ -127,15 +126,15 @@ function handle(req: RoutedSimRequest, ctx: WireContext): Response {
   }
   if (job.status === 'failed') {
     return ctx.json(
-      422,
-      { detail: [{ loc: ['body'], msg: job.errorMessage ?? 'Internal error', type: 'generation_failed' }] },
-      headers,
+      500,
+      { detail: job.errorMessage ?? 'Internal Server Error', error_type: 'runner_server_error' },
+      { ...headers, 'x-fal-error-type': 'runner_server_error' },
     );
   }
   if (job.status === 'cancelled') {
     return ctx.json(
-      400,
-      { detail: 'Request was cancelled by the client', error_type: 'client_cancelled' },
+      499,
+      { detail: 'The request was cancelled by the client.', error_type: 'client_cancelled' },
       { ...headers, 'x-fal-error-type': 'client_cancelled' },
     );
   }
@@ -144,7 +143,6 @@ function handle(req: RoutedSimRequest, ctx: WireContext): Response {
     200,
     {
       video: { url: video.url, content_type: video.contentType, file_name: video.fileName, file_size: video.fileSize },
-      seed: 42,
     },
     headers,
   );

@@ -8,7 +8,9 @@ import type { RoutedSimRequest, SimRequest, WireContext, WireFormat, WireRoute }
 //     -> { code: 0, message: 'SUCCEED', request_id, data: { task_id, task_info: { external_task_id }, task_status: 'submitted', created_at, updated_at } }
 //   GET  {base}/v1/videos/{text2video|image2video}/{task_id}
 //     -> { code: 0, ..., data: { task_id, task_status: submitted | processing | succeed | failed, task_status_msg,
-//          task_result: { videos: [{ id, url, duration }] }, created_at, updated_at } }   (times in epoch ms, duration a string)
+//          watermark_info: { enabled }, task_info, task_result: { videos: [{ id, url, watermark_url, duration }] },
+//          final_unit_deduction, created_at, updated_at } }   (times in epoch ms, duration a string)
+// Checked against the documented examples in test/fixtures/wire/kling/ (klingWire.conformance.test.ts).
 // Errors answer `{ code, message, request_id }` with Kling's numeric codes (1000-1004 auth, 1201 bad params,
 // 1203 unknown task, 1302 rate limit, 5000 server). There is no cancel endpoint.
 // `createKlingWire({ shape: 'seed' })` answers the simplified shape of the integration-guide seed instead
@@ -71,13 +73,18 @@ function taskBody(job: SimJob, ctx: WireContext, shape: 'reference' | 'seed'): R
     task_id: job.id,
     task_status: STATUS_REFERENCE[job.status],
     task_status_msg: job.status === 'failed' || job.status === 'cancelled' ? reason : '',
+    // The Query Task example shows it on every task (https://kling.ai/document-api/apiReference/model/textToVideo).
+    watermark_info: { enabled: false },
     task_info: job.meta.externalTaskId ? { external_task_id: job.meta.externalTaskId } : {},
     created_at: job.createdAt,
     updated_at: updatedAt,
   };
   if (job.status === 'completed') {
     const video = ctx.video(job);
-    body.task_result = { videos: [{ id: `${job.id}-0`, url: video.url, duration: video.durationSeconds.toFixed(3) }] };
+    // No watermark is ever made here: the watermarked URL is the same file.
+    const duration = video.durationSeconds.toFixed(3);
+    body.task_result = { videos: [{ id: `${job.id}-0`, url: video.url, watermark_url: video.url, duration }] };
+    body.final_unit_deduction = String(Math.max(1, Math.round(video.durationSeconds)));
   }
   return body;
 }

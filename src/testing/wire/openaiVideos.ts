@@ -3,8 +3,9 @@ import type { SimJob, SimJobPhase } from '../simJob';
 import type { RoutedSimRequest, SimRequest, WireContext, WireFormat, WireRoute } from '../wireFormat';
 import { apiPath } from './holdUntilEnded';
 
-const SIZES = ['720x1280', '1280x720', '1024x1792', '1792x1024'];
-const SECONDS = ['4', '8', '12'];
+// https://developers.openai.com/api/docs/guides/video-generation: sora-2-pro adds 1080p, both models 16 and 20 s.
+const SIZES = ['720x1280', '1280x720', '1024x1792', '1792x1024', '1920x1080', '1080x1920'];
+const SECONDS = ['4', '8', '12', '16', '20'];
 /** How long the finished MP4 stays downloadable after completion (OpenAI's `expires_at`). */
 const CONTENT_TTL_S = 3600;
 /** OpenAI's video `status`: a cancelled job reads as failed (its `error.code` says `cancelled`). */
@@ -36,7 +37,8 @@ export interface OpenaiVideosWireOptions {
 }
 
 /**
- * OpenAI's Videos API (`https://api.openai.com/v1`), the shape several gateways copy: `POST /videos` (JSON:
+ * OpenAI's Videos API (`https://api.openai.com/v1`; shut down on 2026-09-24, the shape OpenAI-compatible gateways keep
+ * serving, checked against test/fixtures/wire/openai/): `POST /videos` (JSON:
  * `prompt`, `model`, `seconds` as a string, `size`, `input_reference: { image_url | file_id }`) answers the
  * video object `{ id, object: "video", model, status: queued | in_progress | completed | failed, progress
  * 0-100, created_at, completed_at, expires_at (unix s), seconds, size, error: { code, message } }`;
@@ -99,7 +101,7 @@ function submit(req: RoutedSimRequest, ctx: WireContext, shape: 'openai' | 'open
       return invalid(
         ctx,
         'seconds',
-        `Invalid value: '${String(fields.seconds)}'. Supported values are: '4', '8', '12'.`,
+        `Invalid value: '${String(fields.seconds)}'. Supported values are: ${SECONDS.map((value) => `'${value}'`).join(', ')}.`,
       );
     }
     if (fields.size !== undefined && !SIZES.includes(String(fields.size))) {
@@ -150,7 +152,7 @@ function videoObject(job: SimJob): Record<string, unknown> {
     remixed_from_video_id: null,
     seconds: job.meta.seconds ?? '4',
     size: job.meta.size ?? '720x1280',
-    quality: 'standard',
+    // No `quality`: the reference's create example shows one, the SDK's Video type (and every other example) not.
     error,
   };
 }

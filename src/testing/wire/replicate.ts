@@ -6,8 +6,8 @@ import { apiPath, holdUntilEnded, isoTime } from './holdUntilEnded';
 const MAX_WAIT_S = 60;
 /** Steps of the simulated tqdm progress bar written to the logs. */
 const STEPS = 50;
-/** The `title` of Replicate's problem-details error bodies. */
-const ERROR_TITLES: Record<number, string> = { 401: 'Unauthenticated', 404: 'Not found', 429: 'Too Many Requests' };
+/** The `title` of Replicate's problem-details error bodies (401: https://github.com/replicate/replicate-python/issues/47). */
+const ERROR_TITLES: Record<number, string> = { 401: 'Unauthenticated', 404: 'Not found' };
 
 /**
  * Replicate's predictions API (`https://api.replicate.com/v1`): `POST /predictions` (`version`, `input`) or
@@ -17,7 +17,8 @@ const ERROR_TITLES: Record<number, string> = { 401: 'Unauthenticated', 404: 'Not
  * by then, `canceled` when it was running). `GET /predictions/{id}` answers the prediction (`starting |
  * processing | succeeded | failed | canceled | aborted`, `logs` with a tqdm progress bar, `output` as a URL
  * string, or a list when the input asks for `num_outputs`, `error`, `metrics.predict_time`, `urls.get` /
- * `urls.cancel`); `POST /predictions/{id}/cancel` answers it after cancelling.
+ * `urls.cancel`); `POST /predictions/{id}/cancel` answers it after cancelling. Errors are problem details
+ * (`title`, `detail`, `status`). Checked against the documented examples in test/fixtures/wire/replicate/.
  */
 export const replicateWire: WireFormat = {
   provider: 'replicate',
@@ -48,6 +49,8 @@ export const replicateWire: WireFormat = {
   },
 
   errorBody(status: number, message: string): unknown {
+    // A throttled request gets only a `detail` (https://replicate.com/docs/topics/predictions/rate-limits).
+    if (status === 429) return { detail: message };
     return { title: ERROR_TITLES[status] ?? 'Error', detail: message, status };
   },
 };

@@ -4,16 +4,20 @@ import type { RoutedSimRequest, SimRequest, WireContext, WireFormat, WireRoute }
 // VideoGen's tools API (https://docs.videogen.io/rest-api-reference), as the simulator speaks it:
 //   POST {base}/v1/tools/{tool}                 -> 202 { toolExecutionId: 'vg_exec_...' }
 //   GET  {base}/v1/tools/executions/{id}        -> { toolExecutionId, status: pending | running | succeeded | failed | cancelled,
-//                                                    toolType, progressPercentage (0-100), attemptIndex, results, error }
-//        `results` (when succeeded) lists `{ fileId, type }` only: the playable URL comes from the files endpoint.
-//   POST {base}/v1/tools/executions/{id}/cancel -> 200 the execution (cancelled, or unchanged when it had already ended)
-//   GET  {base}/v1/files/{fileId}               -> StorageFile { fileId, type, scope, displayName, durationSeconds,
+//                                                    toolType, progressPercentage (0-100), attemptIndex, results?, error }
+//        `results` (when succeeded) lists `{ fileId, type, file }`: "freshly completed tool executions include hydrated
+//        URLs already" (https://docs.videogen.io/file-hydration), so for SOURCE_TTL_S after the end the file carries
+//        signed sources; later its sources are null, as before hydration.
+//   POST {base}/v1/tools/executions/{id}/cancel -> 202 { toolExecutionId } ("Cancellation request accepted"; the
+//                                                    execution is cancelled unless it had already ended)
+//   GET  {base}/v1/files/{fileId}               -> StorageFile with null sources ("Populated after hydration")
+//   POST {base}/v1/files/{fileId}/hydrate       -> StorageFile { fileId, type, scope, displayName, durationSeconds, ...,
 //                                                    downloadSource: { status, url, expiresAt (unix s), width, height } }
-// Errors answer the ApiError shape `{ message, code }`.
+// Errors answer the ApiError shape `{ message, code }` (https://docs.videogen.io/errors).
 
 const EXECUTION_PATH = /^\/v1\/tools\/executions\/([^/]+)(\/cancel)?\/?$/;
 const TOOL_PATH = /^\/v1\/tools\/([a-z0-9-]+)\/?$/;
-const FILE_PATH = /^\/v1\/files\/(vg_file_[^/]+)\/?$/;
+const FILE_PATH = /^\/v1\/files\/(vg_file_[^/]+?)(\/hydrate)?\/?$/;
 const SOURCE_TTL_S = 6 * 60 * 60;
 
 /** File ids name their execution, so the store needs no second table. */
@@ -34,7 +38,7 @@ function route(req: SimRequest): WireRoute | undefined {
     return undefined;
   }
   const file = FILE_PATH.exec(req.path);
-  if (file && req.method === 'GET')
+  if (file && req.method === (file[2] ? 'POST' : 'GET'))
     return { endpoint: 'result', jobId: jobIdOfFile(decodeURIComponent(file[1] ?? '')) };
   if (req.method === 'POST' && TOOL_PATH.test(req.path)) return { endpoint: 'submit' };
   return undefined;
@@ -52,7 +56,7 @@ function toolTypeOf(tool: string): string {
   return tool.replace(/-/g, '_').toUpperCase();
 }
 
-function executionBody(job: SimJob): Record<string, unknown> {
+function executionBody(job: SimJob, ctx: WireContext): Record<string, unknown> {
   const body: Record<string, unknown> = {
     toolExecutionId: job.id,
     status: STATUSES[job.status],
@@ -60,18 +64,29 @@ function executionBody(job: SimJob): Record<string, unknown> {
     progressPercentage:
       job.status === 'completed' ? 100 : job.status === 'running' ? Math.round((job.progress ?? 0) * 1000) / 10 : 0,
     attemptIndex: 0,
-    error:
-      job.status === 'failed' ? { message: job.errorMessage ?? 'Generation failed', code: 'generation_failed' } : null,
   };
   if (job.status === 'completed') {
     const count = Number(job.meta.numResults ?? '1');
-    body.results = Array.from({ length: count }, (_, index) => ({ fileId: fileIdOf(job, index), type: 'VIDEO' }));
+    // Signed at the end of the run; past their lifetime the execution shows the file as it is before hydration.
+    const signedAt = job.endedAt ?? ctx.now();
+    const fresh = ctx.now() < signedAt + SOURCE_TTL_S * 1000;
+    body.results = Array.from({ length: count }, (_, index) => {
+      const fileId = fileIdOf(job, index);
+      return { fileId, type: 'VIDEO', file: fileBody(job, fileId, ctx, fresh ? signedAt : undefined) };
+    });
   }
+  body.error =
+    job.status === 'failed' ? { message: job.errorMessage ?? 'Generation failed', code: 'generation_failed' } : null;
   return body;
 }
 
-function fileBody(job: SimJob, fileId: string, ctx: WireContext): Record<string, unknown> {
+/** The StorageFile; its sources signed at `signedAt`, or null when it has not been hydrated. */
+function fileBody(job: SimJob, fileId: string, ctx: WireContext, signedAt?: number): Record<string, unknown> {
   const video = ctx.video(job);
+  const source = (url: string, width: number, height: number) =>
+    signedAt === undefined
+      ? null
+      : { status: 'ready', url, expiresAt: Math.floor(signedAt / 1000) + SOURCE_TTL_S, width, height };
   return {
     fileId,
     type: 'VIDEO',
@@ -79,18 +94,16 @@ function fileBody(job: SimJob, fileId: string, ctx: WireContext): Record<string,
     displayName: video.fileName,
     description: null,
     durationSeconds: video.durationSeconds,
-    toolType: toolTypeOf(job.model),
-    toolExecutionId: job.id,
+    transcript: null,
     thumbnailSource: null,
     previewSource: null,
-    downloadSource: {
-      status: 'ready',
-      url: video.url,
-      expiresAt: Math.floor(ctx.now() / 1000) + SOURCE_TTL_S,
-      width: video.width,
-      height: video.height,
-    },
+    downloadSource: source(video.url, video.width, video.height),
+    hlsSource: null,
     isPublicPreviewEnabled: false,
+    publicHlsUrl: null,
+    publicPlaybackId: null,
+    toolType: toolTypeOf(job.model),
+    toolExecutionId: job.id,
   };
 }
 
@@ -125,17 +138,19 @@ function handle(req: RoutedSimRequest, ctx: WireContext): Response {
     if (outcome === 'not_found')
       return ctx.json(404, { message: `Tool execution ${jobId} not found`, code: 'not_found' });
     // "If the execution hasn't completed yet, its status will transition to cancelled": otherwise it stays as it is.
-    return ctx.json(200, executionBody(ctx.job(jobId)!));
+    // Either way the answer only acknowledges the request.
+    return ctx.json(202, { toolExecutionId: jobId });
   }
   const job = ctx.job(jobId);
   if (where.endpoint === 'result') {
-    const fileId = FILE_PATH.exec(req.path)?.[1] ?? '';
+    const [, fileId = '', hydrate] = FILE_PATH.exec(req.path) ?? [];
     if (!job || job.status !== 'completed')
       return ctx.json(404, { message: `File ${fileId} not found`, code: 'not_found' });
-    return ctx.json(200, fileBody(job, fileId, ctx));
+    // Only hydration signs URLs (https://docs.videogen.io/rest-api-reference/files/hydrate-file).
+    return ctx.json(200, fileBody(job, fileId, ctx, hydrate ? ctx.now() : undefined));
   }
   if (!job) return ctx.json(404, { message: `Tool execution ${jobId} not found`, code: 'not_found' });
-  return ctx.json(200, executionBody(job));
+  return ctx.json(200, executionBody(job, ctx));
 }
 
 export const videogenWire: WireFormat = {

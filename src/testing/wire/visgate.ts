@@ -12,16 +12,19 @@ const STATUS: Record<SimJobPhase, string> = {
   failed: 'failed',
   cancelled: 'failed',
 };
-const ERROR_CODES: Record<number, string> = { 401: 'UNAUTHORIZED', 404: 'NOT_FOUND', 429: 'RATE_LIMITED' };
+/** The codes visgate-python's exceptions carry (`exceptions.py`); the HTTP API's own 401/429 bodies are undocumented. */
+const ERROR_CODES: Record<number, string> = { 401: 'AUTHENTICATION_ERROR', 404: 'NOT_FOUND', 429: 'RATE_LIMIT_ERROR' };
 
 /**
- * visgate's HTTP API as its Python SDK speaks it (`https://visgateai.com/api/v1`): `POST /videos/generate`
- * with `model`, `prompt`, `duration_seconds`, `image_url`, `params`; `Prefer: respond-async` answers `202`
+ * visgate's HTTP API as its Python SDK speaks it (`https://visgateai.com/api/v1`, visgate-python
+ * `resources/videos.py` and `requests.py`): `POST /videos/generate` with `model`, `prompt`, `duration_seconds`,
+ * `image_url` and the model's own parameters merged into the top level; `Prefer: respond-async` answers `202`
  * `{ request_id, status: "pending" }` at once, without it the request is held until the video is ready.
  * `GET /requests/{id}` answers `request_id`, `status` (`pending | processing | completed | failed`),
  * `media_type`, `provider`, `model`, `output_url`, `error_message`, `created_at`, `completed_at` (snake_case on
  * the wire; the JS SDK and the seed show them camelCased). `webhook_url` + `callback_id` are kept on the job.
- * There is no cancel endpoint.
+ * Errors are the envelope `{ error: <CODE>, message, details }`. There is no cancel endpoint. Checked against the
+ * documented examples in test/fixtures/wire/visgate/.
  */
 export interface VisgateWireOptions {
   /** The provider name (path prefix). Defaults to `'visgate'`. */

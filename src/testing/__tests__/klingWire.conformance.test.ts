@@ -1,0 +1,97 @@
+// The simulator's Kling wire format against the documented examples (test/fixtures/wire/kling/): every answer it
+// sends, in every state, must have the shape of Kling's own examples.
+import { expectDocumentedShape, fixturesOf, wireFixture } from '../../../test/fixtures/wire/wireFixtures';
+import { createSimulator, type Simulator } from '../createSimulator';
+
+beforeEach(() => vi.useFakeTimers({ now: new Date('2026-12-01T09:00:00Z') }));
+afterEach(() => vi.useRealTimers());
+
+async function post(sim: Simulator, path: string, body: unknown): Promise<{ status: number; body: unknown }> {
+  const response = await sim.fetch(`${sim.baseUrl('kling')}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+/** Submits the documented text-to-video request (with an `external_task_id`, as the status examples show one). */
+async function submitted(sim: Simulator): Promise<string> {
+  const fixture = wireFixture('kling', 'submit');
+  const answer = await post(sim, fixture.request!.path!, fixture.request!.body);
+  return (answer.body as { data: { task_id: string } }).data.task_id;
+}
+
+async function status(sim: Simulator, id: string): Promise<{ status: number; body: unknown }> {
+  const response = await sim.fetch(`${sim.baseUrl('kling')}/v1/videos/text2video/${encodeURIComponent(id)}`);
+  return { status: response.status, body: await response.json() };
+}
+
+describe('the Kling simulator speaks as Kling documents', () => {
+  it.each(['submit', 'submit-image2video'])('answers the documented request of %s like the example', async (name) => {
+    const sim = createSimulator();
+    const fixture = wireFixture('kling', name);
+    const answer = await post(sim, fixture.request!.path!, fixture.request!.body);
+    expect(answer.status).toBe(fixture.http.status);
+    expect(answer.body).toMatchObject({ code: 0, data: { task_status: 'submitted' } });
+    expectDocumentedShape(answer.body, fixturesOf('kling', 'submit'));
+  });
+
+  it('answers GET /v1/videos/text2video/{id} submitted, processing and succeed like the status examples', async () => {
+    const sim = createSimulator({ job: { queueMs: 2000, runMs: 8000 } });
+    const id = await submitted(sim);
+
+    const queued = await status(sim, id);
+    expect(queued.body).toMatchObject({ data: { task_status: 'submitted' } });
+    expectDocumentedShape(queued.body, fixturesOf('kling', 'status', 'queued'));
+
+    await vi.advanceTimersByTimeAsync(3000);
+    const running = await status(sim, id);
+    expect(running.body).toMatchObject({ data: { task_status: 'processing' } });
+    expectDocumentedShape(running.body, fixturesOf('kling', 'status', 'running'));
+
+    await vi.advanceTimersByTimeAsync(8000);
+    const done = await status(sim, id);
+    expect(done.body).toMatchObject({ data: { task_status: 'succeed' } });
+    expectDocumentedShape(done.body, fixturesOf('kling', 'status', 'completed'));
+  });
+
+  it('answers a failed task like the failed example, with the reason in task_status_msg', async () => {
+    const sim = createSimulator();
+    const id = await submitted(sim);
+    sim.fail(id, 'Failure to pass the risk control system');
+    const failed = await status(sim, id);
+    expect(failed.body).toMatchObject({
+      data: { task_status: 'failed', task_status_msg: 'Failure to pass the risk control system' },
+    });
+    expectDocumentedShape(failed.body, fixturesOf('kling', 'status', 'failed'));
+  });
+
+  it('answers errors as { code, message, request_id } with the documented HTTP status and code', async () => {
+    const sim = createSimulator();
+    const fixture = wireFixture('kling', 'submit');
+    const errors = fixturesOf('kling', 'error');
+
+    // 401 answers 1001 ("Authorization is empty"), one of the documented 1000-1004.
+    for (const [fault, code] of [
+      [{ status: 429 }, 1302],
+      [{ status: 500 }, 5000],
+      [{ status: 401 }, 1001],
+    ] as const) {
+      sim.failNext(fault);
+      const answer = await post(sim, fixture.request!.path!, fixture.request!.body);
+      expect(answer.status).toBe(fault.status);
+      expect(answer.body).toMatchObject({ code });
+      expectDocumentedShape(answer.body, errors);
+    }
+
+    const invalid = await post(sim, fixture.request!.path!, { model_name: 'kling-v2-6' });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body).toMatchObject({ code: 1201 });
+    expectDocumentedShape(invalid.body, errors);
+
+    const unknown = await status(sim, 'no-such-task');
+    expect(unknown.status).toBe(404);
+    expectDocumentedShape(unknown.body, errors);
+  });
+});
