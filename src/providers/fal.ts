@@ -10,8 +10,10 @@ import { readFalStream } from './falStream';
 import {
   buildRequest,
   isAbsoluteHttpsUrl,
+  isOnOrigins,
   joinUrl,
   parseWith,
+  requireOwnOrigin,
   requirePlayableUrl,
   sendRequest,
   unknownStatus,
@@ -135,16 +137,27 @@ export function fal(options: FalOptions = {}): ProviderAdapter<FalInput> {
   const target = (url: string) => buildRequest(options, url, endpoint);
   const send = (ctx: ProviderContext, init: ApiRequest) => sendRequest(ctx, options, init, endpoint);
 
-  /** The request URLs of a job, rebuilt from the app id when the submit answer had none. */
+  // The key (or the proxy's) is only ever sent to the queue's own host: URLs from answers or refs elsewhere are not
+  // followed.
+  const origins = [new URL(baseUrl).origin];
+
+  /**
+   * The request URLs of a job, rebuilt from the app id when the submit answer had none. A ref URL on another host
+   * is refused (`invalid_input`) before anything is sent.
+   */
   function urls(ref: JobRef) {
+    const own = (field: keyof NonNullable<JobRef['urls']>) => {
+      const url = ref.urls?.[field];
+      return url === undefined ? undefined : requireOwnOrigin(name, ref.id, `ref.urls.${field}`, url, origins);
+    };
     const appId = ref.model.split('/').filter(Boolean).slice(0, 2).join('/');
-    const root = ref.urls?.result ?? joinUrl(baseUrl, `${appId}/requests/${encodeURIComponent(ref.id)}`);
-    const status = ref.urls?.status ?? `${root}/status`;
+    const root = own('result') ?? joinUrl(baseUrl, `${appId}/requests/${encodeURIComponent(ref.id)}`);
+    const status = own('status') ?? `${root}/status`;
     return {
       result: root,
       status,
-      cancel: ref.urls?.cancel ?? `${root}/cancel`,
-      stream: ref.urls?.stream ?? `${status}/stream`,
+      cancel: own('cancel') ?? `${root}/cancel`,
+      stream: own('stream') ?? `${status}/stream`,
     };
   }
 
@@ -307,11 +320,14 @@ export function fal(options: FalOptions = {}): ProviderAdapter<FalInput> {
       const body = parseWith(submitSchema, response.data, { provider: name, what: 'submit' });
       const ref: JobRef = { provider: name, id: body.request_id, model: request.model, createdAt: ctx.now() };
       const refUrls = urls(ref);
+      // An answer URL on another host is ignored (the job is kept, its URLs rebuilt from baseUrl): never followed.
+      const answered = (url: string | undefined) => (isOnOrigins(url, origins) ? url : undefined);
+      const statusUrl = answered(body.status_url) ?? refUrls.status;
       ref.urls = {
-        status: body.status_url ?? refUrls.status,
-        result: body.response_url ?? refUrls.result,
-        cancel: body.cancel_url ?? refUrls.cancel,
-        stream: `${body.status_url ?? refUrls.status}/stream`,
+        status: statusUrl,
+        result: answered(body.response_url) ?? refUrls.result,
+        cancel: answered(body.cancel_url) ?? refUrls.cancel,
+        stream: `${statusUrl}/stream`,
       };
       return createSnapshot(
         {

@@ -423,3 +423,40 @@ export function invalidResponse(
     message: `${problem} (\`${field}\`); ${fix}`,
   });
 }
+
+/** Whether `url` is an absolute URL on one of `origins` (`https://queue.fal.run`). */
+export function isOnOrigins(url: string | undefined, origins: readonly string[]): url is string {
+  if (url === undefined) return false;
+  try {
+    return origins.includes(new URL(url).origin);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A job URL from a stored ref, checked before any request: an adapter sends its key (or its proxy's) only to its
+ * provider's own hosts, so a ref naming another host (tampered storage, a forged answer) is refused, not followed.
+ */
+export function requireOwnOrigin(
+  provider: string,
+  jobId: string,
+  field: string,
+  url: string,
+  origins: readonly string[],
+): string {
+  if (isOnOrigins(url, origins)) return url;
+  let host = describeValue(url);
+  try {
+    host = new URL(url).host;
+  } catch {
+    // Not a URL: described as it is.
+  }
+  throw new VideoJobError({
+    kind: 'invalid_input',
+    provider,
+    jobId,
+    field,
+    message: `${field} points at ${host}, not ${origins.map((origin) => new URL(origin).host).join(' or ')}: the key is only ever sent to the provider's own hosts; resume the job from its id without urls`,
+  });
+}
