@@ -2,7 +2,10 @@ import { checkReplayWindow, type SignatureCheck } from './standardWebhookSignatu
 import { fromBase64, fromHex, sha256, toHex, utf8 } from './webCrypto';
 
 export interface FalJwksOptions {
-  /** Where fal publishes its webhook signing keys. Defaults to `https://rest.fal.ai/.well-known/jwks.json`. */
+  /**
+   * Where fal publishes its webhook signing keys. Defaults to `https://rest.fal.ai/.well-known/jwks.json`, then the
+   * older `https://rest.alpha.fal.ai/.well-known/jwks.json` when that fails.
+   */
   url?: string;
   /** Defaults to `globalThis.fetch`. */
   fetch?: typeof fetch;
@@ -13,11 +16,20 @@ export interface FalJwksOptions {
    * deliveries cannot make the server hammer the JWKS endpoint. Defaults to `300000` (5 min).
    */
   refetchAfterMs?: number;
+  /** How long one fetch of the key set may take. Defaults to `5000` ms. */
+  timeoutMs?: number;
+  /**
+   * After a failed fetch, no other is tried for this long (whatever the traffic; deliveries meanwhile use the keys
+   * already held, or are answered 503 so fal retries). Defaults to `30000` ms.
+   */
+  failureBackoffMs?: number;
 }
 
 // The key set fal's webhook page documents (https://fal.ai/docs/model-apis/model-endpoints/webhooks, read
-// 2026-12-01; older pages named rest.alpha.fal.ai). Pass `url` to use another.
+// 2026-12-01; older pages and fal's Python client name rest.alpha.fal.ai, tried when this one fails). Pass `url` to
+// use another.
 export const FAL_JWKS_URL = 'https://rest.fal.ai/.well-known/jwks.json';
+const FAL_LEGACY_JWKS_URL = 'https://rest.alpha.fal.ai/.well-known/jwks.json';
 
 export interface FalKeySet {
   /** The verification keys, from the cache or freshly fetched; `refresh` asks for a refetch when allowed. */
@@ -30,22 +42,33 @@ interface Jwk {
   x?: string;
 }
 
-/** fal's ED25519 public keys from its JWKS endpoint, cached. */
+/**
+ * fal's ED25519 public keys from its JWKS endpoint, cached. Fetches are single-flight with a deadline, never more
+ * than one per `failureBackoffMs` after a failure, and never more than one per `refetchAfterMs` for rotation
+ * checks; held keys keep serving while a refresh runs or fails.
+ */
 export function createFalKeySet(options: FalJwksOptions = {}, now: () => number = Date.now): FalKeySet {
   const cacheMs = options.cacheMs ?? 24 * 60 * 60 * 1000;
   const refetchAfterMs = options.refetchAfterMs ?? 5 * 60 * 1000;
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const failureBackoffMs = options.failureBackoffMs ?? 30_000;
+  const urls = options.url ? [options.url] : [FAL_JWKS_URL, FAL_LEGACY_JWKS_URL];
   let cached: { keys: CryptoKey[]; at: number } | undefined;
   let inFlight: Promise<CryptoKey[]> | undefined;
+  let lastAttempt = -Infinity;
+  let lastFailure: { at: number; error: Error } | undefined;
 
-  async function load(): Promise<CryptoKey[]> {
-    const response = await (options.fetch ?? globalThis.fetch)(options.url ?? FAL_JWKS_URL, {
+  async function loadFrom(url: string): Promise<CryptoKey[]> {
+    const response = await (options.fetch ?? globalThis.fetch)(url, {
       headers: { accept: 'application/json' },
+      signal: AbortSignal.timeout(timeoutMs),
     });
     if (!response.ok) throw new Error(`fal's JWKS endpoint answered ${response.status}`);
-    const body = (await response.json()) as { keys?: Jwk[] };
+    const body = (await response.json()) as { keys?: unknown };
     const keys: CryptoKey[] = [];
-    for (const jwk of body.keys ?? []) {
-      if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || !jwk.x || fromBase64(jwk.x)?.byteLength !== 32) continue;
+    for (const jwk of Array.isArray(body.keys) ? (body.keys as Jwk[]) : []) {
+      if (jwk?.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.x !== 'string') continue;
+      if (fromBase64(jwk.x)?.byteLength !== 32) continue;
       keys.push(
         await crypto.subtle.importKey('jwk', { kty: 'OKP', crv: 'Ed25519', x: jwk.x }, { name: 'Ed25519' }, false, [
           'verify',
@@ -53,17 +76,46 @@ export function createFalKeySet(options: FalJwksOptions = {}, now: () => number 
       );
     }
     if (keys.length === 0) throw new Error("fal's JWKS lists no Ed25519 key");
-    cached = { keys, at: now() };
     return keys;
   }
 
+  async function load(): Promise<CryptoKey[]> {
+    lastAttempt = now();
+    let failure: Error | undefined;
+    for (const url of urls) {
+      try {
+        const keys = await loadFrom(url);
+        cached = { keys, at: now() };
+        lastFailure = undefined;
+        return keys;
+      } catch (error) {
+        failure = error instanceof Error ? error : new Error(String(error));
+      }
+    }
+    lastFailure = { at: now(), error: failure! };
+    throw failure!;
+  }
+
   return {
-    keys(refresh = false) {
-      const age = cached ? now() - cached.at : Infinity;
-      const wanted = age > cacheMs || (refresh && age > refetchAfterMs);
-      if (cached && !wanted) return Promise.resolve(cached.keys);
+    async keys(refresh = false) {
+      const at = now();
+      const age = cached ? at - cached.at : Infinity;
+      const wanted = age > cacheMs || (refresh && at - lastAttempt > refetchAfterMs);
+      if (cached && !wanted) return cached.keys;
+      if (!inFlight && lastFailure && at - lastFailure.at < failureBackoffMs) {
+        // Within the back-off after a failure: no fetch, whatever the traffic.
+        if (cached) return cached.keys;
+        throw new Error(`fal's JWKS could not be fetched (${lastFailure.error.message}); not retried for a while`);
+      }
       inFlight ??= load().finally(() => (inFlight = undefined));
-      return inFlight;
+      if (!cached) return inFlight;
+      // An expired cache keeps serving while the refresh runs; only a key rotation check waits for it.
+      if (!refresh) {
+        inFlight.catch(() => undefined);
+        return cached.keys;
+      }
+      // Keys already held keep serving when the refresh fails (an outage of the JWKS endpoint is not a forgery).
+      return inFlight.catch(() => cached!.keys);
     },
   };
 }
