@@ -42,11 +42,11 @@ export default [
     ignore,
   },
   {
-    // No issue target. Measured 13.96 kB (11.54 kB before issue 12's key masking, Redis stores and outage handling,
-    // and the AI gateway's signature).
+    // No issue target. Measured 14.91 kB (11.54 kB before issue 12's key masking, Redis stores and outage handling,
+    // JWKS back-off, stream/body/depth/range limits, and the AI gateway's signature).
     name: '(c) server: react-video-jobs/server',
     path: 'dist/server.js',
-    limit: '14.6 kB',
+    limit: '15.6 kB',
     gzip: true,
     // A server app never bundles Node's built-ins.
     ignore: [...ignore, 'node:*'],

@@ -23,6 +23,10 @@ export interface JobEventsHandlerOptions {
   heartbeatMs?: number;
   /** The reconnection delay suggested to browsers (`retry:`). Defaults to `3000` ms. */
   retryMs?: number;
+  /** The most streams open at once on this instance; more answer 429 with `Retry-After`. Defaults to `1000`. */
+  maxStreams?: number;
+  /** The most streams one owner (`ownerId`) may hold open at once; more answer 429. Defaults to `10`. */
+  maxStreamsPerOwner?: number;
   /**
    * Closes a stream after this long so it ends cleanly before a platform's function time limit (the client
    * reconnects with `Last-Event-ID`). Defaults to `0` (no limit).
@@ -41,6 +45,14 @@ const encoder = new TextEncoder();
 export function createJobEventsHandler(options: JobEventsHandlerOptions): FetchHandler {
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const retryMs = options.retryMs ?? 3000;
+  const maxStreams = options.maxStreams ?? 1000;
+  const maxStreamsPerOwner = options.maxStreamsPerOwner ?? 10;
+  let open = 0;
+  const openByOwner = new Map<string, number>();
+  const tooMany = (what: string) =>
+    errorResponse(429, 'too_many_requests', `${what}; close one or follow the job by polling`, {
+      'retry-after': String(Math.ceil(retryMs / 1000)),
+    });
 
   return async function events(request: Request): Promise<Response> {
     if (request.method.toUpperCase() !== 'GET') {
@@ -76,6 +88,23 @@ export function createJobEventsHandler(options: JobEventsHandlerOptions): FetchH
       }
     }
     const lastEventId = request.headers.get('last-event-id') ?? url.searchParams.get('lastEventId') ?? undefined;
+    const owner = auth.ownerId;
+    if (open >= maxStreams) return tooMany('this server holds as many job event streams as it allows');
+    if (owner !== undefined && (openByOwner.get(owner) ?? 0) >= maxStreamsPerOwner)
+      return tooMany(`this user already holds ${maxStreamsPerOwner} job event streams`);
+    // Counted from here; given back once, when the stream ends or fails to start.
+    open++;
+    if (owner !== undefined) openByOwner.set(owner, (openByOwner.get(owner) ?? 0) + 1);
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      open--;
+      if (owner === undefined) return;
+      const left = (openByOwner.get(owner) ?? 1) - 1;
+      if (left > 0) openByOwner.set(owner, left);
+      else openByOwner.delete(owner);
+    };
 
     // Listen before reading the history, so an update published in between is not lost (ids de-duplicate it).
     let live: ((event: JobEvent) => void) | undefined;
@@ -86,6 +115,7 @@ export function createJobEventsHandler(options: JobEventsHandlerOptions): FetchH
       unsubscribe = await options.bus.subscribe(key, (event) => (live ? live(event) : early.push(event)));
       missed = await options.bus.replay(key, lastEventId);
     } catch {
+      release();
       return errorResponse(503, 'upstream_error', 'job events are unavailable right now; follow the job by polling', {
         'retry-after': String(Math.ceil(retryMs / 1000)),
       });
@@ -100,6 +130,7 @@ export function createJobEventsHandler(options: JobEventsHandlerOptions): FetchH
     const cleanup = () => {
       if (closed) return;
       closed = true;
+      release();
       clearInterval(heartbeat);
       clearTimeout(deadline);
       request.signal.removeEventListener('abort', end);

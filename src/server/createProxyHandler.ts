@@ -8,7 +8,15 @@ import {
 } from './proxyProviders';
 import { createKeyMask } from './keyMask';
 import { checkOrigin, parseTarget } from './proxyTarget';
-import { BodyTooLargeError, errorResponse, readBody, tooLargeResponse } from './serverResponses';
+import {
+  BodyTimeoutError,
+  BodyTooLargeError,
+  bodyTimeoutResponse,
+  errorResponse,
+  jsonTooDeep,
+  readBody,
+  tooLargeResponse,
+} from './serverResponses';
 
 /** A Fetch-API request handler: what Next.js route handlers, Hono, Remix, Bun and Deno take. */
 export type FetchHandler = (request: Request) => Promise<Response>;
@@ -44,6 +52,8 @@ export interface ProxyHandlerOptions {
   unknownJobs?: 'deny' | 'allow';
   /** The largest request body forwarded. Defaults to `4194304` (4 MiB). */
   maxBodyBytes?: number;
+  /** How long a request body may take to arrive (a slow body holds a connection open). Defaults to `30000` ms. */
+  bodyTimeoutMs?: number;
   /** Where keys are read from (`FAL_KEY`, `KLING_API_KEY`...). Defaults to `process.env`. */
   env?: Record<string, string | undefined>;
   /** Defaults to `globalThis.fetch`. */
@@ -157,6 +167,13 @@ export function createProxyHandler(options: ProxyHandlerOptions): FetchHandler {
       );
     }
     const jobId = route.path.exec(target.pathname)?.groups?.id;
+    // A <video> asks for one range at a time; a list of many ranges only makes the upstream do work for nothing.
+    const range = route.media ? request.headers.get('range') : null;
+    if (range !== null && !/^bytes=\d{0,15}-\d{0,15}$/.test(range.trim())) {
+      return errorResponse(416, 'range_not_satisfiable', 'only a single byte range (`bytes=start-end`) is forwarded', {
+        'content-range': 'bytes */*',
+      });
+    }
 
     const auth = await runAuthorize(options.authorize, request);
     if (auth.response) return auth.response;
@@ -180,9 +197,10 @@ export function createProxyHandler(options: ProxyHandlerOptions): FetchHandler {
     let body: Uint8Array | undefined;
     if (method !== 'GET' && method !== 'HEAD') {
       try {
-        body = await readBody(request, maxBodyBytes);
+        body = await readBody(request, maxBodyBytes, options.bodyTimeoutMs ?? 30_000);
       } catch (error) {
         if (error instanceof BodyTooLargeError) return tooLargeResponse(maxBodyBytes);
+        if (error instanceof BodyTimeoutError) return bodyTimeoutResponse(error.timeoutMs);
         throw error;
       }
     }
@@ -245,7 +263,9 @@ function checkWebhookBase(url: string): string {
 
 function parseObject(body: Uint8Array | undefined): Record<string, unknown> | undefined {
   try {
-    const value: unknown = JSON.parse(new TextDecoder().decode(body ?? new Uint8Array()));
+    const text = new TextDecoder().decode(body ?? new Uint8Array());
+    if (jsonTooDeep(text)) return undefined;
+    const value: unknown = JSON.parse(text);
     return typeof value === 'object' && value !== null && !Array.isArray(value)
       ? (value as Record<string, unknown>)
       : undefined;
@@ -308,7 +328,7 @@ async function relay(
       'the provider answered with content the proxy will not pass on; try again',
     );
   }
-  if (type.includes('json')) {
+  if (type.includes('json') && !jsonTooDeep(text)) {
     try {
       await onJson(JSON.parse(text));
     } catch (error) {

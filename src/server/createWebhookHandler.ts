@@ -8,7 +8,16 @@ import type { FetchHandler } from './createProxyHandler';
 import { createMemoryDedupe, type DeliveryDedupe } from './deliveryDedupe';
 import { createFalKeySet, verifyFalWebhook, type FalJwksOptions } from './falWebhookSignature';
 import type { JobEventBus } from './jobEventBus';
-import { BodyTooLargeError, errorResponse, readBody, tooLargeResponse } from './serverResponses';
+import {
+  BodyTimeoutError,
+  BodyTooLargeError,
+  MAX_JSON_DEPTH,
+  bodyTimeoutResponse,
+  errorResponse,
+  jsonTooDeep,
+  readBody,
+  tooLargeResponse,
+} from './serverResponses';
 import { verifySharedSecret } from './sharedSecretSignature';
 import { decodeStandardSecret, verifyStandardWebhook, type SignatureCheck } from './standardWebhookSignature';
 import { sha256, toHex } from './webCrypto';
@@ -46,6 +55,8 @@ export interface WebhookHandlerOptions {
   replayWindowMs?: number;
   /** The largest callback body accepted. Defaults to `1048576` (1 MiB). */
   maxBodyBytes?: number;
+  /** How long a callback body may take to arrive. Defaults to `10000` ms. */
+  bodyTimeoutMs?: number;
   /** Remembers handled deliveries. Defaults to an in-memory store (24 h). */
   dedupe?: DeliveryDedupe;
   /** Where fal's signing keys come from. Defaults to fal's JWKS endpoint, cached 24 h. */
@@ -164,9 +175,10 @@ export function createWebhookHandler(options: WebhookHandlerOptions): FetchHandl
 
     let body: Uint8Array;
     try {
-      body = await readBody(request, maxBodyBytes);
+      body = await readBody(request, maxBodyBytes, options.bodyTimeoutMs ?? 10_000);
     } catch (error) {
       if (error instanceof BodyTooLargeError) return tooLargeResponse(maxBodyBytes);
+      if (error instanceof BodyTimeoutError) return bodyTimeoutResponse(error.timeoutMs);
       throw error;
     }
     let configError: WebhookConfigError | undefined;
@@ -183,7 +195,9 @@ export function createWebhookHandler(options: WebhookHandlerOptions): FetchHandl
 
     let read: WebhookRead | undefined;
     try {
-      read = provider.format.read(JSON.parse(new TextDecoder().decode(body)));
+      const text = new TextDecoder().decode(body);
+      if (jsonTooDeep(text)) throw new Error(`the body nests deeper than ${MAX_JSON_DEPTH} levels`);
+      read = provider.format.read(JSON.parse(text));
     } catch (error) {
       return fail(400, 'bad_request', `the ${name} callback is not a job update this handler can read`, name, error);
     }

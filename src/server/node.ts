@@ -81,8 +81,13 @@ async function serve(
     if (value === undefined) continue;
     for (const each of Array.isArray(value) ? value : [value]) headers.append(name, each);
   }
-  const origin = options.origin ?? `http://${headers.get('host') ?? 'localhost'}`;
-  const url = new URL(req.originalUrl ?? req.url ?? '/', origin);
+  const url = requestUrl(req.originalUrl ?? req.url ?? '/', options.origin, headers.get('host'));
+  if (!url) {
+    res.statusCode = 400;
+    res.setHeader('content-type', 'application/json; charset=utf-8');
+    res.end('{"error":{"code":"bad_request","message":"the Host header or the request target is malformed"}}');
+    return;
+  }
   const method = (req.method ?? 'GET').toUpperCase();
   const init: RequestInit & { duplex?: 'half' } = { method, headers, signal };
   if (method !== 'GET' && method !== 'HEAD') {
@@ -165,4 +170,15 @@ function drained(res: NodeResponseLike, signal: AbortSignal): Promise<void> {
     res.once('close', done);
     signal.addEventListener('abort', done, { once: true });
   });
+}
+
+/** The request's URL, or `undefined` when the `Host` header (or the target) does not make one. */
+function requestUrl(target: string, origin: string | undefined, host: string | null): URL | undefined {
+  // A Host is a name or address with an optional port: anything else (a path, userinfo, spaces) is refused.
+  if (!origin && host !== null && !/^(?:\[[0-9a-f:.]+\]|[a-z0-9.-]+)(?::\d{1,5})?$/i.test(host)) return undefined;
+  try {
+    return new URL(target, origin ?? `http://${host ?? 'localhost'}`);
+  } catch {
+    return undefined;
+  }
 }

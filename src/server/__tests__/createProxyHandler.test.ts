@@ -68,47 +68,6 @@ describe('createProxyHandler: allow-list', () => {
     expect(upstream.seen[0]!.headers.get('authorization')).toBe('Bearer sk-openai-secret');
   });
 
-  it.each([
-    ['another host', 'https://evil.example/fal-ai/veo3'],
-    ['a look-alike host', 'https://queue.fal.run.evil.example/fal-ai/veo3'],
-    ['credentials smuggling another host', 'https://queue.fal.run@evil.example/fal-ai/veo3'],
-    ['http: to an allowed host', 'http://queue.fal.run/fal-ai/veo3'],
-    ['another port', 'https://queue.fal.run:8443/fal-ai/veo3'],
-    ['a trailing-dot host', 'https://queue.fal.run./fal-ai/veo3'],
-    ['loopback IPv4', 'https://127.0.0.1/fal-ai/veo3'],
-    ['the cloud metadata address', 'http://169.254.169.254/latest/meta-data/'],
-    ['loopback IPv6', 'https://[::1]/fal-ai/veo3'],
-    ['IPv4-mapped IPv6', 'https://[::ffff:127.0.0.1]/x/y'],
-    ['hex IPv4', 'https://0x7f.0.0.1/fal-ai/veo3'],
-    ['decimal IPv4', 'https://2130706433/fal-ai/veo3'],
-    ['localhost', 'https://localhost/fal-ai/veo3'],
-    ['an internal name', 'https://metadata.google.internal/computeMetadata/v1/'],
-    ['a file URL', 'file:///etc/passwd'],
-    ['a relative URL', '/api/internal'],
-  ])('refuses %s (403/400) without calling out', async (_what, target) => {
-    const response = await proxy(proxyRequest(target, { method: 'POST', body: '{}' }));
-    expect([400, 403]).toContain(response.status);
-    expect((await response.json()).error.code).toBe('forbidden_target');
-    expect(upstream.seen).toHaveLength(0);
-  });
-
-  // Each of these would normalise to the allowed submit path `/fal-ai/veo3`: only the traversal check stops them.
-  it.each([
-    ['a dot-dot segment', 'https://queue.fal.run/admin/../fal-ai/veo3'],
-    ['a dot segment', 'https://queue.fal.run/fal-ai/./veo3'],
-    ['an encoded dot-dot', 'https://queue.fal.run/admin/%2e%2e/fal-ai/veo3'],
-    ['a half-encoded dot-dot', 'https://queue.fal.run/admin/.%2E/fal-ai/veo3'],
-    ['a double-encoded dot-dot', 'https://queue.fal.run/admin/%252e%252e/fal-ai/veo3'],
-    ['an encoded slash', 'https://queue.fal.run/fal-ai%2fveo3/x'],
-    ['a backslash', 'https://queue.fal.run/admin\\..\\fal-ai/veo3'],
-    ['a trailing dot-dot', 'https://queue.fal.run/fal-ai/veo3/x/..'],
-  ])('refuses %s in the path', async (_what, target) => {
-    const response = await proxy(proxyRequest(target, { method: 'POST', body: '{}' }));
-    expect(response.status).toBe(403);
-    expect((await response.json()).error.message).toMatch(/segments|encoded|backslash/);
-    expect(upstream.seen).toHaveLength(0);
-  });
-
   it('refuses methods and paths the provider does not use', async () => {
     const cases: Array<[string, string]> = [
       ['DELETE', 'https://queue.fal.run/fal-ai/veo3/requests/abc'],
