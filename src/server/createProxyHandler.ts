@@ -62,8 +62,11 @@ export interface ProxyHandlerOptions {
    * Sets each job's webhook on the server at submit, replacing whatever the browser sent: `<url>/<provider>`, plus
    * `?token=<token>` for providers checked with a shared secret (Kling, visgate). The browser then never learns the
    * secret and cannot send a job's callbacks elsewhere. Defaults to none: the browser's `webhookUrl` passes through.
+   * Both are checked at the first submit, not when the handler is built, so `next build` needs neither; a function
+   * is read at each submit. A submit is refused (500, naming the problem) while the URL is not absolute or a
+   * shared-secret provider's token is missing, rather than sending a callback address that cannot work.
    */
-  webhook?: { url: string; token?: string };
+  webhook?: { url: string | (() => string | undefined); token?: string | (() => string | undefined) };
 }
 
 export const TARGET_URL_HEADER = 'x-video-jobs-target-url';
@@ -120,7 +123,8 @@ export function createProxyHandler(options: ProxyHandlerOptions): FetchHandler {
   const owners = options.owners ?? createMemoryOwnerStore();
   const maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024;
   const env = options.env ?? defaultEnv();
-  const webhookBase = options.webhook ? checkWebhookBase(options.webhook.url) : undefined;
+  const read = (value: string | (() => string | undefined) | undefined) =>
+    typeof value === 'function' ? value() : value;
 
   return async function proxy(request: Request): Promise<Response> {
     const method = request.method.toUpperCase();
@@ -205,9 +209,21 @@ export function createProxyHandler(options: ProxyHandlerOptions): FetchHandler {
       }
     }
 
-    if (route.submit && webhookBase && provider.webhookField) {
+    if (route.submit && options.webhook && provider.webhookField) {
+      const webhookBase = checkWebhookBase(read(options.webhook.url));
+      if (typeof webhookBase !== 'string') return errorResponse(500, 'missing_key', webhookBase.message);
       const hook = new URL(`${webhookBase}/${encodeURIComponent(provider.name)}`);
-      if (provider.webhookToken && options.webhook?.token) hook.searchParams.set('token', options.webhook.token);
+      if (provider.webhookToken) {
+        const token = read(options.webhook.token);
+        if (!token) {
+          return errorResponse(
+            500,
+            'missing_key',
+            `the proxy's webhook.token is not set, and ${provider.name} callbacks are checked with it: set the shared webhook secret in the server's environment (e.g. ${provider.name.toUpperCase()}_WEBHOOK_SECRET)`,
+          );
+        }
+        hook.searchParams.set('token', token);
+      }
       const field = provider.webhookField;
       if ('query' in field) target.searchParams.set(field.query, hook.href);
       else {
@@ -253,10 +269,18 @@ export function createProxyHandler(options: ProxyHandlerOptions): FetchHandler {
   };
 }
 
-function checkWebhookBase(url: string): string {
-  const parsed = new URL(url);
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new TypeError(`[react-video-jobs/server] the proxy's webhook.url must be an absolute https: URL, got ${url}`);
+/** The webhook base URL, or why it cannot be used (read at a submit: a build has no app URL). */
+function checkWebhookBase(url: string | undefined): string | { message: string } {
+  let parsed: URL | undefined;
+  try {
+    parsed = url ? new URL(url) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') || parsed.host === 'undefined') {
+    return {
+      message: `[react-video-jobs/server] the proxy's webhook.url must be an absolute https: URL, got ${JSON.stringify(url ?? null)}: set the app's public URL in the server's environment (APP_URL in the README's setup)`,
+    };
   }
   return parsed.href.replace(/\/+$/, '');
 }
