@@ -35,8 +35,50 @@ function copyStyles(): Plugin {
   };
 }
 
+/** `'use client'` as the first statement of a module; comments may come before it. */
+const USE_CLIENT = /^(?:\s|\/\/[^\n]*\n|\/\*[\s\S]*?\*\/)*(['"])use client\1;?/;
+
+/**
+ * Keeps each source module's `'use client'` directive at the top of its own output file, as @tanstack/react-query
+ * ships it, so React Server Components treat the hooks and components as client references while the core,
+ * providers, `jobQueryOptions` and the entry files stay callable on the server. Rolldown keeps module directives
+ * under `preserveModules` today; this re-adds one it dropped (shifting the source map by the added line), and stops
+ * the build if a chunk ever mixes client and server modules, where no single directive would be right.
+ */
+function preserveUseClient(): Plugin {
+  const clientModules = new Set<string>();
+  return {
+    name: 'react-video-jobs:preserve-use-client',
+    apply: 'build',
+    transform: {
+      order: 'pre',
+      handler(code, id) {
+        if (USE_CLIENT.test(code)) clientModules.add(id);
+        else clientModules.delete(id);
+        return null;
+      },
+    },
+    generateBundle(_options, bundle) {
+      for (const chunk of Object.values(bundle)) {
+        if (chunk.type !== 'chunk') continue;
+        const client = chunk.moduleIds.filter((id) => clientModules.has(id));
+        if (client.length === 0) continue;
+        if (client.length !== chunk.moduleIds.length) {
+          this.error(
+            `${chunk.fileName} mixes 'use client' modules (${client.join(', ')}) with server-safe ones; keep ` +
+              '`preserveModules` on so each module keeps its own directive.',
+          );
+        }
+        if (USE_CLIENT.test(chunk.code)) continue;
+        chunk.code = `'use client';\n${chunk.code}`;
+        if (chunk.map) chunk.map.mappings = `;${chunk.map.mappings}`;
+      }
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react(), copyStyles()],
+  plugins: [react(), copyStyles(), preserveUseClient()],
   build: {
     target: 'es2022',
     sourcemap: true,

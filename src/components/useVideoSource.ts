@@ -1,3 +1,5 @@
+'use client';
+
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { JobSnapshot } from '../core/jobSnapshot';
 import { toVideoJobError, VideoJobError } from '../core/videoJobError';

@@ -1,3 +1,5 @@
+'use client';
+
 import { createContext, useContext, useEffect, useMemo, type ReactNode } from 'react';
 import type { VideoClient } from '../core/videoClient';
 import { defaultJobStorage } from './createJSONStorage';

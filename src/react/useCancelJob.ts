@@ -1,3 +1,5 @@
+'use client';
+
 import { useMutation, useQueryClient, type UseMutationResult } from '@tanstack/react-query';
 import type { JobRef, JobSnapshot } from '../core/jobSnapshot';
 import type { VideoJobError } from '../core/videoJobError';

@@ -1,3 +1,5 @@
+'use client';
+
 import { focusManager, useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { jobKey, type JobRef, type JobSnapshot } from '../core/jobSnapshot';

@@ -1,3 +1,5 @@
+'use client';
+
 import { useEffect, useRef, useState } from 'react';
 import { VideoJobError } from '../core/videoJobError';
 import { createJobWaiters, type JobWaiters } from './jobWaiters';

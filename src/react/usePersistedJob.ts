@@ -1,3 +1,5 @@
+'use client';
+
 import { useCallback, useEffect, useRef } from 'react';
 import type { JobRef, JobSnapshot } from '../core/jobSnapshot';
 import {

@@ -1,3 +1,5 @@
+'use client';
+
 import { QueryClientContext } from '@tanstack/react-query';
 import { useContext, useEffect } from 'react';
 import type { JobSnapshot } from '../core/jobSnapshot';

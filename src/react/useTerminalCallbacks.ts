@@ -1,3 +1,5 @@
+'use client';
+
 import { useEffect, useRef } from 'react';
 import { jobKey, type JobSnapshot } from '../core/jobSnapshot';
 import { isTerminalStatus } from '../core/jobStatus';

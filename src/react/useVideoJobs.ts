@@ -1,3 +1,5 @@
+'use client';
+
 import { useMemo, useSyncExternalStore } from 'react';
 import { isTerminalStatus } from '../core/jobStatus';
 import type { TrackedJob, UseVideoJobsOptions, UseVideoJobsResult } from './types';
