@@ -8,9 +8,11 @@ const STORY = 'playground--simulator';
 async function freshPlayground(page, base, settings) {
   // Wide enough for the two-column layout (form beside the result).
   await page.setViewportSize({ width: 1180, height: 900 });
-  await openStory(page, base, STORY);
+  // Leave any playground first: a playground page still open could write its persisted job back after the clear
+  // (the job of the previous test, whose blob: URL died with its page), and the next page would resume it.
+  await openStory(page, base, 'components-videoplayer--ready');
   await page.evaluate(() => localStorage.clear());
-  await page.reload({ waitUntil: 'load' });
+  await openStory(page, base, STORY);
   await page.waitForSelector('[data-playground] form');
   await configure(page, settings);
 }
