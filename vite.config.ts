@@ -58,7 +58,10 @@ function preserveUseClient(): Plugin {
         return null;
       },
     },
-    generateBundle(_options, bundle) {
+    generateBundle(output, bundle) {
+      // Only the library build keeps one file per module; an app bundle (Storybook, the playground) merges modules
+      // into chunks where a module directive means nothing, as in any app build.
+      if (!output.preserveModules) return;
       for (const chunk of Object.values(bundle)) {
         if (chunk.type !== 'chunk') continue;
         const client = chunk.moduleIds.filter((id) => clientModules.has(id));
