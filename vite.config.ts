@@ -1,5 +1,6 @@
 /// <reference types="vitest/config" />
 import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 
@@ -14,6 +15,27 @@ const entries: Record<string, string> = {
   // Node-only loopback server for the simulator: its own entry so no `node:` import reaches a browser bundle.
   'testing-server': 'src/testing/server.ts',
 };
+
+/**
+ * The `react18` test project's React: `test/react18` is a local package (a devDependency, `file:test/react18`) with
+ * react@18 and react-dom@18 in its own node_modules, where react-dom finds its own React. Every `react` and
+ * `react-dom` import (subpaths included: `react/jsx-runtime`, `react-dom/client`, `react-dom/test-utils`, ...)
+ * of the code Vite runs goes there.
+ */
+const react18 = fileURLToPath(new URL('./test/react18/node_modules/', import.meta.url));
+const react18Aliases = [
+  { find: /^react$/, replacement: `${react18}react/index.js` },
+  { find: /^react-dom$/, replacement: `${react18}react-dom/index.js` },
+  { find: /^(react|react-dom)\/(.+)$/, replacement: `${react18}$1/$2` },
+  // Its ESM build, which Vite runs (inlined, below) and so points at React 18; the CommonJS `main` would be
+  // handed to Node, whose `require('react-dom')` finds the root's React 19.
+  {
+    find: /^@testing-library\/react$/,
+    replacement: fileURLToPath(
+      new URL('./node_modules/@testing-library/react/dist/@testing-library/react.esm.js', import.meta.url),
+    ),
+  },
+];
 
 /** Peer and runtime dependencies stay imports; the app's bundler dedupes them. */
 const external = [/^react(-dom)?($|\/)/, /^@tanstack\/react-query($|\/)/, /^zod($|\/)/, /^node:/];
@@ -98,12 +120,41 @@ export default defineConfig({
     },
   },
   test: {
+    // Shared by both projects (`extends: true`); each project names its own files.
     globals: true,
     environment: 'node',
-    include: ['src/**/*.test.{ts,tsx}', 'test/**/*.test.{ts,tsx}'],
-    exclude: ['test/browser/**', 'node_modules/**'],
     setupFiles: ['test/setup.ts'],
-    typecheck: { enabled: true, include: ['src/**/*.test-d.{ts,tsx}', 'test/**/*.test-d.{ts,tsx}'] },
     testTimeout: 20_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'react19',
+          provide: { reactMajor: '19' },
+          include: ['src/**/*.test.{ts,tsx}', 'test/**/*.test.{ts,tsx}'],
+          exclude: ['test/browser/**', '**/node_modules/**'],
+          typecheck: { enabled: true, include: ['src/**/*.test-d.{ts,tsx}', 'test/**/*.test-d.{ts,tsx}'] },
+        },
+      },
+      {
+        // The peer range says `^18 || ^19`: the hooks and components run again on React 18 (test/react18).
+        extends: true,
+        resolve: { alias: react18Aliases },
+        test: {
+          name: 'react18',
+          provide: { reactMajor: '18' },
+          include: [
+            'src/react/**/*.test.{ts,tsx}',
+            'src/components/**/*.test.{ts,tsx}',
+            'test/react/**/*.test.{ts,tsx}',
+            'test/server/hookPush.test.tsx',
+          ],
+          exclude: ['**/node_modules/**'],
+          // Packages that import React must be run through Vite for the aliases to reach them; Node would hand
+          // them the root's React 19 (a second React: "Invalid hook call").
+          server: { deps: { inline: ['@tanstack/react-query', '@testing-library/react'] } },
+        },
+      },
+    ],
   },
 });

@@ -1,11 +1,12 @@
 'use client';
 
-import { useQueryClient } from '@tanstack/react-query';
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { QueryObserver, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { jobKey, type JobRef, type JobSnapshot } from '../core/jobSnapshot';
 import { isTerminalStatus, type JobStatus } from '../core/jobStatus';
 import { VideoJobError, toVideoJobError } from '../core/videoJobError';
 import { cancelJob } from './cancelJob';
+import { jobQueryOptions } from './jobQueryOptions';
 import type { GenerateOptions, UseVideoGenerationOptions, UseVideoGenerationResult } from './types';
 import { useFollowJob, useIsomorphicLayoutEffect } from './useFollowJob';
 import { useJobWaiters } from './useJobWaiters';
@@ -69,6 +70,34 @@ export function useVideoGeneration<Input extends Record<string, unknown> = Recor
 
   const follow = useFollowJob(client, store, session.ref, { ...options, startedAt: session.startedAt });
   const { job, timeoutError, restart } = follow;
+
+  // The job is polled from the moment it has a ref, not from the render that follows. React renders state set
+  // after an await later (inside a test's `await act(async () => ...)`, only once the act ends), and until then
+  // the query above still follows the old ref: one long fake-timer jump would end with the job at its first
+  // answer. A bare observer on the job's query bridges that gap, and stops once this hook's own observer has the
+  // job (its effects run after useQuery's). Same query, same schedule: no extra request.
+  const polling = useRef(options.polling);
+  useIsomorphicLayoutEffect(() => {
+    polling.current = options.polling;
+  });
+  const bridge = useRef<{ key: string; stop: () => void } | undefined>(undefined);
+  const stopBridge = useCallback(() => {
+    bridge.current?.stop();
+    bridge.current = undefined;
+  }, []);
+  const bridgeTo = useCallback(
+    (ref: JobRef) => {
+      stopBridge();
+      const observer = new QueryObserver(queryClient, jobQueryOptions(client, ref, { polling: polling.current }));
+      bridge.current = { key: jobKey(ref), stop: observer.subscribe(() => undefined) };
+    },
+    [queryClient, client, stopBridge],
+  );
+  const followedKey = session.ref ? jobKey(session.ref) : undefined;
+  useEffect(() => {
+    if (bridge.current?.key === followedKey) stopBridge();
+  });
+  useEffect(() => stopBridge, [stopBridge]);
 
   const persisted = usePersistedJob(
     options.persist,
@@ -175,6 +204,7 @@ export function useVideoGeneration<Input extends Record<string, unknown> = Recor
       // A paid job is never lost: it is in the cache and in `useVideoJobs` even if this hook moved on.
       queryClient.setQueryData(videoJobKeys.job(ref), first);
       store.track(ref, first);
+      if (sessionRef.current.attempt === attempt) bridgeTo(ref);
       updateIfCurrent(attempt, { ref, submitting: false });
       if (attempt.cancelOnArrival) {
         const final = await cancelRef(attempt, ref);
@@ -197,6 +227,7 @@ export function useVideoGeneration<Input extends Record<string, unknown> = Recor
       updateIfCurrent,
       restart,
       waiters,
+      bridgeTo,
     ],
   );
 
@@ -212,17 +243,19 @@ export function useVideoGeneration<Input extends Record<string, unknown> = Recor
     (ref: JobRef) => {
       waiters.reject(movedOn, undefined, jobKey(ref));
       store.track(ref);
+      bridgeTo(ref);
       update({ attempt: {}, ref, submitting: false });
       restart();
     },
-    [store, update, restart, waiters],
+    [store, update, restart, waiters, bridgeTo],
   );
 
   const reset = useCallback(() => {
     waiters.reject(movedOn);
     persisted.clear();
+    stopBridge();
     update(IDLE);
-  }, [update, waiters, persisted]);
+  }, [update, waiters, persisted, stopBridge]);
 
   useTerminalCallbacks(store, job, options);
 
