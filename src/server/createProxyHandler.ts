@@ -7,7 +7,14 @@ import {
   type ResolvedProxyProvider,
 } from './proxyProviders';
 import { createKeyMask } from './keyMask';
-import { checkOrigin, parseTarget } from './proxyTarget';
+import {
+  checkOrigin,
+  destination,
+  onSimulator,
+  parseTarget,
+  resolveSimulator,
+  type ProxySimulatorOption,
+} from './proxyTarget';
 import {
   BodyTimeoutError,
   BodyTooLargeError,
@@ -67,6 +74,17 @@ export interface ProxyHandlerOptions {
    * shared-secret provider's token is missing, rather than sending a callback address that cannot work.
    */
   webhook?: { url: string | (() => string | undefined); token?: string | (() => string | undefined) };
+  /**
+   * Runs against the simulator (`react-video-jobs/testing`) instead of the providers: its origin (e.g.
+   * `'http://127.0.0.1:4010'` from `startSimulatorServer`, or `sim.origin` with `fetch: sim.fetch`), or that with
+   * options. Every request then goes to the simulator and nowhere else: a target under `<simulator>/<provider>/`
+   * (adapters built with `baseUrl: sim.baseUrl(provider)`) as it is, one on a provider's real host to the same path
+   * under `<simulator>/<provider>`. Each provider's routes and its callers' job ownership are checked as usual, no
+   * key is read from the environment (a placeholder is sent), and that one origin is the only loopback target
+   * allowed. Refused (500) while `NODE_ENV` is `production` unless `allowInProduction`. Defaults to none; an empty
+   * URL (an unset environment variable) also leaves it off.
+   */
+  simulator?: ProxySimulatorOption;
 }
 
 export const TARGET_URL_HEADER = 'x-video-jobs-target-url';
@@ -125,6 +143,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): FetchHandler {
   const env = options.env ?? defaultEnv();
   const read = (value: string | (() => string | undefined) | undefined) =>
     typeof value === 'function' ? value() : value;
+  const simulator = resolveSimulator(options.simulator);
 
   return async function proxy(request: Request): Promise<Response> {
     const method = request.method.toUpperCase();
@@ -142,10 +161,25 @@ export function createProxyHandler(options: ProxyHandlerOptions): FetchHandler {
         : null;
     const target = parseTarget(header ?? fromQuery);
     if (!(target instanceof URL)) return errorResponse(target.status, 'forbidden_target', target.message);
+    if (simulator && !simulator.allowInProduction && env.NODE_ENV === 'production') {
+      return errorResponse(
+        500,
+        'forbidden_target',
+        "[react-video-jobs/server] the proxy's `simulator` is set while NODE_ENV is production: unset it, or pass `simulator: { url, allowInProduction: true }` (an end-to-end test)",
+      );
+    }
 
     // fal's own header only ever reaches fal, whatever other providers allow.
     const candidates = falHeader ? providers.filter((p) => p.name === 'fal') : providers;
-    const provider = candidates.find((p) => p.origins.includes(target.origin));
+    const resolved = simulator && target.origin === simulator.origin ? onSimulator(target, candidates) : undefined;
+    if (simulator && target.origin === simulator.origin && !resolved) {
+      return errorResponse(
+        403,
+        'forbidden_target',
+        `${target.pathname} on the simulator is not under a provider this proxy forwards (${candidates.map((p) => `/${p.simulatorName}/`).join(', ')})`,
+      );
+    }
+    const provider = resolved ? resolved.provider : candidates.find((p) => p.origins.includes(target.origin));
     if (!provider) {
       const refusal = checkOrigin(target, falHeader ? candidates.flatMap((p) => p.origins) : allOrigins) ?? {
         status: 403,
@@ -154,7 +188,8 @@ export function createProxyHandler(options: ProxyHandlerOptions): FetchHandler {
       return errorResponse(refusal.status, 'forbidden_target', refusal.message);
     }
     const routeMethod = method === 'HEAD' ? 'GET' : method;
-    const route = provider.routes.find((r) => r.method === routeMethod && r.path.test(target.pathname));
+    const paths = resolved ? resolved.paths : [target.pathname];
+    const route = provider.routes.find((r) => r.method === routeMethod && paths.some((path) => r.path.test(path)));
     if (!route) {
       return errorResponse(
         403,
@@ -170,7 +205,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): FetchHandler {
         `${target.pathname} is not a ${provider.name} media route: send its target in the ${TARGET_URL_HEADER} header, not the query`,
       );
     }
-    const jobId = route.path.exec(target.pathname)?.groups?.id;
+    const jobId = paths.map((path) => route.path.exec(path)?.groups?.id).find((id) => id !== undefined);
     // A <video> asks for one range at a time; a list of many ranges only makes the upstream do work for nothing.
     const range = route.media ? request.headers.get('range') : null;
     if (range !== null && !/^bytes=\d{0,15}-\d{0,15}$/.test(range.trim())) {
@@ -189,7 +224,8 @@ export function createProxyHandler(options: ProxyHandlerOptions): FetchHandler {
       if (!allowed) return errorResponse(404, 'not_found', `no ${provider.name} job ${jobId} for this user`);
     }
 
-    const key = await resolveKey(provider, env);
+    // The simulator gets a placeholder, never a real key.
+    const key = simulator ? simulator.apiKey : await resolveKey(provider, env);
     if (!key) {
       return errorResponse(
         500,
@@ -236,7 +272,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): FetchHandler {
 
     let upstream: Response;
     try {
-      upstream = await (options.fetch ?? globalThis.fetch)(target.href, {
+      upstream = await (options.fetch ?? globalThis.fetch)(destination(target, provider, simulator), {
         method,
         headers: forwardHeaders(request.headers, provider, key, route.media === true),
         ...(body && body.byteLength > 0 ? { body: body as BodyInit } : {}),

@@ -5,6 +5,7 @@
 // Proxy
 export { createProxyHandler, TARGET_URL_HEADER, FAL_TARGET_URL_HEADER } from './createProxyHandler';
 export type { ProxyHandlerOptions, FetchHandler } from './createProxyHandler';
+export type { ProxySimulatorOption } from './proxyTarget';
 export { DEFAULT_PROXY_PROVIDERS } from './proxyProviders';
 export type { ProxyProviderConfig, ProxyRoute } from './proxyProviders';
 export { createMemoryOwnerStore } from './ownerStore';

@@ -24,7 +24,8 @@ export interface ProxyRoute {
 export interface ProxyProviderConfig {
   /**
    * Allowed targets: a host name (`"queue.fal.run"`, meaning `https://` on port 443) or a full origin
-   * (`"http://127.0.0.1:8787"`, the only way to allow `http:`, an IP address or `localhost`, e.g. for tests).
+   * (`"http://127.0.0.1:8787"`, the only way to allow `http:`, an IP address or `localhost`, e.g. for tests). To run
+   * against the simulator, use the proxy's `simulator` option instead.
    */
   hosts?: readonly string[];
   /** The requests forwarded. */
@@ -48,6 +49,8 @@ export interface ProxyProviderConfig {
 /** A provider's config with every default filled in. */
 export interface ResolvedProxyProvider {
   name: string;
+  /** The path prefix the simulator serves this provider under (`/openai` for `openaiVideos`). */
+  simulatorName: string;
   origins: readonly string[];
   routes: readonly ProxyRoute[];
   envKey: string | undefined;
@@ -204,6 +207,7 @@ export function resolveProxyProvider(name: string, config: ProxyProviderConfig |
   }
   return {
     name,
+    simulatorName: ALIASES[name] ?? name,
     origins: hosts.map(toOrigin),
     routes,
     envKey: given.envKey ?? base?.envKey,

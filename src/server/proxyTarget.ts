@@ -1,3 +1,5 @@
+import type { ResolvedProxyProvider } from './proxyProviders';
+
 /** Why a target URL was refused, as the proxy reports it. */
 export interface TargetRefusal {
   status: 400 | 403;
@@ -81,3 +83,94 @@ function isLocalName(hostname: string): boolean {
     !host.includes('.')
   );
 }
+
+/** The proxy's `simulator` option, resolved: every request goes to this origin, with this placeholder key. */
+export interface ProxySimulator {
+  origin: string;
+  apiKey: string;
+  allowInProduction: boolean;
+}
+
+/** What `createProxyHandler({ simulator })` takes: the simulator's URL, or that with its options. */
+export type ProxySimulatorOption =
+  | string
+  | {
+      /** The simulator's origin, e.g. `http://127.0.0.1:4010` (`startSimulatorServer`) or `sim.origin` in-process. */
+      url: string | undefined;
+      /** Sent as every provider's key, for a simulator started with `apiKeys`. Defaults to `'simulator-placeholder-key'`. */
+      apiKey?: string;
+      /** Serve through the simulator even with `NODE_ENV=production` (e.g. `next start` in an end-to-end test). Defaults to `false`. */
+      allowInProduction?: boolean;
+    }
+  | undefined;
+
+/** The key sent to the simulator: never a real one, so a simulator (or whatever answers at its URL) learns no secret. */
+export const SIMULATOR_PLACEHOLDER_KEY = 'simulator-placeholder-key';
+
+/**
+ * Reads the `simulator` option: `undefined` (or an empty URL, e.g. an unset environment variable) leaves it off.
+ * Throws a `TypeError` for anything but a bare `http:`/`https:` origin, so a typo never widens what is reached.
+ */
+export function resolveSimulator(option: ProxySimulatorOption): ProxySimulator | undefined {
+  const given = typeof option === 'string' ? { url: option } : option;
+  const raw = given?.url?.trim();
+  if (!given || !raw) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (
+    !url ||
+    (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+    url.username ||
+    url.password ||
+    url.pathname !== '/' ||
+    url.search ||
+    url.hash
+  ) {
+    throw new TypeError(
+      `[react-video-jobs/server] the proxy's simulator must be the simulator's origin, like "http://127.0.0.1:4010", got ${JSON.stringify(raw)}`,
+    );
+  }
+  return {
+    origin: url.origin,
+    apiKey: given.apiKey || SIMULATOR_PLACEHOLDER_KEY,
+    allowInProduction: given.allowInProduction === true,
+  };
+}
+
+/**
+ * A target on the simulator's own origin: `<simulator>/<provider><rest>`, where `<provider>` is one of `candidates`.
+ * `undefined` otherwise, and the target is then refused like any other host.
+ */
+export function onSimulator(
+  target: URL,
+  candidates: readonly ResolvedProxyProvider[],
+): { provider: ResolvedProxyProvider; paths: string[] } | undefined {
+  const [, segment = '', rest = ''] = /^\/([^/]+)(\/.*)?$/.exec(target.pathname) ?? [];
+  const provider = candidates.find((p) => p.simulatorName === segment || p.name === segment);
+  return provider ? { provider, paths: simulatorRoutePaths(rest || '/') } : undefined;
+}
+
+/** Where a checked request goes: the target itself, or with a simulator, the same API path on the simulator. */
+export function destination(
+  target: URL,
+  provider: ResolvedProxyProvider,
+  simulator: ProxySimulator | undefined,
+): string {
+  if (!simulator || target.origin === simulator.origin) return target.href;
+  return `${simulator.origin}/${encodeURIComponent(provider.simulatorName)}${target.pathname}${target.search}`;
+}
+
+/**
+ * The simulator serves each provider under `/<provider>` and takes its API paths with or without their version root
+ * (`/v1`, `/api/v1`), as an adapter whose `baseUrl` is `sim.baseUrl(provider)` sends them: the paths a provider's
+ * routes are tested against for `<simulator>/<provider><rest>`.
+ */
+function simulatorRoutePaths(rest: string): string[] {
+  return SIMULATOR_API_ROOTS.map((root) => `${root}${rest}`);
+}
+
+const SIMULATOR_API_ROOTS = ['', '/v1', '/api/v1'];

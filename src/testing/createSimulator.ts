@@ -6,6 +6,8 @@ import type { SimJob, SimJobSpec } from './simJob';
 import { createJobStore } from './simJobStore';
 import type { SimJobInfo } from './simJobStore';
 import { jsonResponse, malformedResponse, videoFileResponse } from './simResponses';
+import { createWebhookDeliverer, FAL_JWKS_PATH } from './simWebhooks';
+import type { SimWebhookOptions, SimWebhooks } from './simWebhooks';
 import { createWireContext, wireError } from './wireContext';
 import type { SimRequest, WireFormat, WireRoute } from './wireFormat';
 import { WIRE_FORMATS } from './wireFormats';
@@ -35,6 +37,13 @@ export interface SimulatorOptions {
   wireFormats?: readonly WireFormat[];
   /** Tick of status streams (SSE): how often a changed job is sent. Defaults to `250` ms. */
   streamIntervalMs?: number;
+  /**
+   * Delivers each provider's webhook when a job ends, signed as that provider signs, to the webhook URL the job was
+   * submitted with (or the provider's account-level endpoint); see `sim.webhooks`. Signatures carry this simulator's
+   * clock (`now`), which the receiver checks against its own, so keep both on one clock. Defaults to none: webhook
+   * URLs are only recorded.
+   */
+  webhooks?: SimWebhookOptions;
 }
 
 export interface SimRequestLog {
@@ -44,7 +53,8 @@ export interface SimRequestLog {
   url: string;
   /** The provider whose wire format answered, `'unknown'` when none did. */
   provider: string;
-  endpoint: SimEndpoint | 'unknown';
+  /** `jwks`: the public key of the simulator's fal webhook signatures (see `sim.webhooks.falJwksUrl`). */
+  endpoint: SimEndpoint | 'jwks' | 'unknown';
   /** The status answered; `0` for a dropped connection or an aborted request. */
   status: number;
   jobId?: string;
@@ -56,7 +66,7 @@ export interface SimRequestLog {
 
 export interface SimCountFilter {
   provider?: string;
-  endpoint?: SimEndpoint | 'unknown';
+  endpoint?: SimEndpoint | 'jwks' | 'unknown';
   method?: string;
   status?: number;
   jobId?: string;
@@ -86,11 +96,15 @@ export interface Simulator {
   /** Every request so far, oldest first. */
   readonly requests: readonly SimRequestLog[];
   count(filter?: SimCountFilter): number;
-  /** Forgets jobs, requests and one-shot faults; restores the options' faults and job spec. */
+  /** The webhook deliveries (with the `webhooks` option): every attempt, the fal key set's URL, `flush()`. */
+  readonly webhooks: SimWebhooks;
+  /** Forgets jobs, requests, webhook deliveries and one-shot faults; restores the options' faults and job spec. */
   reset(): void;
 }
 
 const TARGET_HEADERS = ['x-fal-target-url', 'x-video-jobs-target-url'];
+/** Where fal publishes its webhook keys; the simulator answers there (through `sim.fetch`) with its own. */
+const FAL_JWKS_HOST = 'rest.fal.ai';
 
 export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const now = options.now ?? (() => Date.now());
@@ -104,6 +118,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   let log: SimRequestLog[] = [];
   // When each job's status was last answered, for the 304 window.
   let lastPoll = new Map<string, number>();
+  const webhooks = createWebhookDeliverer(options.webhooks, { store, wires: byName, now, origin, contextOptions });
 
   async function simFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     const request = input instanceof Request && init === undefined ? input : new Request(input, init);
@@ -139,6 +154,9 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     } catch (error) {
       entry.status = 0;
       throw error;
+    } finally {
+      // A submit, a cancel or a poll past a job's end: start the callbacks that are due.
+      webhooks.sweep();
     }
   }
 
@@ -150,6 +168,13 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     signal: AbortSignal | undefined,
     entry: SimRequestLog,
   ): Promise<Response> {
+    if (isFalJwks(url)) {
+      // The key set is not a provider API: no faults, no auth, so a webhook handler can always verify.
+      Object.assign(entry, { provider: 'fal', endpoint: 'jwks' });
+      return method === 'GET' || method === 'HEAD'
+        ? jsonResponse(200, await webhooks.jwks(), { 'cache-control': 'max-age=300' })
+        : jsonResponse(405, { detail: 'Method Not Allowed' });
+    }
     const file = /^\/files\/([^/]+)\.mp4$/.exec(url.pathname);
     let wire: WireFormat | undefined;
     let route: WireRoute | undefined;
@@ -185,7 +210,8 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       decision = await injector.before({
         path: url.pathname,
         href: url.href,
-        endpoint: entry.endpoint,
+        // The key set was answered above: what is left is a provider endpoint, a file or unknown.
+        endpoint: entry.endpoint as SimEndpoint | 'unknown',
         ...(signal ? { signal } : {}),
       });
     } catch (error) {
@@ -269,11 +295,12 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     setJobSpec: (spec) => store.setSpec(spec),
     jobs: () => store.all(),
     job: (id) => store.get(id),
-    complete: (id) => store.end(id, 'completed'),
-    fail: (id, message) => store.end(id, 'failed', message),
+    complete: (id) => ended(store.end(id, 'completed')),
+    fail: (id, message) => ended(store.end(id, 'failed', message)),
     get requests() {
       return log;
     },
+    webhooks,
     count(filter = {}) {
       return log.filter(
         (entry) =>
@@ -289,8 +316,18 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       store.reset(options.job ?? {});
       log = [];
       lastPoll = new Map();
+      webhooks.reset();
     },
   };
+
+  function ended(job: SimJob): SimJob {
+    webhooks.sweep();
+    return job;
+  }
+}
+
+function isFalJwks(url: URL): boolean {
+  return url.pathname === `/fal${FAL_JWKS_PATH}` || (url.host === FAL_JWKS_HOST && url.pathname === FAL_JWKS_PATH);
 }
 
 function parseJson(text: string): unknown {

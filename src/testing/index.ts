@@ -4,6 +4,7 @@
 //   const sim = createSimulator({ job: { queueMs: 2000, runMs: 8000 } });
 //   const client = createVideoClient({ providers: { fal: fal({ baseUrl: sim.baseUrl('fal') }) }, fetch: sim.fetch });
 //   sim.failNext({ status: 429, retryAfter: 2 }); sim.count({ endpoint: 'status' });
+//   createSimulator({ webhooks: { secrets: { replicate: 'whsec_...' } } }) POSTs each job's signed callback.
 export { createSimulator } from './createSimulator';
 export type {
   Simulator,
@@ -23,7 +24,10 @@ export type {
   RoutedSimRequest,
   SimVideoFile,
   SimStreamEvent,
+  SimWebhookCallback,
+  SimWebhookTarget,
 } from './wireFormat';
+export type { SimWebhookOptions, SimWebhooks, SimWebhookDelivery } from './simWebhooks';
 export { WIRE_FORMATS } from './wireFormats';
 export { falWire } from './wire/fal';
 export {

@@ -20,9 +20,18 @@ export interface SimJobInit {
   id?: string;
 }
 
+/** Where a job was submitted: the request's URL, its path below the provider and the provider's root (`SimRequest`). */
+export interface SimJobVia {
+  href: string;
+  path: string;
+  base: string;
+}
+
 /** The one job store every wire format reads and writes, so a job looks the same through any of them. */
 export interface SimJobStore {
-  create(provider: string, init: SimJobInit): SimJob;
+  create(provider: string, init: SimJobInit, via?: SimJobVia): SimJob;
+  /** Where the job was submitted, for callbacks whose URLs must lead back there. */
+  via(id: string): SimJobVia | undefined;
   /** The job as it stands now; with `provider`, only when it is that provider's job. */
   get(id: string, provider?: string): SimJob | undefined;
   all(): SimJob[];
@@ -39,6 +48,7 @@ export function createJobStore(now: () => number, seed: number, initialSpec: Sim
   let idRandom = createPrng(seed ^ 0x9e3779b9);
   let spec = initialSpec;
   let records = new Map<string, SimJobRecord>();
+  let vias = new Map<string, SimJobVia>();
   let submitted = 0;
 
   const view = (record: SimJobRecord) => jobAt(record, now());
@@ -48,7 +58,7 @@ export function createJobStore(now: () => number, seed: number, initialSpec: Sim
   };
 
   const store: SimJobStore = {
-    create(provider, init) {
+    create(provider, init, via) {
       const index = submitted++;
       const info = { provider, model: init.model, input: init.input, index };
       const record: SimJobRecord = {
@@ -60,8 +70,10 @@ export function createJobStore(now: () => number, seed: number, initialSpec: Sim
         ...(init.webhookUrl !== undefined ? { webhookUrl: init.webhookUrl } : {}),
       };
       records.set(record.id, record);
+      if (via) vias.set(record.id, via);
       return view(record);
     },
+    via: (id) => vias.get(id),
     get(id, provider) {
       const found = find(id, provider);
       return found ? view(found) : undefined;
@@ -98,6 +110,7 @@ export function createJobStore(now: () => number, seed: number, initialSpec: Sim
       idRandom = createPrng(seed ^ 0x9e3779b9);
       spec = next;
       records = new Map();
+      vias = new Map();
       submitted = 0;
     },
   };

@@ -28,7 +28,7 @@ export function createWireContext(wire: WireFormat, req: SimRequest, options: Wi
   const provider = wire.provider;
   return {
     now,
-    createJob: (init) => store.create(provider, init),
+    createJob: (init) => store.create(provider, init, { href: req.url.href, path: req.path, base: req.base }),
     job: (id) => store.get(id, provider),
     cancel: (id) => store.cancel(id, provider),
     video: (job) => videoFile(job, req.url.origin, options.videoUrl),

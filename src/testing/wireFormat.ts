@@ -93,6 +93,26 @@ export interface WireContext {
 }
 
 /**
+ * Where a callback goes: `job`, the webhook URL the job was submitted with; `account`, the endpoint registered in the
+ * provider's dashboard (the simulator's `webhooks.endpoints`), for jobs that carry none.
+ */
+export type SimWebhookTarget = 'job' | 'account';
+
+/** The callback a provider POSTs to a job's webhook URL when the job ends, as the simulator delivers it. */
+export interface SimWebhookCallback {
+  /** The JSON body: exactly the provider's documented callback. */
+  body: unknown;
+  /** How the provider signs it; the simulator's `webhooks.secrets` (or its own fal key) supply the key. */
+  signing: 'fal-ed25519' | 'standard-webhooks' | 'aigateway-hmac' | 'openrouter-hmac' | 'none';
+  /** Sent unsigned when no secret is configured, as Kling does until a Webhook Secret exists. Defaults to `false`. */
+  secretOptional?: boolean;
+  /** The delivery's id (Standard Webhooks `webhook-id`), the same on every retry so receivers can de-duplicate. */
+  deliveryId: string;
+  /** Other headers the provider sends with it. */
+  headers?: Record<string, string>;
+}
+
+/**
  * One provider's wire format, spoken by the simulator over the shared job store. Register it in
  * `wireFormats.ts`; faults, auth, counts and the request log are applied around it by the simulator.
  */
@@ -110,4 +130,11 @@ export interface WireFormat {
   readApiKey?(headers: Headers): string | undefined;
   /** The body of an error answer (fault, 401, 404) in the provider's shape. Defaults to `{ error: { message } }`. */
   errorBody?(status: number, message: string): unknown;
+  /**
+   * The callback for a job that has ended, for the simulator's `webhooks` delivery; `req` is the request that
+   * submitted the job (so URLs lead back to where the caller reached the simulator), `target` where it is going.
+   * `undefined` when the provider sends none for that outcome or target. Without it, the provider's jobs get no
+   * callbacks.
+   */
+  webhook?(job: SimJob, req: SimRequest, ctx: WireContext, target: SimWebhookTarget): SimWebhookCallback | undefined;
 }

@@ -1,6 +1,14 @@
 import type { SimJob } from '../simJob';
 import { videoFileResponse } from '../simResponses';
-import type { RoutedSimRequest, SimRequest, WireContext, WireFormat, WireRoute } from '../wireFormat';
+import type {
+  RoutedSimRequest,
+  SimRequest,
+  SimWebhookCallback,
+  SimWebhookTarget,
+  WireContext,
+  WireFormat,
+  WireRoute,
+} from '../wireFormat';
 
 // The AI gateway async-job pattern (https://aigateway.sh/docs/async-jobs), as the simulator speaks it. Every answer
 // has the shape of the documented examples in test/fixtures/wire/aigateway/ (checked by aigatewayWire.conformance):
@@ -113,6 +121,44 @@ function handle(req: RoutedSimRequest, ctx: WireContext): Response {
   return ctx.json(200, jobRecord(req, ctx, job));
 }
 
+/**
+ * A job's own `webhook_url` gets "the completed job record" (https://aigateway.sh/docs/async-jobs): the record as the
+ * status endpoint answers it, for a completed or failed job (no callback is documented for a cancelled one). An
+ * endpoint registered in the dashboard gets the `job.completed` / `job.failed` events instead
+ * (https://aigateway.sh/docs/webhooks). Both are signed `aig-signature`.
+ */
+function webhook(
+  job: SimJob,
+  req: SimRequest,
+  ctx: WireContext,
+  target: SimWebhookTarget,
+): SimWebhookCallback | undefined {
+  if (job.status !== 'completed' && job.status !== 'failed') return undefined;
+  if (target === 'job') {
+    return { body: jobRecord(req, ctx, job), signing: 'aigateway-hmac', deliveryId: `${job.id}:${job.status}` };
+  }
+  const completed = job.status === 'completed';
+  const data: Record<string, unknown> = { job_id: job.id, model: job.model };
+  if (completed) data.result_url = signedFileUrl(req, ctx, job);
+  else data.error = { code: 'generation_failed', message: job.errorMessage ?? 'Generation failed' };
+  // No charge for a failed job, as in the failed example.
+  data.usage = { cost_cents: completed ? SIMULATED_COST_CENTS : 0 };
+  const id = `evt_${job.id.replace(/^job_/, '')}_${job.status}`;
+  return {
+    body: {
+      id,
+      type: completed ? 'job.completed' : 'job.failed',
+      created: Math.floor((job.endedAt ?? ctx.now()) / 1000),
+      data,
+    },
+    signing: 'aigateway-hmac',
+    deliveryId: id,
+  };
+}
+
+/** What a simulated completed job costs, in the events' `usage.cost_cents`. */
+const SIMULATED_COST_CENTS = 100;
+
 /** The `type` of each error: https://aigateway.sh/docs/authentication (401 invalid_key, 403 scope_exceeded, 429
  * rate_limited), /support (402 budget_exceeded), the SDK's test (404 model_not_found); the others are undocumented. */
 const ERROR_TYPES: Record<number, string> = {
@@ -133,6 +179,7 @@ export const aigatewayWire: WireFormat = {
   notModifiedWithinMs: MIN_POLL_INTERVAL_MS,
   route,
   handle,
+  webhook,
   errorBody(status, message) {
     return { error: { message, type: ERROR_TYPES[status] ?? 'api_error', code: status } };
   },

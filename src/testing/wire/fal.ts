@@ -1,5 +1,13 @@
 import type { SimJob } from '../simJob';
-import type { RoutedSimRequest, WireContext, WireFormat, WireRoute } from '../wireFormat';
+import type {
+  RoutedSimRequest,
+  SimRequest,
+  SimWebhookCallback,
+  SimWebhookTarget,
+  WireContext,
+  WireFormat,
+  WireRoute,
+} from '../wireFormat';
 
 // fal's queue API (https://docs.fal.ai/model-endpoints/queue), as the simulator speaks it:
 //   POST {base}/{model}[?fal_webhook=url]          -> { request_id, status_url, response_url, cancel_url, queue_position }
@@ -138,14 +146,42 @@ function handle(req: RoutedSimRequest, ctx: WireContext): Response {
       { ...headers, 'x-fal-error-type': 'client_cancelled' },
     );
   }
+  return ctx.json(200, resultBody(job, ctx), headers);
+}
+
+/** The model's output, as the result endpoint answers it and a successful webhook carries it in `payload`. */
+function resultBody(job: SimJob, ctx: WireContext): Record<string, unknown> {
   const video = ctx.video(job);
-  return ctx.json(
-    200,
-    {
-      video: { url: video.url, content_type: video.contentType, file_name: video.fileName, file_size: video.fileSize },
-    },
-    headers,
-  );
+  return {
+    video: { url: video.url, content_type: video.contentType, file_name: video.fileName, file_size: video.fileSize },
+  };
+}
+
+/**
+ * fal's webhook (https://docs.fal.ai/model-endpoints/webhooks): `status: OK` with the result as `payload`, or `status:
+ * ERROR` with the generic `error` ("Invalid status code: <n>") and the result fetch's error body as `payload`. No
+ * callback is documented for a cancelled request, so none is sent.
+ */
+function webhook(
+  job: SimJob,
+  _req: SimRequest,
+  ctx: WireContext,
+  target: SimWebhookTarget,
+): SimWebhookCallback | undefined {
+  // fal has no account-level webhook: only a request's own `fal_webhook` is called.
+  if (target !== 'job') return undefined;
+  const ids = { request_id: job.id, gateway_request_id: job.id };
+  let body: Record<string, unknown>;
+  if (job.status === 'completed') body = { ...ids, status: 'OK', payload: resultBody(job, ctx) };
+  else if (job.status === 'failed') {
+    body = {
+      ...ids,
+      status: 'ERROR',
+      error: 'Invalid status code: 500',
+      payload: { detail: job.errorMessage ?? 'Internal Server Error', error_type: 'runner_server_error' },
+    };
+  } else return undefined;
+  return { body, signing: 'fal-ed25519', deliveryId: job.id };
 }
 
 export const falWire: WireFormat = {
@@ -153,6 +189,7 @@ export const falWire: WireFormat = {
   hosts: ['queue.fal.run'],
   route,
   handle,
+  webhook,
   errorBody(status, message) {
     // fal answers validation errors with a FastAPI-style `detail` array and everything else with a string.
     return status === 422 ? { detail: [{ loc: ['body'], msg: message, type: 'value_error' }] } : { detail: message };

@@ -1,5 +1,13 @@
 import type { SimJob } from '../simJob';
-import type { RoutedSimRequest, SimRequest, WireContext, WireFormat, WireRoute } from '../wireFormat';
+import type {
+  RoutedSimRequest,
+  SimRequest,
+  SimWebhookCallback,
+  SimWebhookTarget,
+  WireContext,
+  WireFormat,
+  WireRoute,
+} from '../wireFormat';
 
 // Kling's video API (the official reference's textToVideo / imageToVideo pages, api-singapore.klingai.com), as the
 // simulator speaks it:
@@ -137,6 +145,32 @@ function handler(shape: 'reference' | 'seed') {
   };
 }
 
+/**
+ * The legacy callback of the `model_name` APIs (https://klingai.com/document-api/api/get-started/callbacks): the bare
+ * task object, without the query answer's `watermark_info` and `watermark_url`, and with `final_unit_deduction` on a
+ * failed task too, sent as the task's status changes (`processing`, then `succeed` or `failed`; the `submitted` state
+ * is the submit's own answer). Kling signs it (Standard Webhooks) only once a Webhook Secret exists.
+ */
+function webhook(shape: 'reference' | 'seed') {
+  return (
+    job: SimJob,
+    _req: SimRequest,
+    ctx: WireContext,
+    target: SimWebhookTarget,
+  ): SimWebhookCallback | undefined => {
+    // The legacy callback goes to the task's own `callback_url` only.
+    if (target !== 'job' || job.status === 'queued' || job.status === 'cancelled') return undefined;
+    const body = taskBody(job, ctx, shape);
+    if (shape === 'reference') {
+      delete body.watermark_info;
+      const result = body.task_result as { videos: Array<Record<string, unknown>> } | undefined;
+      for (const video of result?.videos ?? []) delete video.watermark_url;
+      if (job.status !== 'running') body.final_unit_deduction ??= '0';
+    }
+    return { body, signing: 'standard-webhooks', secretOptional: true, deliveryId: `${job.id}:${job.status}` };
+  };
+}
+
 const ERROR_CODES: Record<number, number> = { 400: 1201, 401: 1001, 403: 1103, 404: 1203, 429: 1302 };
 
 /** A Kling wire format; the registered one speaks the reference shape under the name `kling`. */
@@ -148,6 +182,7 @@ export function createKlingWire(options: KlingWireOptions = {}): WireFormat {
     hosts: provider === 'kling' ? ['api.klingai.com', 'api-singapore.klingai.com'] : [],
     route,
     handle: handler(shape),
+    webhook: webhook(shape),
     errorBody(status, message) {
       return { code: ERROR_CODES[status] ?? 5000, message, request_id: `sim-${status}` };
     },

@@ -1,6 +1,14 @@
 import { videoFileResponse } from '../simResponses';
 import type { SimJob, SimJobPhase } from '../simJob';
-import type { RoutedSimRequest, SimRequest, WireContext, WireFormat, WireRoute } from '../wireFormat';
+import type {
+  RoutedSimRequest,
+  SimRequest,
+  SimWebhookCallback,
+  SimWebhookTarget,
+  WireContext,
+  WireFormat,
+  WireRoute,
+} from '../wireFormat';
 import { apiPath } from './holdUntilEnded';
 
 // https://developers.openai.com/api/docs/guides/video-generation: sora-2-pro adds 1080p, both models 16 and 20 s.
@@ -73,6 +81,12 @@ export function createOpenaiVideosWire(options: OpenaiVideosWireOptions = {}): W
       if (req.route.endpoint === 'status') return ctx.json(200, render(job, shape, root));
       if (job.status !== 'completed') return ctx.error(404, `Video '${job.id}' has no content yet.`);
       return videoFileResponse(req.method, req.headers.get('range'));
+    },
+
+    webhook(job: SimJob, req: SimRequest, ctx: WireContext, target: SimWebhookTarget): SimWebhookCallback | undefined {
+      if (shape === 'openai') return openaiWebhook(job, ctx);
+      // OpenRouter calls a job's own `callback_url` only.
+      return target === 'job' ? openrouterWebhook(job, apiPath(req.path, req.base, prefix).root) : undefined;
     },
 
     errorBody(status: number, message: string): unknown {
@@ -170,4 +184,49 @@ function openRouterJob(job: SimJob, root: string): Record<string, unknown> {
   }
   if (job.status === 'failed') record.error = job.errorMessage ?? 'Generation failed';
   return record;
+}
+
+/**
+ * OpenAI's project webhook (https://developers.openai.com/api/docs/guides/video-generation): an event naming the video,
+ * Standard Webhooks signed. Set per project, not per job: delivered to the job's `callback_url` when a gateway took
+ * one, else to `webhooks.endpoints.openai`. A cancelled job gets none.
+ */
+function openaiWebhook(job: SimJob, ctx: WireContext): SimWebhookCallback | undefined {
+  if (job.status !== 'completed' && job.status !== 'failed') return undefined;
+  const type = job.status === 'completed' ? 'video.completed' : 'video.failed';
+  return {
+    body: {
+      id: `evt_${job.id}_${job.status}`,
+      object: 'event',
+      created_at: Math.floor((job.endedAt ?? ctx.now()) / 1000),
+      type,
+      data: { id: job.id },
+    },
+    signing: 'standard-webhooks',
+    deliveryId: `msg_${job.id}_${job.status}`,
+  };
+}
+
+/**
+ * OpenRouter's per-job `callback_url` delivery (https://openrouter.ai/docs/cookbook/video-generation/video-generation-webhooks):
+ * `{ type: video.generation.<status>, created_at, data: <the job> }` with `X-OpenRouter-Idempotency-Key`.
+ */
+function openrouterWebhook(job: SimJob, root: string): SimWebhookCallback | undefined {
+  if (job.status !== 'completed' && job.status !== 'failed' && job.status !== 'cancelled') return undefined;
+  const status = OPENROUTER_STATUS[job.status];
+  const data: Record<string, unknown> = { id: job.id, status, model: job.model };
+  if (job.status === 'completed') {
+    data.generation_id = `gen-${job.id.slice(0, 8)}`;
+    data.unsigned_urls = [`${root}/videos/${job.id}/content?index=0`];
+    data.usage = { cost: 0.5, is_byok: false };
+  }
+  if (job.status === 'failed') data.error = job.errorMessage ?? 'Generation failed';
+  const key = `${job.id}-${status}`;
+  return {
+    body: { type: `video.generation.${status}`, created_at: new Date(job.endedAt ?? 0).toISOString(), data },
+    signing: 'openrouter-hmac',
+    secretOptional: true,
+    deliveryId: key,
+    headers: { 'x-openrouter-idempotency-key': key },
+  };
 }

@@ -1,5 +1,13 @@
-import type { SimJob } from '../simJob';
-import type { RoutedSimRequest, SimRequest, WireContext, WireFormat, WireRoute } from '../wireFormat';
+import { isTerminalPhase, type SimJob } from '../simJob';
+import type {
+  RoutedSimRequest,
+  SimRequest,
+  SimWebhookCallback,
+  SimWebhookTarget,
+  WireContext,
+  WireFormat,
+  WireRoute,
+} from '../wireFormat';
 import { apiPath, holdUntilEnded, isoTime } from './holdUntilEnded';
 
 /** `Prefer: wait` without a number waits this long, and no longer than this with one (Replicate's limit). */
@@ -46,6 +54,21 @@ export const replicateWire: WireFormat = {
     enforceDeadline(ctx, id);
     if (req.route.endpoint === 'cancel') ctx.cancel(id);
     return ctx.json(200, prediction(ctx.job(id)!, ctx, root));
+  },
+
+  /**
+   * The prediction object, Standard Webhooks signed (https://replicate.com/docs/topics/webhooks): a `start` event once
+   * it runs, when `webhook_events_filter` asks for it, and the `completed` event (succeeded, failed or canceled) unless
+   * a filter leaves it out. `output` and `logs` events are not simulated.
+   */
+  webhook(job: SimJob, req: SimRequest, ctx: WireContext, target: SimWebhookTarget): SimWebhookCallback | undefined {
+    // Replicate calls a prediction's own `webhook` only.
+    if (target !== 'job') return undefined;
+    const filter = job.meta.webhookEventsFilter?.split(',');
+    const event = job.status === 'running' ? 'start' : isTerminalPhase(job.status) ? 'completed' : undefined;
+    if (event === undefined || (filter ? !filter.includes(event) : event === 'start')) return undefined;
+    const { root } = apiPath(req.path, req.base, '/v1');
+    return { body: prediction(job, ctx, root), signing: 'standard-webhooks', deliveryId: `msg_${job.id}_${event}` };
   },
 
   errorBody(status: number, message: string): unknown {

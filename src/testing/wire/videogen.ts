@@ -1,5 +1,12 @@
 import type { SimJob } from '../simJob';
-import type { RoutedSimRequest, SimRequest, WireContext, WireFormat, WireRoute } from '../wireFormat';
+import type {
+  RoutedSimRequest,
+  SimRequest,
+  SimWebhookCallback,
+  WireContext,
+  WireFormat,
+  WireRoute,
+} from '../wireFormat';
 
 // VideoGen's tools API (https://docs.videogen.io/rest-api-reference), as the simulator speaks it:
 //   POST {base}/v1/tools/{tool}                 -> 202 { toolExecutionId: 'vg_exec_...' }
@@ -153,11 +160,50 @@ function handle(req: RoutedSimRequest, ctx: WireContext): Response {
   return ctx.json(200, executionBody(job, ctx));
 }
 
+/** The StorageFile fields the webhook example shows for each result (https://docs.videogen.io/handling-async-tasks/webhooks). */
+const WEBHOOK_FILE_FIELDS = [
+  'fileId',
+  'type',
+  'scope',
+  'displayName',
+  'thumbnailSource',
+  'previewSource',
+  'downloadSource',
+];
+
+/**
+ * VideoGen's `tool_execution.*` events (https://docs.videogen.io/webhook-events), Standard Webhooks signed. VideoGen
+ * registers endpoints per account, not per job: the simulator sends them to `webhooks.endpoints.videogen`.
+ */
+function webhook(job: SimJob, _req: SimRequest, ctx: WireContext): SimWebhookCallback | undefined {
+  // Every target gets the event: VideoGen takes no per-execution webhook, so a job only ever has the account's.
+  if (job.status !== 'completed' && job.status !== 'failed' && job.status !== 'cancelled') return undefined;
+  const execution = executionBody(job, ctx);
+  const event = `tool_execution.${String(execution.status)}`;
+  const body: Record<string, unknown> = {
+    event,
+    toolExecutionId: job.id,
+    toolType: execution.toolType,
+    occurredAt: Math.floor((job.endedAt ?? ctx.now()) / 1000),
+  };
+  if (job.status === 'completed') {
+    body.results = (execution.results as Array<{ fileId: string; type: string; file: Record<string, unknown> }>).map(
+      (result) => ({
+        ...result,
+        file: Object.fromEntries(WEBHOOK_FILE_FIELDS.map((field) => [field, result.file[field]])),
+      }),
+    );
+  }
+  if (job.status === 'failed') body.error = execution.error;
+  return { body, signing: 'standard-webhooks', deliveryId: `msg_${job.id}_${event}` };
+}
+
 export const videogenWire: WireFormat = {
   provider: 'videogen',
   hosts: ['api.videogen.io'],
   route,
   handle,
+  webhook,
   errorBody(status, message) {
     const codes: Record<number, string> = { 401: 'invalid_api_key', 400: 'invalid_parameters', 429: 'rate_limited' };
     return codes[status] ? { message, code: codes[status] } : { message };

@@ -1,5 +1,13 @@
 import type { SimJob, SimJobPhase } from '../simJob';
-import type { RoutedSimRequest, SimRequest, WireContext, WireFormat, WireRoute } from '../wireFormat';
+import type {
+  RoutedSimRequest,
+  SimRequest,
+  SimWebhookCallback,
+  SimWebhookTarget,
+  WireContext,
+  WireFormat,
+  WireRoute,
+} from '../wireFormat';
 import { apiPath, holdUntilEnded, isoTime } from './holdUntilEnded';
 
 /** How long a synchronous `POST /videos/generate` (no `Prefer: respond-async`) is held before answering 202. */
@@ -56,6 +64,17 @@ export function createVisgateWire(options: VisgateWireOptions = {}): WireFormat 
       const job = ctx.job(req.route.jobId!);
       if (!job) return ctx.error(404, `Request ${req.route.jobId} not found`);
       return ctx.json(200, inShape(requestRecord(job, ctx), shape));
+    },
+
+    /**
+     * "The completed result and your callbackId" (https://visgateai.com/docs/guides/async-video): the request record
+     * with `callback_id` beside it. visgate signs nothing; the shared secret travels in the webhook URL (`?token=`).
+     */
+    webhook(job: SimJob, _req: SimRequest, ctx: WireContext, target: SimWebhookTarget): SimWebhookCallback | undefined {
+      if (target !== 'job' || (job.status !== 'completed' && job.status !== 'failed')) return undefined;
+      const record = requestRecord(job, ctx);
+      if (job.meta.callbackId !== undefined) record.callback_id = job.meta.callbackId;
+      return { body: inShape(record, shape), signing: 'none', deliveryId: `${job.id}:${job.status}` };
     },
 
     errorBody(status: number, message: string): unknown {
