@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: every benchmark of issue 6 in one run on this machine, printed and written to
- * bench/results.md. Section 1 runs in virtual time in this process; section 3 runs in a child process with
+ * bench/results.md. Sections 1 and 1b run in virtual time in this process; section 3 runs in a child process with
  * `--expose-gc` and a DOM (jsdom), so its heap figures are not disturbed by the other sections.
+ * `npm run bench -- --only=push` runs section 1b alone and prints it (bench/results.md is left as it is).
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { format, resolveConfig } from 'prettier';
 import { checkBundleTargets, measureBundles, renderBundleSection } from './bundleSize';
+import { checkPushTargets, renderPushSection, runPushSection } from './pushSection';
 import {
   checkRequestTargets,
   renderRequestsSection,
@@ -21,9 +23,21 @@ const root = resolve(import.meta.dirname, '..');
 const started = performance.now();
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
+if (process.argv.includes('--only=push')) {
+  log('[bench] 1b push when no webhook may come (virtual time)...');
+  const push = await runPushSection(log);
+  process.stdout.write(`${renderTargets(checkPushTargets(push))}\n\n${renderPushSection(push)}\n`);
+  log(`[bench] 1b done in ${(push.wallMs / 1000).toFixed(1)} s (bench/results.md not written)`);
+  process.exit(0);
+}
+
 log('[bench] 1/3 status requests and time to notice (virtual time)...');
 const requests = await runRequestsSection(log);
 log(`[bench] 1/3 done in ${(requests.wallMs / 1000).toFixed(1)} s`);
+
+log('[bench] 1b push when no webhook may come (virtual time)...');
+const push = await runPushSection(log);
+log(`[bench] 1b done in ${(push.wallMs / 1000).toFixed(1)} s`);
 
 log('[bench] 2/3 bundle sizes...');
 const bundleStarted = performance.now();
@@ -60,7 +74,13 @@ const markdown = [
   '',
   renderTargets([...checkRequestTargets(requests), ...checkBundleTargets(bundles), ...render.targets]),
   '',
+  '## Targets (issue 11.3)',
+  '',
+  renderTargets(checkPushTargets(push)),
+  '',
   renderRequestsSection(requests),
+  '',
+  renderPushSection(push),
   '',
   renderBundleSection(bundles),
   '',

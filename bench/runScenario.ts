@@ -19,6 +19,8 @@ export interface ScenarioResult {
   noticeP50: number;
   noticeP95: number;
   noticeMax: number;
+  /** Every notice time (ms), sorted, for figures over several scenarios. */
+  notices: number[];
   /** Every request the scenario sent: submits, polls, retries, results, streams. */
   totalRequests: number;
   /** Per job, requests that did not reach the provider (stream connections to the app's server). */
@@ -37,6 +39,11 @@ export interface ScenarioOptions {
   reportsProgress?: boolean;
   /** Virtual time allowed for the whole scenario. Defaults to 6 h. */
   limitMs?: number;
+  /**
+   * Which logged requests are the contestant's own, e.g. not the polls of its app server's watcher (counted apart).
+   * Defaults to every request but the bench's own (`BENCH_INTERNAL`).
+   */
+  counts?: (entry: SimRequestLog) => boolean;
 }
 
 /**
@@ -79,7 +86,8 @@ export async function runScenario(
 
   const endpoints = contestant.statusEndpoints ?? ['status'];
   // Requests the bench made on the provider's behalf (webhook bodies) are not the contestant's.
-  const log = sim.requests.filter((entry) => !entry.url.includes(BENCH_INTERNAL));
+  const counts = options.counts ?? (() => true);
+  const log = sim.requests.filter((entry) => !entry.url.includes(BENCH_INTERNAL) && counts(entry));
   const counted = new Map<string, number>();
   for (const entry of log) {
     if (entry.jobId !== undefined && (endpoints as readonly string[]).includes(entry.endpoint)) {
@@ -109,6 +117,7 @@ export async function runScenario(
     noticeP50: quantile(notices, 0.5),
     noticeP95: quantile(notices, 0.95),
     noticeMax: notices[notices.length - 1] ?? Number.NaN,
+    notices,
     totalRequests: log.length + extra,
     appRequestsMean: extra / Math.max(1, runs.length),
     errorAnswers: log.filter((entry) => entry.status === 0 || entry.status >= 400).length,

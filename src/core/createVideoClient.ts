@@ -73,6 +73,10 @@ export function createVideoClient(options: VideoClientOptions): VideoClient {
           const job = entries.get(jobKey(ref));
           if (job) wake(job);
         },
+        onDelivering(ref) {
+          const job = entries.get(jobKey(ref));
+          if (job) wake(job);
+        },
       })
     : undefined;
 
@@ -220,7 +224,7 @@ export function createVideoClient(options: VideoClientOptions): VideoClient {
     const learned = durations.estimate(modelKey(job.ref));
     if (learned) state.runTime = { mu: learned.mu, sigma: learned.sigma };
     const scheduled = Math.max(0, Math.ceil(at + nextPollDelay(state, jobPolling, random) - now()));
-    return push ? push.pollDelay(job.ref, scheduled) : scheduled;
+    return push ? push.pollDelay(job.ref, scheduled, now() - at) : scheduled;
   }
 
   function wake(job: JobEntry): void {
@@ -440,6 +444,7 @@ const WOKEN = Symbol('woken');
 function pushState(push: PushUpdates, pushedListeners: Set<(snapshot: JobSnapshot) => void>): ClientPushState {
   return {
     isHealthy: (ref) => push.isHealthy(ref),
+    isDelivering: (ref) => push.isDelivering(ref),
     subscribeHealth: (listener) => push.subscribeHealth(listener),
     subscribeSnapshots(listener) {
       pushedListeners.add(listener);

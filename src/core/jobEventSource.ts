@@ -21,6 +21,12 @@ export interface JobEventSourceOptions {
   onError?(error: VideoJobError): void;
   /** Called when the stream becomes healthy (connected and fresh) or stops being so. */
   onHealthChange?(healthy: boolean): void;
+  /**
+   * Called when what the server says about the job's end changes (`event: watch`): whether it follows the job itself
+   * (`createJobEventsHandler({ watch })`), and whether webhooks of the job's provider reach it. Both are `false` until
+   * it says so, and again at each new connection until it says so again.
+   */
+  onDeliveryChange?(delivery: JobDelivery): void;
   /** Resume after this event id (sent as `Last-Event-ID`). */
   lastEventId?: string;
   /**
@@ -46,11 +52,27 @@ export interface JobEventSourceOptions {
   random?: () => number;
 }
 
+/** What a job events server says about how the job's end will reach the stream (`event: watch`). */
+export interface JobDelivery {
+  /** The server follows the job itself: its end arrives without a webhook. */
+  watching: boolean;
+  /** Webhooks of the job's provider have lately reached the server. */
+  webhooks: boolean;
+}
+
 export interface JobEventSubscription {
   /** `true` while the stream is connected and has not gone silent: updates arrive without polling. */
   readonly healthy: boolean;
   /** The id of the last event received, for resuming elsewhere. */
   readonly lastEventId: string | undefined;
+  /**
+   * `true` when the server said, on the current connection, that it follows the job itself (so the job's end arrives
+   * without a webhook); `false` when it said it stopped or does not; `undefined` until it says (a server without
+   * `watch`, or from before it, never does).
+   */
+  readonly watching: boolean | undefined;
+  /** `true` when the server said, on the current connection, that webhooks of the job's provider reach it. */
+  readonly webhooks: boolean;
   /** `true` once closed by `close()`, a terminal snapshot, or a refusal. */
   readonly closed: boolean;
   close(): void;
@@ -64,16 +86,18 @@ const PERMANENT_STATUS = new Set([400, 401, 403, 404, 405, 410]);
  */
 export function subscribeJobEvents(
   url: string,
-  ref: Pick<JobRef, 'provider' | 'id'>,
+  ref: Pick<JobRef, 'provider' | 'id'> & Partial<Pick<JobRef, 'model' | 'meta'>>,
   options: JobEventSourceOptions,
 ): JobEventSubscription {
   const baseDelay = options.reconnectDelayMs ?? 1000;
   const maxDelay = options.maxReconnectDelayMs ?? 30_000;
   const staleAfterMs = options.staleAfterMs ?? 37_500;
   const random = options.random ?? Math.random;
-  const streamUrl = `${url}${url.includes('?') ? '&' : '?'}provider=${encodeURIComponent(ref.provider)}&id=${encodeURIComponent(ref.id)}`;
+  const streamUrl = `${url}${url.includes('?') ? '&' : '?'}${jobQuery(ref)}`;
 
   let healthy = false;
+  let watching: boolean | undefined;
+  let webhooks = false;
   let closed = false;
   let lastEventId = options.lastEventId;
   let failures = 0;
@@ -101,6 +125,25 @@ export function subscribeJobEvents(
     controller?.abort();
     source?.close();
     setHealthy(false);
+  }
+
+  function watchSaid(data: string) {
+    let said: unknown;
+    try {
+      said = JSON.parse(data);
+    } catch {
+      return;
+    }
+    const fields = typeof said === 'object' && said !== null ? (said as Record<string, unknown>) : {};
+    setDelivery(fields.watching === true, fields.webhooks === true);
+  }
+
+  /** `undefined`: a new connection, which has said nothing yet. */
+  function setDelivery(nextWatching: boolean | undefined, nextWebhooks: boolean) {
+    const changed = (watching === true) !== (nextWatching === true) || webhooks !== nextWebhooks;
+    watching = nextWatching;
+    webhooks = nextWebhooks;
+    if (changed) options.onDeliveryChange?.({ watching: watching === true, webhooks });
   }
 
   function handle(event: Pick<ServerSentEvent, 'data' | 'id'>) {
@@ -164,12 +207,15 @@ export function subscribeJobEvents(
         return;
       }
       failures = 0;
+      // Each connection says for itself: after a reconnect the stream may be served by an instance that does not watch.
+      setDelivery(undefined, false);
       setHealthy(true);
       armStale();
       const parser = createSseParser({
         onEvent(event) {
           if (event.retry !== undefined) serverRetry = event.retry;
           if (event.event === 'snapshot') handle(event);
+          else if (event.event === 'watch') watchSaid(event.data);
         },
       });
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
@@ -212,9 +258,11 @@ export function subscribeJobEvents(
     source = current;
     current.onopen = () => {
       failures = 0;
+      setDelivery(undefined, false);
       setHealthy(true);
     };
     current.addEventListener('snapshot', (event) => handle({ data: event.data, id: event.lastEventId }));
+    current.addEventListener('watch', (event) => watchSaid(event.data));
     current.onerror = () => {
       if (closed || source !== current) return;
       setHealthy(false);
@@ -241,9 +289,26 @@ export function subscribeJobEvents(
     get lastEventId() {
       return lastEventId;
     },
+    get watching() {
+      return watching;
+    },
+    get webhooks() {
+      return webhooks;
+    },
     get closed() {
       return closed;
     },
     close,
   };
+}
+
+/**
+ * `provider=&id=`, plus what a server that watches the job needs to poll it (`model=`, `meta.<key>=`): never URLs,
+ * which the server builds from its own adapter.
+ */
+function jobQuery(ref: Pick<JobRef, 'provider' | 'id'> & Partial<Pick<JobRef, 'model' | 'meta'>>): string {
+  const query = new URLSearchParams({ provider: ref.provider, id: ref.id });
+  if (ref.model) query.set('model', ref.model);
+  for (const [key, value] of Object.entries(ref.meta ?? {})) query.set(`meta.${key}`, value);
+  return query.toString();
 }

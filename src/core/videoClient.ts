@@ -31,8 +31,11 @@ export interface VideoClientOptions {
   /**
    * The app's job events route, served by `createJobEventsHandler` from `react-video-jobs/server` (e.g.
    * `'/api/video/events'`), or its full options. Each job the client follows gets a stream; while it is healthy,
-   * updates arrive as they happen and polls slow to a safety interval, and when it drops, polling resumes on the
-   * schedule (the stream resumes with `Last-Event-ID`). Defaults to none: polling only.
+   * updates arrive as they happen and polls slow down: to a safety interval (5 min) once the stream is known to
+   * deliver the job's end (the server watches the job, `createJobEventsHandler({ watch })`, or a webhook update of
+   * the same provider already came through), else to every 20 s (`unwatchedIntervalMs`), so a job whose webhook
+   * never arrives is still noticed within 30 s of its end. When the stream drops, polling resumes on the schedule
+   * (the stream resumes with `Last-Event-ID`). Defaults to none: polling only.
    */
   events?: string | PushUpdatesOptions;
   /**

@@ -1,7 +1,9 @@
+import type { JobRef } from '../core/jobSnapshot';
 import { isTerminalStatus, type JobStatus } from '../core/jobStatus';
 import { type Authorize, runAuthorize } from './authorize';
 import type { FetchHandler } from './createProxyHandler';
 import type { JobEvent, JobEventBus } from './jobEventBus';
+import { createJobWatcher, type JobWatcher, type JobWatchOptions } from './jobWatcher';
 import type { OwnerStore } from './ownerStore';
 import { errorResponse } from './serverResponses';
 
@@ -32,9 +34,30 @@ export interface JobEventsHandlerOptions {
    * reconnects with `Last-Event-ID`). Defaults to `0` (no limit).
    */
   maxStreamMs?: number;
+  /**
+   * Has the server follow each job it streams, so its end reaches the browser even when no webhook ever arrives
+   * (local development, a webhook route the provider cannot reach, a lost delivery). A server-side client with the
+   * providers' keys polls the job on the adaptive schedule while at least one stream listens: one watcher per job on
+   * this instance however many streams follow it, each change published to the bus (so every instance's streams get
+   * it), stopped by the job's end (a webhook that comes first ends it), by its last stream closing or by
+   * `maxWatchMs`. Each stream tells its browser (`event: watch`), which then keeps one request per job, the stream;
+   * if the watcher gives up (a refused key, an unknown job), the streams say so and the browsers poll again. Pass
+   * `client` as a function so the keys are read at the first stream. The job is polled as the stream's query names
+   * it (`model=`, `meta.<key>=`, sent by the client): only model ids and short tokens are accepted, and URLs come
+   * from the client's own adapters, never from the query (a `defineProvider` whose `status.url` builds a host from
+   * `ref.meta` or `ref.model` must check it). Defaults to none: then only webhooks end a streamed job, and the
+   * browser polls it every 20 s (`events.unwatchedIntervalMs`) unless a webhook of that provider has reached one of
+   * its streams, or one of this server's within the last hour (new streams then say so).
+   */
+  watch?: JobWatchOptions;
 }
 
 const encoder = new TextEncoder();
+const WATCHING = `event: watch\ndata: {"watching":true}\n\n`;
+const NOT_WATCHING = `event: watch\ndata: {"watching":false}\n\n`;
+const WEBHOOKS_ARRIVE = `event: watch\ndata: {"watching":false,"webhooks":true}\n\n`;
+/** How long a provider's webhook reaching a stream vouches for the next streams of that provider. */
+const WEBHOOKS_VOUCH_MS = 3_600_000;
 
 /**
  * A Server-Sent Events endpoint streaming one job's updates (`GET ?provider=&id=`). Each event carries an `id:` so a
@@ -49,6 +72,24 @@ export function createJobEventsHandler(options: JobEventsHandlerOptions): FetchH
   const maxStreamsPerOwner = options.maxStreamsPerOwner ?? 10;
   let open = 0;
   const openByOwner = new Map<string, number>();
+  const watcher: JobWatcher | undefined = options.watch ? createJobWatcher(options.bus, options.watch) : undefined;
+  // Without a watcher, only webhooks (or the app's own publishes) put updates on the bus: once one reaches a stream,
+  // the provider's webhooks arrive, and the streams of that provider say so (their browsers then skip the widened
+  // poll), the open ones at once and new ones for an hour after the latest.
+  const webhooksSeen = new Map<string, number>();
+  const untold = new Map<string, Set<() => void>>();
+  const webhooksArrive = (provider: string) =>
+    Date.now() - (webhooksSeen.get(provider) ?? Number.NEGATIVE_INFINITY) < WEBHOOKS_VOUCH_MS;
+  /** An update reached a stream (`by`, whose browser sees it for itself): tell the provider's other streams. */
+  const webhookSeen = (provider: string, by: (() => void) | undefined) => {
+    if (!webhooksSeen.has(provider) && webhooksSeen.size >= 100) return;
+    const vouched = webhooksArrive(provider);
+    webhooksSeen.set(provider, Date.now());
+    if (vouched) return;
+    const waiting = untold.get(provider);
+    untold.delete(provider);
+    for (const tell of waiting ?? []) if (tell !== by) tell();
+  };
   const tooMany = (what: string) =>
     errorResponse(429, 'too_many_requests', `${what}; close one or follow the job by polling`, {
       'retry-after': String(Math.ceil(retryMs / 1000)),
@@ -88,6 +129,8 @@ export function createJobEventsHandler(options: JobEventsHandlerOptions): FetchH
       }
     }
     const lastEventId = request.headers.get('last-event-id') ?? url.searchParams.get('lastEventId') ?? undefined;
+    // What the server needs to poll the job itself (fal builds its status URL from the model, Kling from `meta`).
+    const watchRef = watcher ? refToWatch(provider, id, url.searchParams) : undefined;
     const owner = auth.ownerId;
     if (open >= maxStreams) return tooMany('this server holds as many job event streams as it allows');
     if (owner !== undefined && (openByOwner.get(owner) ?? 0) >= maxStreamsPerOwner)
@@ -125,6 +168,8 @@ export function createJobEventsHandler(options: JobEventsHandlerOptions): FetchH
     let closed = false;
     let heartbeat: ReturnType<typeof setInterval> | undefined;
     let deadline: ReturnType<typeof setTimeout> | undefined;
+    let unwatch: (() => void) | undefined;
+    let tell: (() => void) | undefined;
     let controller!: ReadableStreamDefaultController<Uint8Array>;
 
     const cleanup = () => {
@@ -133,6 +178,9 @@ export function createJobEventsHandler(options: JobEventsHandlerOptions): FetchH
       release();
       clearInterval(heartbeat);
       clearTimeout(deadline);
+      unwatch?.();
+      const waiting = untold.get(provider);
+      if (tell && waiting?.delete(tell) && waiting.size === 0) untold.delete(provider);
       request.signal.removeEventListener('abort', end);
       void unsubscribe().catch(() => undefined);
     };
@@ -156,9 +204,25 @@ export function createJobEventsHandler(options: JobEventsHandlerOptions): FetchH
       start(streamController) {
         controller = streamController;
         write(`retry: ${retryMs}\n: connected\n\n`);
+        // This server follows the job, so its end arrives without a webhook: the browser may stop polling (told before
+        // any snapshot, so it does not take the watcher's updates for webhooks). Without a watcher, the same once the
+        // provider's webhooks are known to arrive. A browser told neither keeps a widened poll of its own, and so does
+        // one told the watcher gave up.
+        if (watchRef) write(WATCHING);
+        else if (!watcher && webhooksArrive(provider)) write(WEBHOOKS_ARRIVE);
         for (const event of [...missed, ...early]) send(event);
-        live = send;
+        live = (event) => {
+          if (!watcher) webhookSeen(provider, tell);
+          send(event);
+        };
         if (closed) return;
+        if (watchRef) unwatch = watcher!.retain(watchRef, () => write(NOT_WATCHING));
+        else if (!watcher && !webhooksArrive(provider)) {
+          tell = () => write(WEBHOOKS_ARRIVE);
+          let waiting = untold.get(provider);
+          if (!waiting) untold.set(provider, (waiting = new Set()));
+          waiting.add(tell);
+        }
         heartbeat = setInterval(() => write(': ping\n\n'), heartbeatMs);
         if (options.maxStreamMs) deadline = setTimeout(end, options.maxStreamMs);
       },
@@ -175,4 +239,34 @@ export function createJobEventsHandler(options: JobEventsHandlerOptions): FetchH
       },
     });
   };
+}
+
+/** Model ids as providers spell them (`fal-ai/veo3/fast`, `owner/name:version`): no `//`, `%`, `?`, `#` or `\`. */
+const MODEL_PATTERN = /^[\w.:@+-]+(?:\/[\w.:@+-]+)*$/;
+const META_KEY_PATTERN = /^[A-Za-z][\w-]{0,39}$/;
+/** `meta` values are ids and names (Kling's `endpoint`): nothing that can spell a host, a path or a URL. */
+const META_VALUE_PATTERN = /^[\w.~+=,-]{0,200}$/;
+
+/**
+ * The job as the server's client will poll it, from the stream's query (`model=`, `meta.<key>=`), or `undefined`
+ * (the server does not watch the job) when the query does not describe one the server can poll safely. The browser
+ * chooses these, so they may only name a job on the provider's own host: the model is a model id (no `..` segment,
+ * no scheme), `meta` a few short tokens with no `:` or `/`, and URLs are never taken from the query: each adapter
+ * builds them from its own `baseUrl` (fal's refuses ref URLs on another host).
+ */
+function refToWatch(provider: string, id: string, query: URLSearchParams): JobRef | undefined {
+  const model = query.get('model') ?? '';
+  if (model.length > 200 || (model !== '' && !MODEL_PATTERN.test(model))) return undefined;
+  if (model.split('/').some((segment) => segment === '.' || segment === '..' || segment.endsWith(':'))) {
+    return undefined;
+  }
+  const meta: Record<string, string> = {};
+  let count = 0;
+  for (const [name, value] of query) {
+    if (!name.startsWith('meta.')) continue;
+    const key = name.slice(5);
+    if (++count > 8 || !META_KEY_PATTERN.test(key) || !META_VALUE_PATTERN.test(value)) return undefined;
+    meta[key] = value;
+  }
+  return { provider, id, model, ...(count > 0 ? { meta } : {}) };
 }

@@ -32,6 +32,7 @@ export type { RedisDedupeOptions, RedisDedupeClientLike } from './redisDedupe';
 // Push
 export { createJobEventsHandler } from './createJobEventsHandler';
 export type { JobEventsHandlerOptions } from './createJobEventsHandler';
+export type { JobWatchOptions } from './jobWatcher';
 export { createMemoryJobEventBus } from './jobEventBus';
 export type { JobEvent, JobEventBus, MemoryJobEventBusOptions } from './jobEventBus';
 export { createRedisJobEventBus } from './redisJobEventBus';

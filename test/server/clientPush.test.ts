@@ -65,12 +65,15 @@ describe('createVideoClient({ events })', () => {
     const done = client.wait(submitted.ref);
     await vi.advanceTimersByTimeAsync(0);
     expect(client.push!.isHealthy(submitted.ref)).toBe(true);
-    expect(client.nextPollDelay(submitted.ref)).toBe(60_000);
+    // No webhook has come through yet and the server does not watch: the widened poll (issue 11.3).
+    expect(client.nextPollDelay(submitted.ref)).toBe(20_000);
 
     await vi.advanceTimersByTimeAsync(5000);
     await providerCallsBack(sim, bus, submitted.id);
     await vi.advanceTimersByTimeAsync(0);
     expect(client.getSnapshot(submitted.ref)!.status).toBe('running');
+    // A webhook came through: fal's webhooks reach the server, the safety poll is enough.
+    expect(client.nextPollDelay(submitted.ref)).toBe(60_000);
 
     await vi.advanceTimersByTimeAsync(20_000);
     sim.complete(submitted.id);
@@ -114,7 +117,10 @@ describe('createVideoClient({ events })', () => {
     const { sim, bus, route, client } = setup();
     const submitted = await client.submit({ provider: 'fal', model: 'fal-ai/veo3', input: { prompt: 'a cat' } });
     const done = client.wait(submitted.ref);
-    await vi.advanceTimersByTimeAsync(5000);
+    await vi.advanceTimersByTimeAsync(4000);
+    // The job starts and its webhook comes through: the route is known to deliver.
+    await providerCallsBack(sim, bus, submitted.id);
+    await vi.advanceTimersByTimeAsync(1000);
     expect(sim.count({ endpoint: 'status' })).toBe(0);
     route.drop();
     // The schedule was due: one catch-up poll while the stream reconnects (retry: 1 s).
@@ -156,11 +162,12 @@ describe('createVideoClient({ events })', () => {
     const done = client.wait(submitted.ref);
     await vi.advanceTimersByTimeAsync(0);
     expect(client.push!.isHealthy(submitted.ref)).toBe(true);
+    // No webhook has come through: the widened poll (20 s) runs while the stream looks healthy.
     await vi.advanceTimersByTimeAsync(37_000);
-    expect(sim.count({ endpoint: 'status' })).toBe(0);
+    expect(sim.count({ endpoint: 'status' })).toBe(1);
     await vi.advanceTimersByTimeAsync(1_000);
     // Stalled at 37.5 s: a catch-up poll at once (the schedule was due long ago) and a reconnect.
-    expect(sim.count({ endpoint: 'status' })).toBe(1);
+    expect(sim.count({ endpoint: 'status' })).toBe(2);
     await vi.advanceTimersByTimeAsync(2_000);
     expect(route.state.requests).toBe(2);
     // The job ends unannounced (no webhook): polling, not the silent stream, finds it.

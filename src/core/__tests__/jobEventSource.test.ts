@@ -82,7 +82,7 @@ describe('subscribeJobEvents (fetch streaming)', () => {
     });
     await vi.advanceTimersByTimeAsync(0);
     const [connection] = endpoint.connections;
-    expect(connection!.url).toBe('https://app.example/api/video/events?provider=fal&id=req-1');
+    expect(connection!.url).toBe('https://app.example/api/video/events?provider=fal&id=req-1&model=fal-ai%2Fveo3');
     expect(connection!.headers.get('accept')).toBe('text/event-stream');
     expect(sub.healthy).toBe(true);
 
@@ -112,7 +112,7 @@ describe('subscribeJobEvents (fetch streaming)', () => {
       lastEventId: 'e0',
     });
     await vi.advanceTimersByTimeAsync(0);
-    expect(endpoint.connections[0]!.url).toBe('/events?tenant=a&provider=fal&id=req-1');
+    expect(endpoint.connections[0]!.url).toBe('/events?tenant=a&provider=fal&id=req-1&model=fal-ai%2Fveo3');
     expect(endpoint.connections[0]!.headers.get('last-event-id')).toBe('e0');
     endpoint.connections[0]!.push(event('e1', 'queued'));
     endpoint.connections[0]!.end();
@@ -216,7 +216,7 @@ describe('subscribeJobEvents (EventSource)', () => {
       lastEventId: 'e9',
     });
     const source = sources[0]!;
-    expect(source.url).toBe('/events?provider=fal&id=req-1&lastEventId=e9');
+    expect(source.url).toBe('/events?provider=fal&id=req-1&model=fal-ai%2Fveo3&lastEventId=e9');
     source.onopen!({});
     expect(sub.healthy).toBe(true);
     const data = event('e10', 'completed').split('\n')[2]!.slice('data: '.length);

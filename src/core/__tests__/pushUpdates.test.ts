@@ -49,8 +49,12 @@ describe('createPushUpdates', () => {
     push.follow(ref);
     expect(push.pollDelay(ref, 2000)).toBe(2000);
     await vi.advanceTimersByTimeAsync(0);
-    expect(server.urls).toEqual(['/api/video/events?provider=fal&id=req-1']);
+    expect(server.urls).toEqual(['/api/video/events?provider=fal&id=req-1&model=fal-ai%2Fveo3']);
     expect(push.isHealthy(ref)).toBe(true);
+    // Until the server says it watches the job (or a webhook came through), the end may never be pushed: 20 s.
+    expect(push.pollDelay(ref, 2000)).toBe(20_000);
+    server.write('event: watch\ndata: {"watching":true}\n\n');
+    await vi.advanceTimersByTimeAsync(0);
     // Heartbeats catch a stalled stream (fetch streaming): the safety poll can be rare.
     expect(push.pollDelay(ref, 2000)).toBe(300_000);
     expect(push.pollDelay(ref, 400_000)).toBe(400_000);
@@ -72,11 +76,12 @@ describe('createPushUpdates', () => {
     expect(push.isHealthy(ref)).toBe(false);
     expect(health).toEqual([
       ['req-1', true],
+      ['req-1', true], // told it watches: the delay changed
       ['req-1', false],
       ['req-1', true],
       ['req-1', false],
     ]);
-    expect(seen).toEqual([true, false, true, false]);
+    expect(seen).toEqual([true, true, false, true, false]);
     // Following a finished job again opens a fresh stream (a resumed job): the server ends it at once.
     push.follow(ref);
     expect(server.urls).toHaveLength(3);
@@ -91,7 +96,9 @@ describe('createPushUpdates', () => {
       constructor(_url: string) {
         queueMicrotask(() => this.onopen?.({}));
       }
-      addEventListener() {}
+      addEventListener(type: string, listener: (event: { data: string }) => void) {
+        if (type === 'watch') queueMicrotask(() => listener({ data: '{"watching":true}' }));
+      }
       close() {}
     }
     const push = createPushUpdates({ url: '/events', EventSource: SilentEventSource }, { onSnapshot: () => undefined });
@@ -111,6 +118,7 @@ describe('createPushUpdates', () => {
     push.follow(ref);
     push.follow({ ...ref, id: 'req-2' });
     await vi.advanceTimersByTimeAsync(0);
+    // Not told the server watches: the widened poll, never above the safety interval.
     expect(push.pollDelay(ref, 100)).toBe(5000);
     push.unfollow(ref);
     expect(push.isHealthy(ref)).toBe(false);
