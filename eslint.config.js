@@ -8,7 +8,7 @@ import tseslint from 'typescript-eslint';
 const testFiles = ['**/__tests__/**', '**/*.test.{ts,tsx}', '**/*.test-d.{ts,tsx}', 'test/**', 'bench/**'];
 
 export default defineConfig(
-  globalIgnores(['dist/', 'storybook-static/', 'node_modules/', 'test-output/', 'coverage/']),
+  globalIgnores(['dist/', 'storybook-static/', 'node_modules/', 'test-output/', 'coverage/', 'examples/*/.next/']),
   js.configs.recommended,
   tseslint.configs.recommended,
   {

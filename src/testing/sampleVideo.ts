@@ -261,10 +261,13 @@ export const SAMPLE_MP4_WIDTH = 320;
 export const SAMPLE_MP4_HEIGHT = 180;
 export const SAMPLE_MP4_DURATION_SECONDS = 2;
 
-let bytes: Uint8Array | undefined;
+let bytes: Uint8Array<ArrayBuffer> | undefined;
 
-/** The sample video's bytes (decoded once, then shared: do not mutate). */
-export function sampleVideoBytes(): Uint8Array {
+/**
+ * The sample video's bytes (decoded once, then shared: do not mutate). Backed by an `ArrayBuffer`, so they are a
+ * `BodyInit` as they are: `new Response(sampleVideoBytes())`.
+ */
+export function sampleVideoBytes(): Uint8Array<ArrayBuffer> {
   if (!bytes) {
     const binary = atob(SAMPLE_MP4_BASE64);
     bytes = new Uint8Array(binary.length);
