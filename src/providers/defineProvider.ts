@@ -18,13 +18,13 @@ import {
 import type { HttpMethod } from '../core/transport';
 import { VideoJobError } from '../core/videoJobError';
 import {
-  invalidInput,
   invalidResponse,
   joinUrl,
   parseWith,
   requirePlayableUrl,
   sendRequest,
   toEpochMs,
+  validateWith,
   BEARER_AUTH,
   type ApiRequest,
   type CommonProviderOptions,
@@ -158,9 +158,7 @@ export function defineProvider<
             message: `input for ${model} must be an object; nothing was sent`,
           });
         }
-        const result = (definition.input as unknown as z.ZodMiniType<Input>).safeParse(input);
-        if (result.success) return result.data;
-        throw invalidInput(name, model, result.error, input);
+        return validateWith(name, model, definition.input as unknown as z.ZodMiniType<Input>, input);
       },
 
       async submit(ctx, request): Promise<JobSnapshot> {

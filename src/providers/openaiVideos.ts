@@ -15,12 +15,12 @@ import {
   lookupStatus,
   matches,
   mediaUrl,
-  parseProviderInput,
-  parseProviderResponse,
   requirePlayableUrl,
+  parseWith,
   sendRequest,
   signedUrlExpiry,
   toEpochMs,
+  validateWith,
   type CommonProviderOptions,
 } from './shared';
 
@@ -179,7 +179,7 @@ export function openaiVideos(given: OpenAIVideosOptions): ProviderAdapter<OpenAI
 
     validateInput(model: string, input: unknown): OpenAIVideosInput {
       baseUrl(model);
-      const parsed = parseProviderInput(name, inputSchema, input, model);
+      const parsed = validateWith(name, model, inputSchema, input);
       const { image_url, ...result } = parsed as OpenAIVideosInput;
       if (parsed.seconds !== undefined) {
         const value = Number(parsed.seconds);
@@ -223,7 +223,7 @@ export function openaiVideos(given: OpenAIVideosOptions): ProviderAdapter<OpenAI
         classifyError: billingStop,
         signal: request.signal,
       });
-      const video = parseProviderResponse(name, videoSchema, response.data, undefined, 'submit');
+      const video = parseWith(videoSchema, response.data, { provider: name, what: 'submit' });
       const ref: JobRef = {
         provider: name,
         id: video.id,
@@ -243,7 +243,12 @@ export function openaiVideos(given: OpenAIVideosOptions): ProviderAdapter<OpenAI
         signal: request.signal,
       });
       if (response.notModified) return UNCHANGED;
-      return snapshot(root, ref, parseProviderResponse(name, videoSchema, response.data, ref.id, 'status'), ctx.now());
+      return snapshot(
+        root,
+        ref,
+        parseWith(videoSchema, response.data, { provider: name, jobId: ref.id, what: 'status' }),
+        ctx.now(),
+      );
     },
 
     async cancel(): Promise<CancelOutcome> {

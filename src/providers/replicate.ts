@@ -9,11 +9,11 @@ import {
   joinUrl,
   lookupStatus,
   matches,
-  parseProviderInput,
-  parseProviderResponse,
   requirePlayableUrl,
+  parseWith,
   sendRequest,
   toEpochMs,
+  validateWith,
   type CommonProviderOptions,
 } from './shared';
 
@@ -130,7 +130,7 @@ export function replicate(options: ReplicateOptions = {}): ProviderAdapter<Repli
 
     validateInput(model: string, input: unknown): ReplicateInput {
       createEndpoint(name, model);
-      const parsed = parseProviderInput(name, inputSchema, input, model) as ReplicateInput;
+      const parsed = validateWith(name, model, inputSchema, input) as ReplicateInput;
       for (const [field, value] of Object.entries(parsed)) {
         if (!IMAGE_FIELD.test(field)) continue;
         const values = Array.isArray(value) ? value : [value];
@@ -165,7 +165,7 @@ export function replicate(options: ReplicateOptions = {}): ProviderAdapter<Repli
         allowStatus: PROBLEM_STATUSES,
       });
       if (response.status >= 400) throw problemError(name, request.model, response.status, response.data);
-      const prediction = parseProviderResponse(name, predictionSchema, response.data, undefined, 'submit');
+      const prediction = parseWith(predictionSchema, response.data, { provider: name, what: 'submit' });
       const ref: JobRef = {
         provider: name,
         id: prediction.id,
@@ -185,7 +185,11 @@ export function replicate(options: ReplicateOptions = {}): ProviderAdapter<Repli
         signal: request.signal,
       });
       if (response.notModified) return UNCHANGED;
-      return toSnapshot(ref, parseProviderResponse(name, predictionSchema, response.data, ref.id, 'status'), ctx.now());
+      return toSnapshot(
+        ref,
+        parseWith(predictionSchema, response.data, { provider: name, jobId: ref.id, what: 'status' }),
+        ctx.now(),
+      );
     },
 
     async cancel(ctx, ref, request): Promise<CancelOutcome> {
@@ -198,7 +202,7 @@ export function replicate(options: ReplicateOptions = {}): ProviderAdapter<Repli
         signal: request.signal,
       });
       if (response.data === undefined || response.data === null) return 'requested';
-      const prediction = parseProviderResponse(name, predictionSchema, response.data, ref.id, 'cancel');
+      const prediction = parseWith(predictionSchema, response.data, { provider: name, jobId: ref.id, what: 'cancel' });
       return cancelOutcomeOf(lookupStatus(name, STATUSES, prediction.status, 'status', ref.id));
     },
   };

@@ -122,10 +122,10 @@ export function invalidInput(
   });
 }
 
-/** Validates input with a schema, throwing `invalid_input`. */
+/** Validates the caller's input with a schema, throwing `invalid_input` naming the field before anything is sent. */
 export function validateWith<S extends z.ZodMiniType>(
   provider: string,
-  model: string,
+  model: string | undefined,
   schema: S,
   input: unknown,
 ): z.output<S> {
@@ -236,29 +236,6 @@ export async function resolveApiKey(option: ApiKeyOption | undefined): Promise<s
   return typeof option === 'function' ? await option() : option;
 }
 
-/** `validateWith` without a model name in the message. */
-export function parseProviderInput<S extends z.ZodMiniType>(
-  provider: string,
-  schema: S,
-  input: unknown,
-  model?: string,
-): z.output<S> {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  throw invalidInput(provider, model, result.error, input);
-}
-
-/** `parseWith` for a whole response body. */
-export function parseProviderResponse<S extends z.ZodMiniType>(
-  provider: string,
-  schema: S,
-  data: unknown,
-  jobId?: string,
-  what = 'response',
-): z.output<S> {
-  return parseWith(schema, data, { provider, what, ...(jobId !== undefined ? { jobId } : {}) });
-}
-
 /** Maps a provider's status word through `table`; an unknown one is `invalid_response` naming `field`. */
 export function lookupStatus(
   provider: string,
@@ -270,9 +247,6 @@ export function lookupStatus(
   if (typeof value === 'string' && Object.prototype.hasOwnProperty.call(table, value)) return table[value]!;
   return unknownStatus(provider, jobId, field, value);
 }
-
-/** Alias of `toEpochMs`. */
-export const epochMs = toEpochMs;
 
 /** A zod/mini string schema accepting only absolute `https:` URLs (image inputs the provider downloads). */
 export const httpsUrlSchema = httpsUrlString();

@@ -9,11 +9,11 @@ import {
   invalidResponse,
   joinUrl,
   lookupStatus,
-  parseProviderInput,
-  parseProviderResponse,
   requirePlayableUrl,
+  parseWith,
   sendRequest,
   toEpochMs,
+  validateWith,
   type CommonProviderOptions,
 } from './shared';
 
@@ -155,7 +155,7 @@ export function visgate(options: VisgateOptions = {}): ProviderAdapter<VisgateIn
           });
         }
       }
-      const parsed = parseProviderInput(name, inputSchema, input, model);
+      const parsed = validateWith(name, model, inputSchema, input);
       const clash = Object.keys(parsed.params ?? {}).find((key) => BODY_FIELDS.includes(key));
       if (clash !== undefined) {
         throw new VideoJobError({
@@ -185,7 +185,7 @@ export function visgate(options: VisgateOptions = {}): ProviderAdapter<VisgateIn
         allowStatus: ENVELOPE_STATUSES,
       });
       if (response.status >= 400) throw envelopeError(name, response.status, response.data);
-      const record = parseProviderResponse(name, recordSchema, response.data, undefined, 'submit');
+      const record = parseWith(recordSchema, response.data, { provider: name, what: 'submit' });
       const id = record.request_id ?? record.requestId ?? record.id;
       if (!id) throw invalidResponse(name, undefined, 'request_id', 'the submit answer has no request id');
       const meta: Record<string, string> = {};
@@ -204,7 +204,11 @@ export function visgate(options: VisgateOptions = {}): ProviderAdapter<VisgateIn
         signal: request.signal,
       });
       if (response.notModified) return UNCHANGED;
-      return toSnapshot(ref, parseProviderResponse(name, recordSchema, response.data, ref.id, 'status'), ctx.now());
+      return toSnapshot(
+        ref,
+        parseWith(recordSchema, response.data, { provider: name, jobId: ref.id, what: 'status' }),
+        ctx.now(),
+      );
     },
 
     async cancel(): Promise<CancelOutcome> {
