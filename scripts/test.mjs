@@ -39,7 +39,8 @@ const steps = [
         `--outputFile.json=${vitestJson}`,
       ],
     ],
-    timeoutMs: 300_000,
+    // Two projects (React 19: everything; React 18: hooks and components): about 2.5 min alone on 2 cores.
+    timeoutMs: 480_000,
   },
   {
     name: 'build',
