@@ -1,4 +1,4 @@
-import type { JobEntry } from './jobEntry';
+import type { Job } from './job';
 
 /**
  * The client's memory of finished jobs, bounded: an app that runs jobs all day must not keep a snapshot and a
@@ -8,39 +8,39 @@ import type { JobEntry } from './jobEntry';
  */
 export interface FinishedJobs {
   /** Marks a finished job as just used (looked up, fetched, refreshed). No effect on other jobs. */
-  touch(entry: JobEntry): void;
+  touch(job: Job): void;
   /** Records a job that just ended, then drops the least recently used idle ones beyond the cap. */
-  add(entry: JobEntry): void;
+  add(job: Job): void;
   /** Stops tracking a job (it was forgotten). */
   delete(key: string): void;
   readonly size: number;
 }
 
-export function createFinishedJobs(max: number, evict: (entry: JobEntry) => void): FinishedJobs {
+export function createFinishedJobs(max: number, evict: (job: Job) => void): FinishedJobs {
   // A Map iterates in insertion order: deleting and re-inserting a key makes it the most recent.
-  const lru = new Map<string, JobEntry>();
+  const lru = new Map<string, Job>();
 
   function trim(): void {
     if (lru.size <= max) return;
     let excess = lru.size - max;
-    for (const [key, entry] of lru) {
+    for (const [key, job] of lru) {
       if (excess === 0) break;
-      if (!isIdle(entry)) continue; // a refresh or a late watcher still uses it: dropped on a later pass
+      if (!job.idle) continue; // a refresh or a late watcher still uses it: dropped on a later pass
       lru.delete(key);
-      evict(entry);
+      evict(job);
       excess--;
     }
   }
 
   return {
-    touch(entry) {
-      if (lru.get(entry.key) !== entry) return;
-      lru.delete(entry.key);
-      lru.set(entry.key, entry);
+    touch(job) {
+      if (lru.get(job.key) !== job) return;
+      lru.delete(job.key);
+      lru.set(job.key, job);
     },
-    add(entry) {
-      lru.delete(entry.key);
-      lru.set(entry.key, entry);
+    add(job) {
+      lru.delete(job.key);
+      lru.set(job.key, job);
       trim();
     },
     delete(key) {
@@ -50,12 +50,4 @@ export function createFinishedJobs(max: number, evict: (entry: JobEntry) => void
       return lru.size;
     },
   };
-}
-
-/**
- * Nothing in flight for the job: no request, refresh or watch loop. (`cancelling` stays set once a cancel has
- * settled, and a finished job has no cancel left to run: it does not count.)
- */
-function isIdle(entry: JobEntry): boolean {
-  return entry.work.size === 0 && !entry.inflight && !entry.refreshing;
 }

@@ -1,28 +1,10 @@
 import { createSnapshot, type JobCancellation, type JobRef, type JobSnapshot } from './jobSnapshot';
-import type { PollHistory, ResolvedPollingOptions } from './schedule';
 import { VideoJobError } from './videoJobError';
 
-/** What a client keeps per job (keyed by `jobKey`). Internal: consumers see snapshots only. */
-export interface JobEntry {
-  key: string;
-  /** The ref requests are made with: the latest the provider handed back (it may add URLs). */
-  ref: JobRef;
-  /** The latest snapshot; once terminal it never changes again. */
-  snapshot?: JobSnapshot;
-  /** The schedule's memory of this job. */
-  history: PollHistory;
-  /** The polling options of the latest `watch` of this job, if any. */
-  polling?: ResolvedPollingOptions;
+/** What stall detection remembers of a job. */
+export interface StallState {
   /** When the queue position last moved (or the job entered the queue), for `stalledSince`. */
   lastMoveAt?: number;
-  /** One status request shared by every caller asking at the same time. */
-  inflight?: { promise: Promise<JobSnapshot>; controller: AbortController; waiters: number };
-  /** One `refresh` of a completed job, shared the same way. */
-  refreshing?: { promise: Promise<JobSnapshot>; controller: AbortController; waiters: number };
-  /** Local work for this job (watch loops, in-flight requests): aborted first by `cancel`. */
-  work: Set<AbortController>;
-  /** Set while a cancel is under way; everything following the job ends with its result. */
-  cancelling?: Promise<JobSnapshot>;
 }
 
 /**
@@ -55,19 +37,19 @@ export function normalizeSnapshot(snapshot: JobSnapshot, ref: JobRef): JobSnapsh
  * spinning silently. `stallAfterMs` 0 turns the flag off.
  */
 export function applyStall(
-  entry: JobEntry,
+  stall: StallState,
   candidate: JobSnapshot,
   previous: JobSnapshot | undefined,
   at: number,
   stallAfterMs: number,
 ): JobSnapshot {
   if (candidate.status !== 'queued') {
-    entry.lastMoveAt = undefined;
+    stall.lastMoveAt = undefined;
     return candidate.stalledSince === undefined ? candidate : withStall(candidate, undefined);
   }
   const moved = previous?.status !== 'queued' || previous.queuePosition !== candidate.queuePosition;
-  if (moved || entry.lastMoveAt === undefined) entry.lastMoveAt = at;
-  const stalledSince = stallAfterMs > 0 && at - entry.lastMoveAt >= stallAfterMs ? entry.lastMoveAt : undefined;
+  if (moved || stall.lastMoveAt === undefined) stall.lastMoveAt = at;
+  const stalledSince = stallAfterMs > 0 && at - stall.lastMoveAt >= stallAfterMs ? stall.lastMoveAt : undefined;
   return candidate.stalledSince === stalledSince ? candidate : withStall(candidate, stalledSince);
 }
 
@@ -77,11 +59,15 @@ function withStall(snapshot: JobSnapshot, stalledSince: number | undefined): Job
 }
 
 /** The final snapshot of a cancelled job: what was known of it, status `cancelled`, and what the provider did. */
-export function cancelledSnapshot(entry: JobEntry, cancellation: JobCancellation, now: number): JobSnapshot {
-  const previous = entry.snapshot;
+export function cancelledSnapshot(
+  ref: JobRef,
+  previous: JobSnapshot | undefined,
+  cancellation: JobCancellation,
+  now: number,
+): JobSnapshot {
   return createSnapshot(
     {
-      ref: entry.ref,
+      ref,
       status: 'cancelled',
       cancellation,
       logs: previous?.logs ?? [],

@@ -25,15 +25,20 @@ export function createPollHistory(since: number, init: PollHistoryInit = {}): Po
   return history;
 }
 
-/** A snapshot seen at `at`, by a poll (`counted`) or pushed by a stream or the submit (not counted). */
+export interface ObservationOptions {
+  /** Seen by a status request of ours, which counts toward `polls`; `false` for the submit's answer or a pushed one. */
+  poll: boolean;
+}
+
+/** A snapshot seen at `at`. */
 export function recordObservation(
   history: PollHistory,
   snapshot: JobSnapshot,
   at: number,
-  counted: boolean,
+  options: ObservationOptions,
 ): PollHistory {
   const next: PollHistory = { ...history, status: snapshot.status, lastPollAt: at };
-  if (counted) next.polls = history.polls + 1;
+  if (options.poll) next.polls = history.polls + 1;
   delete next.errors;
   if (next.notBefore !== undefined && next.notBefore <= at) delete next.notBefore;
   if (snapshot.status === 'running' && history.status !== 'running' && history.runningSince === undefined) {

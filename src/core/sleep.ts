@@ -28,3 +28,14 @@ export function abortReason(signal: AbortSignal): VideoJobError {
   if (reason instanceof VideoJobError) return reason;
   return new VideoJobError({ kind: 'cancelled', message: 'aborted by the caller', cause: reason });
 }
+
+/** `promise`, or a rejection as soon as `signal` aborts (the promise itself keeps running). */
+export function raceSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(abortReason(signal));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortReason(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}

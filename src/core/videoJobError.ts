@@ -18,7 +18,13 @@ export type VideoJobErrorKind =
   /** 404: the provider does not know this job (expired, deleted, or another account's). */
   | 'not_found'
   /** The input was rejected before any request was sent; `field` names the culprit. */
-  | 'invalid_input';
+  | 'invalid_input'
+  /** Another job is still active where only one may run, so nothing was sent; cancel or replace it. */
+  | 'busy'
+  /** Following a job stopped before the job ended (it was forgotten meanwhile); follow it again to resume. */
+  | 'watch_ended'
+  /** A refresh of a completed job got no fresh video URL; the held completed snapshot is kept. */
+  | 'not_refreshed';
 
 export interface VideoJobErrorInit {
   kind: VideoJobErrorKind;
@@ -63,6 +69,9 @@ const RETRYABLE_BY_DEFAULT: Record<VideoJobErrorKind, boolean> = {
   cancelled: false,
   not_found: false,
   invalid_input: false,
+  busy: false,
+  watch_ended: true,
+  not_refreshed: false,
 };
 
 /**

@@ -71,13 +71,15 @@ describe('poll history', () => {
 
   it('estimates the start of the run between the polls that saw it queued and running', () => {
     let history = createPollHistory(T0);
-    history = recordObservation(history, createSnapshot({ ref, status: 'queued' }, T0), T0, false);
-    history = recordObservation(history, createSnapshot({ ref, status: 'queued' }, T0 + 1000), T0 + 1000, true);
+    history = recordObservation(history, createSnapshot({ ref, status: 'queued' }, T0), T0, { poll: false });
+    history = recordObservation(history, createSnapshot({ ref, status: 'queued' }, T0 + 1000), T0 + 1000, {
+      poll: true,
+    });
     history = recordObservation(
       history,
       createSnapshot({ ref, status: 'running', progress: 0.1 }, T0 + 3000),
       T0 + 3000,
-      true,
+      { poll: true },
     );
     expect(history.runningSince).toBe(T0 + 2000);
     expect(history.polls).toBe(2);
@@ -87,20 +89,24 @@ describe('poll history', () => {
   });
 
   it("trusts the provider's start only inside the window our polls allow (clock skew)", () => {
-    let history = recordObservation(createPollHistory(T0), createSnapshot({ ref, status: 'queued' }, T0), T0, false);
+    let history = recordObservation(createPollHistory(T0), createSnapshot({ ref, status: 'queued' }, T0), T0, {
+      poll: false,
+    });
     history = recordObservation(
       history,
       createSnapshot({ ref, status: 'running', startedAt: T0 + 500 }, T0 + 1000),
       T0 + 1000,
-      true,
+      { poll: true },
     );
     expect(history.runningSince).toBe(T0 + 500);
-    let skewed = recordObservation(createPollHistory(T0), createSnapshot({ ref, status: 'queued' }, T0), T0, false);
+    let skewed = recordObservation(createPollHistory(T0), createSnapshot({ ref, status: 'queued' }, T0), T0, {
+      poll: false,
+    });
     skewed = recordObservation(
       skewed,
       createSnapshot({ ref, status: 'running', startedAt: T0 + 60_000 }, T0 + 1000),
       T0 + 1000,
-      true,
+      { poll: true },
     );
     expect(skewed.runningSince).toBe(T0 + 500);
   });
@@ -110,26 +116,28 @@ describe('poll history', () => {
       createPollHistory(T0, { resumed: true }),
       createSnapshot({ ref, status: 'running' }, T0),
       T0,
-      true,
+      { poll: true },
     );
     expect(blind.runningSince).toBeUndefined();
     const told = recordObservation(
       createPollHistory(T0, { resumed: true }),
       createSnapshot({ ref, status: 'running', startedAt: T0 - 50_000 }, T0),
       T0,
-      true,
+      { poll: true },
     );
     expect(told.runningSince).toBe(T0 - 50_000);
   });
 
   it('keeps the first progress sample and the latest few', () => {
-    let history = recordObservation(createPollHistory(T0), createSnapshot({ ref, status: 'running' }, T0), T0, false);
+    let history = recordObservation(createPollHistory(T0), createSnapshot({ ref, status: 'running' }, T0), T0, {
+      poll: false,
+    });
     for (let i = 1; i <= 10; i++) {
       history = recordObservation(
         history,
         createSnapshot({ ref, status: 'running', progress: i / 20 }, T0 + i * 1000),
         T0 + i * 1000,
-        true,
+        { poll: true },
       );
     }
     expect(history.progress!.map((s) => s.value)).toEqual([0.05, 0.3, 0.35, 0.4, 0.45, 0.5]);
@@ -138,7 +146,9 @@ describe('poll history', () => {
   it('turns Retry-After into notBefore and clears it after the next answer', () => {
     let history = recordFailure(createPollHistory(T0), T0 + 1000, 7000);
     expect(history).toMatchObject({ polls: 1, errors: 1, notBefore: T0 + 8000 });
-    history = recordObservation(history, createSnapshot({ ref, status: 'queued' }, T0 + 8000), T0 + 8000, true);
+    history = recordObservation(history, createSnapshot({ ref, status: 'queued' }, T0 + 8000), T0 + 8000, {
+      poll: true,
+    });
     expect(history.errors).toBeUndefined();
     expect(history.notBefore).toBeUndefined();
   });

@@ -141,7 +141,7 @@ describe('client.refresh: a completed job', () => {
       provider.say(status);
       const refreshing = client.refresh(REF);
       await expect(refreshing).rejects.toBeInstanceOf(VideoJobError);
-      await expect(refreshing).rejects.toMatchObject({ kind: 'invalid_response', provider: 'script', jobId: 'job-1' });
+      await expect(refreshing).rejects.toMatchObject({ kind: 'not_refreshed', provider: 'script', jobId: 'job-1' });
       await expect(refreshing).rejects.toThrow(message);
       await expect(refreshing).rejects.toThrow(/completed snapshot is kept unchanged/);
       expect(client.getSnapshot(REF)).toBe(held);
@@ -156,7 +156,7 @@ describe('client.refresh: a completed job', () => {
     await expect(client.refresh(REF)).rejects.toThrow(/returned no video URL/);
 
     provider.say(UNCHANGED);
-    await expect(client.refresh(REF)).rejects.toMatchObject({ kind: 'invalid_response', retryable: true });
+    await expect(client.refresh(REF)).rejects.toMatchObject({ kind: 'not_refreshed', retryable: true });
 
     provider.say(new VideoJobError({ kind: 'not_found', status: 404, message: 'no such job' }));
     await expect(client.refresh(REF)).rejects.toMatchObject({ kind: 'not_found', provider: 'script', jobId: 'job-1' });

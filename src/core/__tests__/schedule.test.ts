@@ -216,14 +216,14 @@ function simulate(options: {
   };
   let seed = options.seed ?? 1;
   const random = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
-  let history = recordObservation(createPollHistory(T0), observe(T0), T0, false);
+  let history = recordObservation(createPollHistory(T0), observe(T0), T0, { poll: false });
   if (options.runTime) history.runTime = options.runTime;
   const polls: number[] = [];
   let at = T0;
   while (at < end) {
     at += nextPollDelay({ ...history, now: at }, options.polling, random);
     polls.push(at);
-    history = recordObservation(history, observe(at), at, true);
+    history = recordObservation(history, observe(at), at, { poll: true });
   }
   return { polls, end, notice: at - end };
 }
