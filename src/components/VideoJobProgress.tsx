@@ -8,6 +8,7 @@ import {
   useState,
   type ComponentPropsWithoutRef,
   type CSSProperties,
+  type RefObject,
 } from 'react';
 import type { JobSnapshot } from '../core/jobSnapshot';
 import { useNow } from './useNow';
@@ -111,23 +112,33 @@ export const VideoJobProgress = forwardRef<VideoJobProgressElement, VideoJobProg
     }
   }, [cancel, busyCancelling]);
 
-  // When Cancel disappears while focused (the job ended), keep keyboard users in place instead of on <body>.
+  // When an action (Cancel, Retry) disappears while focused (the job ended, or a new one started), keep keyboard
+  // users in place instead of on <body>: on the next action offered, else on the panel, which reads the new status.
   const panelRef = useRef<HTMLDivElement>(null);
-  const restoreFocus = useRef(false);
-  const cancelNode = useRef<HTMLButtonElement | null>(null);
-  const cancelRef = useCallback((node: HTMLButtonElement | null) => {
-    // React detaches the ref before it removes the button, so it still knows whether the button had focus.
-    if (node === null && cancelNode.current && cancelNode.current.ownerDocument.activeElement === cancelNode.current) {
-      restoreFocus.current = true;
-    }
-    cancelNode.current = node;
-  }, []);
+  const restoreFocus = useRef<FocusTarget>(undefined);
+  // Cancel ends in a state with its own next step (Run again, Retry); Retry starts a new job, whose status matters.
+  const cancelRef = useFocusLossRef(restoreFocus, 'action');
+  const retryRef = useFocusLossRef(restoreFocus, 'panel');
   useEffect(() => {
     if (!restoreFocus.current) return;
-    restoreFocus.current = false;
-    const target = panelRef.current?.querySelector<HTMLElement>('[data-part="retry"]') ?? panelRef.current;
-    target?.focus();
+    const wanted = restoreFocus.current;
+    restoreFocus.current = undefined;
+    const action =
+      wanted === 'action' ? panelRef.current?.querySelector<HTMLElement>('[data-part="actions"] button') : null;
+    (action ?? panelRef.current)?.focus();
   });
+
+  // The newest log line is the one people look for: keep the list scrolled to the end as lines arrive.
+  const logListRef = useRef<HTMLOListElement>(null);
+  const lastLog = job?.logs[job.logs.length - 1];
+  useEffect(() => {
+    const list = logListRef.current;
+    if (list) list.scrollTop = list.scrollHeight;
+  }, [lastLog, job?.logs.length]);
+  const scrollLogsToEnd = useCallback(() => {
+    const list = logListRef.current;
+    if (list) list.scrollTop = list.scrollHeight;
+  }, []);
 
   const logs = job && showLogs ? job.logs.slice(-Math.max(1, maxLogLines)) : [];
   const progressStyle = { '--rvj-progress': (view.percent ?? 0) / 100 } as CSSProperties;
@@ -169,9 +180,16 @@ export const VideoJobProgress = forwardRef<VideoJobProgressElement, VideoJobProg
         {view.stalledText && <p data-part="stalled">{view.stalledText}</p>}
         {view.noteText && <p data-part="note">{view.noteText}</p>}
         {logs.length > 0 && (
-          <details data-part="logs">
+          <details data-part="logs" onToggle={scrollLogsToEnd}>
             <summary data-part="logs-summary">{labels.logs(job?.logs.length ?? 0)}</summary>
-            <ol data-part="log-lines" start={(job?.logs.length ?? 0) - logs.length + 1}>
+            {/* Focusable, so keyboard users can scroll a list longer than its box. */}
+            <ol
+              ref={logListRef}
+              data-part="log-lines"
+              tabIndex={0}
+              aria-label={labels.logLines}
+              start={(job?.logs.length ?? 0) - logs.length + 1}
+            >
               {logs.map((line, index) => (
                 <li key={index} data-part="log-line">
                   {line}
@@ -196,7 +214,7 @@ export const VideoJobProgress = forwardRef<VideoJobProgressElement, VideoJobProg
               </button>
             )}
             {showRetry && (
-              <button type="button" data-part="retry" onClick={() => void retry?.()}>
+              <button ref={retryRef} type="button" data-part="retry" onClick={() => void retry?.()}>
                 {labels.retry}
               </button>
             )}
@@ -209,6 +227,26 @@ export const VideoJobProgress = forwardRef<VideoJobProgressElement, VideoJobProg
     </div>
   );
 });
+
+/**
+ * A ref callback for a button that notes when the button is removed while it has focus. React detaches the
+ * ref before it removes the node, so the node still knows whether it was focused.
+ */
+function useFocusLossRef(lostFocusRef: RefObject<FocusTarget>, moveTo: FocusTarget) {
+  const node = useRef<HTMLButtonElement | null>(null);
+  return useCallback(
+    (next: HTMLButtonElement | null) => {
+      if (next === null && node.current && node.current.ownerDocument.activeElement === node.current) {
+        lostFocusRef.current = moveTo;
+      }
+      node.current = next;
+    },
+    [lostFocusRef, moveTo],
+  );
+}
+
+/** Where focus goes when a focused action disappears: the next action offered (else the panel), or the panel. */
+type FocusTarget = 'action' | 'panel' | undefined;
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';

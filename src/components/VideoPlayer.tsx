@@ -168,6 +168,13 @@ function VideoPlayerMedia({
   const canRetry = !unsafeError;
   const busy = status === 'loading' || status === 'refreshing';
 
+  // Retry removes itself: put focus on the frame, whose status then says what happens, not on <body>.
+  const frameRef = useRef<HTMLDivElement>(null);
+  function handleRetry() {
+    source.retry();
+    frameRef.current?.focus();
+  }
+
   return (
     <div
       ref={forwardedRef}
@@ -177,7 +184,13 @@ function VideoPlayerMedia({
       data-autoplay={autoPlay ? (autoPlayBlocked ? 'blocked' : 'on') : undefined}
       {...rest}
     >
-      <div data-part="frame" style={{ aspectRatio: frameAspectRatio({ job, aspectRatio }) }}>
+      <div
+        ref={frameRef}
+        data-part="frame"
+        tabIndex={-1}
+        aria-busy={busy}
+        style={{ aspectRatio: frameAspectRatio({ job, aspectRatio }) }}
+      >
         {status !== 'error' && safeUrl && (
           <video
             key={source.attempt}
@@ -208,7 +221,7 @@ function VideoPlayerMedia({
           <div data-part="error" role="alert">
             <p data-part="error-message">{unsafeError ? labels.unsafeUrl : labels.loadFailed}</p>
             {canRetry && (
-              <button type="button" data-part="retry" onClick={source.retry}>
+              <button type="button" data-part="retry" onClick={handleRetry}>
                 {labels.retry}
               </button>
             )}

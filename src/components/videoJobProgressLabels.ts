@@ -41,6 +41,8 @@ export interface VideoJobProgressLabels {
   timedOut: string;
   /** Summary of the log disclosure. Defaults to `"Logs (3)"`. */
   logs: (count: number) => string;
+  /** Accessible name of the (scrollable, focusable) list of log lines. Defaults to `"Latest log lines"`. */
+  logLines: string;
   /** Defaults to `"Cancel"`. */
   cancel: string;
   /** The Cancel button while the request is under way. Defaults to `"Cancelling…"`. */
@@ -82,6 +84,7 @@ export const defaultVideoJobProgressLabels: VideoJobProgressLabels = {
     `The queue has not moved for ${formatDuration(ms)}. The job is still waiting; you can keep waiting or cancel it.`,
   timedOut: 'Stopped following this job: it took too long. It may still finish on the provider.',
   logs: (count) => `Logs (${count})`,
+  logLines: 'Latest log lines',
   cancel: 'Cancel',
   cancelling: 'Cancelling…',
   retry: 'Retry',

@@ -1,4 +1,4 @@
-import { useId, type FormEvent } from 'react';
+import { useId, useRef, type FormEvent } from 'react';
 import { VideoJobProgress } from '../../src/components/VideoJobProgress';
 import { VideoPlayer } from '../../src/components/VideoPlayer';
 import type { VideoClient } from '../../src/core/videoClient';
@@ -26,9 +26,19 @@ export function GenerationPanel({ page, client, provider, settings, update }: Ge
     generation.generate(provider.input(settings.prompt), { replace: true });
   }
 
+  // Generate disables itself: take focus (and, on a phone, the view) to the job's status instead of <body>.
+  const progressRef = useRef<HTMLDivElement>(null);
   function onSubmit(event: FormEvent) {
     event.preventDefault();
-    if (!generation.isActive) start();
+    if (generation.isActive) return;
+    start();
+    const panel = progressRef.current?.querySelector<HTMLElement>('[data-part="panel"]');
+    panel?.focus({ preventScroll: true });
+    // After the render that follows, so the card is measured in its new state.
+    requestAnimationFrame(() => {
+      const smooth = !window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+      panel?.scrollIntoView({ block: 'nearest', behavior: smooth ? 'smooth' : 'auto' });
+    });
   }
 
   function resetAll() {
@@ -115,7 +125,7 @@ export function GenerationPanel({ page, client, provider, settings, update }: Ge
         <h2 id={`${id}-output`} className="pg-visually-hidden">
           Result
         </h2>
-        <VideoJobProgress state={generation} onRetry={start} />
+        <VideoJobProgress ref={progressRef} state={generation} onRetry={start} />
         <VideoPlayer job={generation.job} client={client} autoPlay loop download />
         <dl className="pg-stats">
           <div>

@@ -25,7 +25,7 @@ export function PlaygroundApp() {
         <h1>react-video-jobs playground</h1>
         <p>The real hooks and components against a simulated provider running in this page: no API key, no network.</p>
       </header>
-      {page ? <Session page={page} /> : <p role="status">Starting the simulator…</p>}
+      <main>{page ? <Session page={page} /> : <p role="status">Starting the simulator…</p>}</main>
     </div>
   );
 }

@@ -75,6 +75,35 @@ export function playgroundTests({ base, screenshots, axeSource }) {
       },
     },
     {
+      name: 'Playground at 390 px, keyboard only: Generate moves focus to the job status, scrolled into view',
+      async run(page) {
+        await freshPlayground(page, base, { provider: 'fal', queue: 2, position: 1, run: 2 });
+        await page.setViewportSize({ width: 390, height: 844 });
+        if (!(await page.$('main'))) throw new Error('the playground has no <main>');
+        await page.focus('[data-playground] form textarea');
+        await page.getByRole('button', { name: 'Generate' }).focus();
+        await page.keyboard.press('Enter');
+        await page.waitForSelector('[data-video-job-progress]:not([data-status="idle"])', { timeout: 5_000 });
+        await page.waitForTimeout(800);
+        const where = await page.evaluate(() => {
+          const active = document.activeElement;
+          const rect = active.getBoundingClientRect();
+          return {
+            part: active.getAttribute('data-part'),
+            inView: rect.top >= 0 && rect.bottom <= window.innerHeight,
+            top: rect.top,
+            scrollY: window.scrollY,
+          };
+        });
+        if (where.part !== 'panel') throw new Error(`focus after Generate is on ${where.part ?? 'body'}`);
+        if (!where.inView) throw new Error(`the progress card is not scrolled into view: ${JSON.stringify(where)}`);
+        await page.waitForTimeout(400);
+        await page.screenshot({ path: join(screenshots, 'playground--390-after-generate.png') });
+        const violations = await axeViolations(page, axeSource);
+        if (violations.length) throw new Error(`axe violations:\n${violations.join('\n')}`);
+      },
+    },
+    {
       name: 'Playground: every simulated wire format runs to a playable video',
       timeoutMs: 90_000,
       async run(page) {

@@ -236,6 +236,18 @@ describe('VideoJobProgress, cancelling', () => {
     expect(screen.getByRole('group', { name: 'Video generation' })).toHaveFocus();
   });
 
+  it('given a failed job, when Retry is pressed and the new job starts, focus moves to the progress group, not <body>', async () => {
+    const onRetry = vi.fn();
+    const { rerender } = render(<VideoJobProgress job={failedJob()} onRetry={onRetry} onCancel={() => {}} />);
+    await user().tab();
+    expect(screen.getByRole('button', { name: 'Retry' })).toHaveFocus();
+    await user().keyboard('{Enter}');
+    expect(onRetry).toHaveBeenCalledTimes(1);
+    rerender(<VideoJobProgress state={{ status: 'submitting', elapsedMs: 0 }} onRetry={onRetry} onCancel={() => {}} />);
+    expect(screen.getByRole('group', { name: 'Video generation' })).toHaveFocus();
+    expect(document.body).not.toHaveFocus();
+  });
+
   it('shows busy from the `cancelling` prop and from a hook result', () => {
     const job = makeJob({ status: 'queued' });
     const { rerender } = render(<VideoJobProgress job={job} onCancel={() => {}} cancelling />);
@@ -277,6 +289,15 @@ describe('VideoJobProgress, logs', () => {
       .getAllByRole('listitem')
       .map((item) => item.textContent);
     expect(items).toEqual(['step 1', 'step 2', 'step 3', 'step 4', 'step 5']);
+  });
+
+  it('names the list of lines and lets the keyboard reach it, to scroll it', async () => {
+    render(<VideoJobProgress job={makeJob({ status: 'running', logs })} />);
+    await user().click(screen.getByText('Logs (7)'));
+    const list = screen.getByRole('list', { name: 'Latest log lines' });
+    expect(list).toHaveAttribute('tabindex', '0');
+    await user().tab();
+    expect(list).toHaveFocus();
   });
 
   it('honours maxLogLines and showLogs={false}', () => {

@@ -209,9 +209,10 @@ describe('VideoPlayer, expired signed URLs', () => {
     expect(root(container)).toHaveAttribute('data-status', 'error');
     expect(container.querySelector('video')).toBeNull();
 
-    // Retry loads again, with one more refresh in reserve.
+    // Retry loads again, with one more refresh in reserve; focus stays on the player's frame, not <body>.
     await userEvent.click(screen.getByRole('button', { name: 'Retry' }));
     expect(root(container)).toHaveAttribute('data-status', 'loading');
+    expect(container.querySelector('[data-part="frame"]')).toHaveFocus();
     expect(video()).toHaveAttribute('src', 'https://cdn.example.com/fresh.mp4');
     fireEvent.error(video());
     await vi.waitFor(() => expect(onRefresh).toHaveBeenCalledTimes(2));
