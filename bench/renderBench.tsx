@@ -39,6 +39,8 @@ function harness(clock: VirtualClock, job: SimJobSpec, polling?: PollingOptions)
   const inner = createVideoClient({
     providers: { fal: fal({ baseUrl: sim.baseUrl('fal'), apiKey: 'bench-key', fetch: sim.fetch, streaming: false }) },
     fetch: sim.fetch,
+    // The client's `timeoutMs` also ends the hooks' following: as long as the cards' own.
+    timeoutMs: FOLLOW_MS,
     ...(polling ? { polling } : {}),
   });
   let active = 0;

@@ -13,6 +13,7 @@ import { createProviderRegistry } from './providerRegistry';
 import { refreshJob } from './refreshJob';
 import { resolvePollingOptions } from './schedule';
 import { abortReason } from './sleep';
+import { timeoutError } from './timeoutError';
 import { createTransport } from './transport';
 import type { VideoClient, VideoClientOptions, WatchOptions } from './videoClient';
 import { VideoJobError, toVideoJobError } from './videoJobError';
@@ -95,7 +96,16 @@ export function createVideoClient(options: VideoClientOptions): VideoClient {
       return job.dispatch({ type: 'pushed', snapshot: first, at: now() })!;
     },
     async getStatus(ref, statusOptions = {}) {
-      return fetchStatus(runtime, getOrCreateJob(ref), statusOptions.signal);
+      const job = getOrCreateJob(ref);
+      const follow = job.scheduleFollow;
+      // The poll due at the end of the schedule's time (`nextPollDelay`) ends following instead; the next call resumes.
+      if (follow && !job.ended && now() >= follow.deadline) {
+        job.scheduleFollow = undefined;
+        job.timedOut = true;
+        throw timeoutError(job.ref, follow.timeoutMs);
+      }
+      job.timedOut = false;
+      return fetchStatus(runtime, job, statusOptions.signal);
     },
     async refresh(ref, refreshOptions = {}) {
       const job = getOrCreateJob(ref);
@@ -121,8 +131,15 @@ export function createVideoClient(options: VideoClientOptions): VideoClient {
       const job = cache.find(ref);
       const polling = resolvePollingOptions(options.polling, job?.polling, pollOptions.polling);
       if (!job) return polling.initialDelayMs;
-      if (job.ended) return false;
-      return pollDelay(runtime, job, polling, pollOptions.hidden ?? false);
+      if (job.ended || job.timedOut) return false;
+      const follow = (job.scheduleFollow ??= {
+        deadline: now() + (pollOptions.timeoutMs ?? timeoutMs),
+        timeoutMs: pollOptions.timeoutMs ?? timeoutMs,
+      });
+      return Math.min(
+        pollDelay(runtime, job, polling, pollOptions.hidden ?? false),
+        Math.max(0, follow.deadline - now()),
+      );
     },
     getSnapshot: (ref) => cache.find(ref, { touch: true })?.snapshot,
     subscribe: (listener) => cache.subscribe(listener),

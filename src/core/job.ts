@@ -55,9 +55,9 @@ export class Job {
   readonly watchControllers = new Set<AbortController>();
   /** Set while a cancel is under way; everything following the job ends with its result. */
   cancelling?: Promise<JobSnapshot>;
-  /** End of the time the client's schedule follows this job (`nextPollDelay`), once it started (epoch ms). */
-  followDeadline?: number;
-  /** The schedule's time ran out: `nextPollDelay` says stop until the job is asked about again. */
+  /** Following on the client's schedule (`nextPollDelay`): until when, once the first delay was asked (epoch ms). */
+  scheduleFollow?: { deadline: number; timeoutMs: number };
+  /** The schedule's time ran out: `nextPollDelay` says stop until `getStatus` is called again. */
   timedOut = false;
 
   constructor(key: string, ref: JobRef, history: PollHistory, config: JobConfig) {

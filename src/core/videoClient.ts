@@ -14,7 +14,11 @@ export interface VideoClientOptions {
   retry?: RetryOptions;
   /** Per-request time limit. Defaults to `30000` ms. */
   requestTimeoutMs?: number;
-  /** How long `watch`/`wait` follow a job before ending with a `timeout` error. Defaults to `600000` (10 min). */
+  /**
+   * How long following a job lasts before it ends with a `timeout` error (the job keeps its status and can be
+   * resumed): each `watch`/`wait`, and the schedule the hooks follow (`nextPollDelay`, counted from its first call for
+   * the job; the poll due then makes `getStatus` reject instead). Defaults to `600000` (10 min).
+   */
   timeoutMs?: number;
   /** Defaults to `globalThis.fetch` (looked up at call time, so test doubles installed later are used). */
   fetch?: typeof fetch;
@@ -75,6 +79,12 @@ export interface NextPollOptions {
   polling?: PollingOptions;
   /** The page is hidden: poll at the slower background pace. */
   hidden?: boolean;
+  /**
+   * How long the schedule follows this job, counted from the first `nextPollDelay` for it: the poll due then makes
+   * `getStatus` reject with a `timeout` error, and `nextPollDelay` returns `false` until `getStatus` is called again.
+   * Defaults to the client's `timeoutMs`.
+   */
+  timeoutMs?: number;
 }
 
 export interface VideoClient {
@@ -85,7 +95,8 @@ export interface VideoClient {
   submit(options: SubmitOptions): Promise<JobSnapshot>;
   /**
    * Fetches the job once. A `304` or an unchanged answer returns the very same snapshot object as before, so
-   * consumers comparing by reference do not re-render. A terminal snapshot is returned without a request.
+   * consumers comparing by reference do not re-render. A terminal snapshot is returned without a request. Once the
+   * schedule's time for the job ran out (see `timeoutMs`), the call rejects with `timeout` instead, once.
    */
   getStatus(ref: JobRef, options?: { signal?: AbortSignal }): Promise<JobSnapshot>;
   /**
@@ -106,7 +117,7 @@ export interface VideoClient {
   watch(ref: JobRef, options?: WatchOptions): AsyncIterable<JobSnapshot>;
   /** `watch` to the end; resolves with the terminal snapshot (a failed job resolves, it does not throw). */
   wait(ref: JobRef, options?: WatchOptions): Promise<JobSnapshot>;
-  /** Milliseconds until this job should be polled again, or `false` once it is terminal. */
+  /** Milliseconds until this job should be polled again, or `false` once it is terminal or its time ran out. */
   nextPollDelay(ref: JobRef, options?: NextPollOptions): number | false;
   /**
    * The latest snapshot this client holds of a job; `undefined` for a job it never saw, forgot, or dropped as one of
