@@ -7,6 +7,8 @@ import { VideoJobProgress } from '../src/components/VideoJobProgress';
 import type { VideoJobProgressLabels } from '../src/components/videoJobProgressLabels';
 import { completed, failed, job, LONG_REASON, queued, running } from './fixtures';
 
+const typicalMinute = { mu: Math.log(62_000), sigma: 0.3, count: 6, median: 62_000, p10: 42_000, p90: 91_000 };
+
 const meta = {
   title: 'Components/VideoJobProgress',
   component: VideoJobProgress,
@@ -41,6 +43,16 @@ export const Stalled: Story = {
 
 export const RunningDeterminate: Story = {
   render: (args) => <VideoJobProgress {...args} job={running(0.42)} />,
+};
+
+/** The client's duration model knows this model usually runs about a minute: said while nothing closer is known. */
+export const QueuedWithEstimate: Story = {
+  render: (args) => <VideoJobProgress {...args} job={queued(2)} estimate={typicalMinute} />,
+};
+
+/** Less than 1.5 s left: no "About 0 s left" countdown. */
+export const Finishing: Story = {
+  render: (args) => <VideoJobProgress {...args} job={running(0.99)} />,
 };
 
 export const RunningIndeterminate: Story = {

@@ -10,16 +10,13 @@ import {
   type CSSProperties,
   type RefObject,
 } from 'react';
+import type { DurationEstimate } from '../core/durationModel';
 import type { JobSnapshot } from '../core/jobSnapshot';
 import { useNow } from './useNow';
 import { defaultVideoJobProgressLabels, type VideoJobProgressLabels } from './videoJobProgressLabels';
-import {
-  buildProgressView,
-  isActive,
-  type RunningObservation,
-  type VideoJobProgressState,
-} from './videoJobProgressView';
+import { buildProgressView, isActive, type VideoJobProgressState } from './videoJobProgressView';
 import { visuallyHidden } from './visuallyHidden';
+import type { FirstSeen } from './waitEstimate';
 
 export type VideoJobProgressElement = HTMLDivElement;
 
@@ -40,6 +37,11 @@ export interface VideoJobProgressProps extends Omit<ComponentPropsWithoutRef<'di
   showLogs?: boolean;
   /** How many of the latest log lines to show. Defaults to `5`. */
   maxLogLines?: number;
+  /**
+   * This job's model's run time as the client has learned it (`durationModel.estimate(\`${provider}:${model}\`)`),
+   * shown as "Usually about 1 min" until progress or queue movement gives a closer estimate. Defaults to none.
+   */
+  estimate?: DurationEstimate;
 }
 
 /** Screen readers only notice changes to a live region that was already there, so milestones wait this long. */
@@ -60,6 +62,7 @@ export const VideoJobProgress = forwardRef<VideoJobProgressElement, VideoJobProg
     labels: labelOverrides,
     showLogs = true,
     maxLogLines = 5,
+    estimate,
     ...rest
   },
   ref,
@@ -69,13 +72,17 @@ export const VideoJobProgress = forwardRef<VideoJobProgressElement, VideoJobProg
   const running = job?.status === 'running';
   const now = useNow(isActive(job, state));
 
-  // Remember where the running phase was first seen, to estimate time left without a provider `startedAt`.
-  const [firstRunning, setFirstRunning] = useState<RunningObservation>();
+  // Remember where the running phase and the queue were first seen: rates without a provider `startedAt`.
+  const [firstRunning, setFirstRunning] = useState<FirstSeen>();
   if (running && job.progress !== undefined && firstRunning?.jobId !== job.id) {
-    setFirstRunning({ jobId: job.id, at: job.updatedAt, progress: job.progress });
+    setFirstRunning({ jobId: job.id, at: job.updatedAt, value: job.progress });
+  }
+  const [firstQueued, setFirstQueued] = useState<FirstSeen>();
+  if (job?.status === 'queued' && job.queuePosition !== undefined && firstQueued?.jobId !== job.id) {
+    setFirstQueued({ jobId: job.id, at: job.updatedAt, value: job.queuePosition });
   }
 
-  const view = buildProgressView({ job, state, now, labels, firstRunning });
+  const view = buildProgressView({ job, state, now, labels, firstRunning, firstQueued, estimate });
 
   // Let the (empty) live region exist before its first announcement; see ANNOUNCE_DELAY_MS.
   const [announcerReady, setAnnouncerReady] = useState(false);
@@ -141,7 +148,8 @@ export const VideoJobProgress = forwardRef<VideoJobProgressElement, VideoJobProg
   }, []);
 
   const logs = job && showLogs ? job.logs.slice(-Math.max(1, maxLogLines)) : [];
-  const progressStyle = { '--rvj-progress': (view.percent ?? 0) / 100 } as CSSProperties;
+  const barPercent = view.percent ?? view.queuePercent;
+  const progressStyle = { '--rvj-progress': (barPercent ?? 0) / 100 } as CSSProperties;
 
   return (
     <div ref={ref} data-video-job-progress="" data-part="root" data-status={view.status} {...rest}>
@@ -168,10 +176,18 @@ export const VideoJobProgress = forwardRef<VideoJobProgressElement, VideoJobProg
             aria-label={labels.progressbar}
             aria-valuemin={0}
             aria-valuemax={100}
-            aria-valuenow={view.percent}
+            aria-valuenow={barPercent}
             aria-valuetext={view.remainingText ? `${view.text}, ${view.remainingText}` : view.text}
             data-part="progress"
-            data-state={view.percent === undefined ? 'indeterminate' : view.percent >= 100 ? 'complete' : 'determinate'}
+            data-state={
+              view.percent !== undefined
+                ? view.percent >= 100
+                  ? 'complete'
+                  : 'determinate'
+                : view.queuePercent !== undefined
+                  ? 'queue'
+                  : 'indeterminate'
+            }
             style={progressStyle}
           >
             <div data-part="indicator" />

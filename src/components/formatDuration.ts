@@ -14,3 +14,12 @@ export function formatDuration(ms: number): string {
   const minutes = totalMinutes % 60;
   return minutes === 0 ? `${hours} h` : `${hours} h ${minutes} min`;
 }
+
+/**
+ * A duration rounded the way people round an estimate: to 1 s under 10 s, to 5 s under a minute, to 30 s under 10 min, to a minute
+ * under an hour, then to 5 min. `formatDuration(roundDuration(65_000))` is `"1 min"`.
+ */
+export function roundDuration(ms: number): number {
+  const step = ms < 10_000 ? 1_000 : ms < 60_000 ? 5_000 : ms < 600_000 ? 30_000 : ms < 3_600_000 ? 60_000 : 300_000;
+  return Math.max(step, Math.round(ms / step) * step);
+}

@@ -1,5 +1,5 @@
 import type { JobCancellation } from '../core/jobSnapshot';
-import { formatDuration } from './formatDuration';
+import { formatDuration, roundDuration } from './formatDuration';
 
 /**
  * Every string `<VideoJobProgress>` shows or announces. Pass a partial object as `labels` to translate or
@@ -33,8 +33,17 @@ export interface VideoJobProgressLabels {
   elapsed: (ms: number) => string;
   /** Total run time of a finished job. Defaults to `"Took 1 min 5 s"`. */
   took: (ms: number) => string;
-  /** Defaults to `"About 20 s left"`. */
+  /** Time left while running. Defaults to `"About 20 s left"` (rounded as people round estimates). */
   remaining: (ms: number) => string;
+  /** Instead of a countdown near its end (under 1.5 s left). Defaults to `"Finishing…"`. */
+  finishing: string;
+  /** Time left in the queue, at the rate it has moved. Defaults to `"About 40 s left in queue"`. */
+  queueRemaining: (ms: number) => string;
+  /**
+   * This model's typical (median) run time, from the client's duration model (`estimate` prop), shown while
+   * nothing better is known. Defaults to `"Usually about 1 min"`.
+   */
+  typical: (ms: number) => string;
   /** Shown while the queue has not moved for `ms`. */
   stalled: (ms: number) => string;
   /** Shown when following the job timed out while it was still under way (a hook's `timeout` error). */
@@ -79,7 +88,10 @@ export const defaultVideoJobProgressLabels: VideoJobProgressLabels = {
         : undefined,
   elapsed: (ms) => `Elapsed ${formatDuration(ms)}`,
   took: (ms) => `Took ${formatDuration(ms)}`,
-  remaining: (ms) => `About ${formatDuration(ms)} left`,
+  remaining: (ms) => `About ${formatDuration(roundDuration(ms))} left`,
+  finishing: 'Finishing…',
+  queueRemaining: (ms) => `About ${formatDuration(roundDuration(ms))} left in queue`,
+  typical: (ms) => `Usually about ${formatDuration(roundDuration(ms))}`,
   stalled: (ms) =>
     `The queue has not moved for ${formatDuration(ms)}. The job is still waiting; you can keep waiting or cancel it.`,
   timedOut: 'Stopped following this job: it took too long. It may still finish on the provider.',

@@ -1,6 +1,15 @@
+import type { DurationEstimate } from '../core/durationModel';
 import type { JobSnapshot } from '../core/jobSnapshot';
 import { isTerminalStatus, type JobStatus } from '../core/jobStatus';
 import type { VideoJobProgressLabels } from './videoJobProgressLabels';
+import {
+  FINISHING_MS,
+  queuePercent,
+  queueRemainingMs,
+  runRemainingMs,
+  typicalRemainingMs,
+  type FirstSeen,
+} from './waitEstimate';
 
 /** What `<VideoJobProgress>` shows: the job's own status, or `idle` / `submitting` before there is a job. */
 export type VideoJobDisplayStatus = 'idle' | 'submitting' | JobStatus;
@@ -22,13 +31,6 @@ export interface VideoJobProgressState {
   isCancelling?: boolean;
 }
 
-/** Where the running phase was first seen, for a remaining-time estimate when the provider sends no `startedAt`. */
-export interface RunningObservation {
-  jobId: string;
-  at: number;
-  progress: number;
-}
-
 export interface VideoJobProgressView {
   status: VideoJobDisplayStatus;
   /** Work is under way (submitting, queued or running). */
@@ -39,6 +41,8 @@ export interface VideoJobProgressView {
   announcement: string;
   /** 0..100 when progress is known; `undefined` means indeterminate. */
   percent: number | undefined;
+  /** 0..100 of the queue (as first seen) now behind a queued job; `undefined` until the queue has moved. */
+  queuePercent: number | undefined;
   /** Whether a progress bar makes sense at all in this status. */
   showProgressbar: boolean;
   elapsedText: string | undefined;
@@ -47,9 +51,6 @@ export interface VideoJobProgressView {
   /** A note under the status (why a cancel is not confirmed). */
   noteText: string | undefined;
 }
-
-/** Estimates below this much progress swing too wildly to show. */
-const MIN_PROGRESS_FOR_ESTIMATE = 0.03;
 
 export function displayStatus(
   job: JobSnapshot | undefined,
@@ -97,7 +98,9 @@ export function buildProgressView(options: {
   state: VideoJobProgressState | undefined;
   now: number;
   labels: VideoJobProgressLabels;
-  firstRunning: RunningObservation | undefined;
+  firstRunning?: FirstSeen | undefined;
+  firstQueued?: FirstSeen | undefined;
+  estimate?: DurationEstimate | undefined;
 }): VideoJobProgressView {
   const { job, state, labels } = options;
   const status = displayStatus(job, state);
@@ -140,17 +143,17 @@ export function buildProgressView(options: {
   }
 
   const elapsedMs = status === 'idle' ? undefined : elapsed(job, state, now);
-  const remainingMs = active && status === 'running' && job ? remaining(job, now, options.firstRunning) : undefined;
   return {
     status,
     active,
     text,
     announcement,
     percent,
+    queuePercent: active && status === 'queued' && job ? queuePercent(job, options.firstQueued) : undefined,
     showProgressbar: active || status === 'completed',
     elapsedText:
       elapsedMs === undefined ? undefined : status === 'completed' ? labels.took(elapsedMs) : labels.elapsed(elapsedMs),
-    remainingText: remainingMs === undefined ? undefined : labels.remaining(remainingMs),
+    remainingText: active ? waitText(status, job, now, labels, options) : undefined,
     noteText: timedOut
       ? labels.timedOut
       : status === 'cancelled'
@@ -185,20 +188,25 @@ function elapsed(
 }
 
 /**
- * Time left at the rate progress has moved so far. The rate is measured up to the snapshot's `updatedAt`
- * (when the progress was observed), so the estimate keeps counting down between polls.
+ * What is left of the wait, in one phrase: the time left while running (from progress, else from the typical
+ * run time), the time left in the queue once it has moved, else the typical run time of this model.
  */
-function remaining(job: JobSnapshot, now: number, firstRunning: RunningObservation | undefined): number | undefined {
-  const progress = job.progress;
-  if (progress === undefined || progress < MIN_PROGRESS_FOR_ESTIMATE || progress >= 1) return undefined;
-  let rate: number;
-  if (job.startedAt !== undefined && job.updatedAt > job.startedAt) {
-    rate = progress / (job.updatedAt - job.startedAt);
-  } else if (firstRunning && firstRunning.jobId === job.id && job.updatedAt > firstRunning.at) {
-    rate = (progress - firstRunning.progress) / (job.updatedAt - firstRunning.at);
-  } else {
-    return undefined;
+function waitText(
+  status: VideoJobDisplayStatus,
+  job: JobSnapshot | undefined,
+  now: number,
+  labels: VideoJobProgressLabels,
+  options: { firstRunning?: FirstSeen; firstQueued?: FirstSeen; estimate?: DurationEstimate },
+): string | undefined {
+  const typical = options.estimate ? labels.typical(options.estimate.median) : undefined;
+  if (status === 'running' && job) {
+    const left = runRemainingMs(job, now, options.firstRunning) ?? typicalRemainingMs(job, now, options.estimate);
+    if (left === undefined) return typical;
+    return left < FINISHING_MS ? labels.finishing : labels.remaining(left);
   }
-  if (!(rate > 0)) return undefined;
-  return Math.max(0, (1 - progress) / rate - (now - job.updatedAt));
+  if (status === 'queued' && job) {
+    const left = queueRemainingMs(job, now, options.firstQueued);
+    return left === undefined ? typical : labels.queueRemaining(left);
+  }
+  return typical;
 }

@@ -1,6 +1,7 @@
 import { useId, useRef, type FormEvent } from 'react';
 import { VideoJobProgress } from '../../src/components/VideoJobProgress';
 import { VideoPlayer } from '../../src/components/VideoPlayer';
+import type { DurationModel } from '../../src/core/durationModel';
 import type { VideoClient } from '../../src/core/videoClient';
 import { useVideoGeneration } from '../../src/react/useVideoGeneration';
 import type { PageSimulator } from './pageSimulator';
@@ -10,13 +11,14 @@ import { clearPlaygroundStorage, faultsFor, jobSpecFor, type PlaygroundSettings 
 interface GenerationPanelProps {
   page: PageSimulator;
   client: VideoClient;
+  durations: DurationModel;
   provider: PlaygroundProvider;
   settings: PlaygroundSettings;
   update(patch: Partial<PlaygroundSettings>): void;
 }
 
 /** One provider's generation: the form, then the real hook's state shown by the real components. */
-export function GenerationPanel({ page, client, provider, settings, update }: GenerationPanelProps) {
+export function GenerationPanel({ page, client, durations, provider, settings, update }: GenerationPanelProps) {
   const generation = useVideoGeneration({ provider: provider.name, model: provider.model, persist: true });
   const id = useId();
 
@@ -125,7 +127,12 @@ export function GenerationPanel({ page, client, provider, settings, update }: Ge
         <h2 id={`${id}-output`} className="pg-visually-hidden">
           Result
         </h2>
-        <VideoJobProgress ref={progressRef} state={generation} onRetry={start} />
+        <VideoJobProgress
+          ref={progressRef}
+          state={generation}
+          onRetry={start}
+          estimate={durations.estimate(`${provider.name}:${provider.model}`)}
+        />
         <VideoPlayer job={generation.job} client={client} autoPlay loop download />
         <dl className="pg-stats">
           <div>

@@ -1,6 +1,7 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { createVideoClient } from '../../src/core/createVideoClient';
+import { createDurationModel, type DurationModel } from '../../src/core/durationModel';
 import type { VideoClient } from '../../src/core/videoClient';
 import { VideoJobsProvider } from '../../src/react/VideoJobsProvider';
 import { GenerationPanel } from './GenerationPanel';
@@ -31,8 +32,11 @@ export function PlaygroundApp() {
 }
 
 function Session({ page }: { page: PageSimulator }) {
+  // The run times the client learns; the progress card reads them back as "Usually about …".
+  const [durations] = useState<DurationModel>(() => createDurationModel());
   const [client] = useState<VideoClient>(() =>
     createVideoClient({
+      durationModel: durations,
       providers: Object.fromEntries(
         PLAYGROUND_PROVIDERS.map((provider) => [provider.name, provider.adapter(page.sim, page.videoUrlFor)]),
       ),
@@ -52,6 +56,7 @@ function Session({ page }: { page: PageSimulator }) {
           key={provider.name}
           page={page}
           client={client}
+          durations={durations}
           provider={provider}
           settings={settings}
           update={update}

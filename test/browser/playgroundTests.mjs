@@ -104,6 +104,22 @@ export function playgroundTests({ base, screenshots, axeSource }) {
       },
     },
     {
+      name: 'Playground: once a model has finished a job, the next one says how long it usually takes; the queue counts down',
+      async run(page) {
+        await freshPlayground(page, base, { provider: 'fal', queue: 0.5, position: 0, run: 2 });
+        await generate(page);
+        await waitForStatus(page, 'completed');
+        await configure(page, { queue: 3, position: 3, run: 2 });
+        await generate(page);
+        await page.waitForSelector('[data-part="remaining"]:text-matches("^Usually about 2 s$")', { timeout: 5_000 });
+        await page.waitForSelector('[data-part="remaining"]:text-matches("left in queue$")', { timeout: 10_000 });
+        const bar = await page.getAttribute('[data-part="progress"]', 'data-state');
+        if (bar !== 'queue') throw new Error(`the bar is ${bar} while the queue moves`);
+        await screenshotStory(page, join(screenshots, 'playground--queue-estimate.png'));
+        await waitForStatus(page, 'completed');
+      },
+    },
+    {
       name: 'Playground: every simulated wire format runs to a playable video',
       timeoutMs: 90_000,
       async run(page) {

@@ -50,16 +50,16 @@ describe('VideoJobProgress, given each status', () => {
   });
 
   it('shows a determinate bar, the percentage and the time left while running with progress', () => {
-    // Started 30 s ago, 42 % done when observed now: about 41 s to go.
+    // Started 30 s ago, 42 % done when observed now: about 41 s to go, said as people round it.
     render(<VideoJobProgress job={makeJob({ status: 'running', progress: 0.42, startedAt: NOW - 30_000 })} />);
     expect(screen.getByText('Generating – 42 %')).toBeInTheDocument();
     const bar = screen.getByRole('progressbar');
     expect(bar).toHaveAttribute('aria-valuenow', '42');
     expect(bar).toHaveAttribute('aria-valuemin', '0');
     expect(bar).toHaveAttribute('aria-valuemax', '100');
-    expect(bar).toHaveAttribute('aria-valuetext', 'Generating – 42 %, About 41 s left');
+    expect(bar).toHaveAttribute('aria-valuetext', 'Generating – 42 %, About 40 s left');
     expect(bar).toHaveAttribute('data-state', 'determinate');
-    expect(screen.getByText('About 41 s left')).toBeInTheDocument();
+    expect(screen.getByText('About 40 s left')).toBeInTheDocument();
   });
 
   it('estimates time left from the progress it has watched when the provider sends no start time', () => {
@@ -163,6 +163,50 @@ describe('VideoJobProgress, given each status', () => {
       expect(root.querySelector(`[data-part="${part}"]`), part).not.toBeNull();
     }
     expect(screen.getByRole('progressbar').style.getPropertyValue('--rvj-progress')).toBe('0.5');
+  });
+});
+
+describe('VideoJobProgress, how long', () => {
+  const estimate = { mu: Math.log(62_000), sigma: 0.3, count: 4, median: 62_000, p10: 42_000, p90: 91_000 };
+
+  it('says "Usually about 1 min" from the duration model while queued, submitting, or running without progress', () => {
+    const { rerender } = render(<VideoJobProgress job={makeJob({ queuePosition: 2 })} estimate={estimate} />);
+    expect(screen.getByText('Usually about 1 min')).toBeInTheDocument();
+    rerender(<VideoJobProgress state={{ status: 'submitting', elapsedMs: 0 }} estimate={estimate} />);
+    expect(screen.getByText('Usually about 1 min')).toBeInTheDocument();
+    rerender(<VideoJobProgress job={makeJob({ status: 'running' })} estimate={estimate} />);
+    expect(screen.getByText('Usually about 1 min')).toBeInTheDocument();
+  });
+
+  it('counts down from the typical run time when the run started at a known time and reports no progress', () => {
+    render(<VideoJobProgress job={makeJob({ status: 'running', startedAt: NOW - 20_000 })} estimate={estimate} />);
+    expect(screen.getByText('About 40 s left')).toBeInTheDocument();
+  });
+
+  it('says "About 30 s left in queue" once the queue moves, and the bar fills as the position drops', () => {
+    const { rerender } = render(<VideoJobProgress job={makeJob({ queuePosition: 4 })} estimate={estimate} />);
+    expect(screen.getByRole('progressbar')).toHaveAttribute('data-state', 'indeterminate');
+    // Two places in 20 s: the 3 jobs still ahead (and this one's turn) take about 30 s.
+    rerender(<VideoJobProgress job={makeJob({ queuePosition: 2, updatedAt: NOW + 20_000 })} estimate={estimate} />);
+    expect(screen.getByText('About 30 s left in queue')).toBeInTheDocument();
+    const bar = screen.getByRole('progressbar');
+    expect(bar).toHaveAttribute('data-state', 'queue');
+    expect(bar).toHaveAttribute('aria-valuenow', '40');
+    rerender(<VideoJobProgress job={makeJob({ queuePosition: 0, updatedAt: NOW + 40_000 })} estimate={estimate} />);
+    expect(screen.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '80');
+  });
+
+  it('says "Finishing…" instead of "About 0 s left"', () => {
+    render(<VideoJobProgress job={makeJob({ status: 'running', progress: 0.99, startedAt: NOW - 60_000 })} />);
+    expect(screen.getByText('Finishing…')).toBeInTheDocument();
+    expect(screen.queryByText(/About 0 s/)).not.toBeInTheDocument();
+  });
+
+  it('counts the estimate down between polls, then says "Finishing…"', async () => {
+    render(<VideoJobProgress job={makeJob({ status: 'running', progress: 0.5, startedAt: NOW - 10_000 })} />);
+    expect(screen.getByText('About 10 s left')).toBeInTheDocument();
+    await act(() => vi.advanceTimersByTimeAsync(9_000));
+    expect(screen.getByText('Finishing…')).toBeInTheDocument();
   });
 });
 
