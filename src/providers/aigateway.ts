@@ -1,27 +1,18 @@
 import * as z from 'zod/mini';
-import {
-  createSnapshot,
-  type JobRef,
-  type JobSnapshot,
-  type JobSnapshotInit,
-  type VideoResult,
-} from '../core/jobSnapshot';
+import type { JobRef, VideoResult } from '../core/jobSnapshot';
 import type { JobStatus } from '../core/jobStatus';
-import { UNCHANGED, type CancelOutcome, type ProviderAdapter } from '../core/provider';
+import type { ProviderAdapter } from '../core/provider';
 import { VideoJobError } from '../core/videoJobError';
+import { defineProvider, type DefinedSchema, type DefinedStatus } from './defineProvider';
 import {
   cancelOutcomeOf,
   httpsUrlSchema,
   invalidResponse,
-  joinUrl,
   lookupStatus,
   matches,
-  parseWith,
   requirePlayableUrl,
-  sendRequest,
   signedUrlExpiry,
   toEpochMs,
-  validateWith,
   type CommonProviderOptions,
 } from './shared';
 
@@ -127,100 +118,84 @@ const STATUSES: Record<string, JobStatus> = {
  * again yields a freshly signed URL.
  */
 export function aigateway(options: AigatewayOptions = {}): ProviderAdapter<AigatewayInput> {
-  const name = 'aigateway';
-  const baseUrl = options.baseUrl ?? DEFAULT_BASE_URL;
-
-  return {
-    name,
-    capabilities: { cancel: true, progress: false, queuePosition: false, webhooks: true, streaming: false },
-    minPollIntervalMs: MIN_POLL_INTERVAL_MS,
-
-    validateInput(model: string, input: unknown): AigatewayInput {
-      if (!model) {
-        throw new VideoJobError({
-          kind: 'invalid_input',
-          provider: name,
-          field: 'model',
-          message:
-            'input for the gateway is invalid: model is empty; pass a catalog id such as "google/veo-3.1-fast", nothing was sent',
-        });
-      }
-      return validateWith(name, model, inputSchema, input) as AigatewayInput;
-    },
-
-    async submit(ctx, request): Promise<JobSnapshot> {
-      const { media, ...fields } = request.input;
-      const path = media === 'music' ? '/v1/audio/music' : '/v1/videos/generations';
-      const body: Record<string, unknown> = { ...fields, model: request.model };
-      if (request.webhookUrl) body.webhook_url = request.webhookUrl;
-      const response = await sendRequest(ctx, options, {
-        method: 'POST',
-        url: joinUrl(baseUrl, path),
-        body,
-        signal: request.signal,
-      });
-      const job = parseWith(jobSchema, response.data, { provider: name, what: 'submit' });
-      if (!job.id) {
-        throw invalidResponse(name, undefined, 'id', 'the gateway accepted the job but its answer names no job id');
-      }
-      const ref: JobRef = {
-        provider: name,
-        id: job.id,
-        model: request.model,
-        createdAt: toEpochMs(job.created_at) ?? ctx.now(),
-        urls: {
-          status: joinUrl(baseUrl, `/v1/jobs/${encodeURIComponent(job.id)}`),
-          cancel: joinUrl(baseUrl, `/v1/jobs/${encodeURIComponent(job.id)}/cancel`),
-        },
-      };
-      return toSnapshot(ref, job, ctx.now());
-    },
-
-    async getStatus(ctx, ref, request) {
-      const response = await sendRequest(ctx, options, {
-        method: 'GET',
-        url: joinUrl(baseUrl, `/v1/jobs/${encodeURIComponent(ref.id)}`),
-        jobId: ref.id,
-        signal: request.signal,
-      });
-      if (response.notModified) return UNCHANGED;
-      return toSnapshot(
-        ref,
-        parseWith(jobSchema, response.data, { provider: ref.provider, jobId: ref.id, what: 'status' }),
-        ctx.now(),
-      );
-    },
-
-    async cancel(ctx, ref, request): Promise<CancelOutcome> {
-      // 409 (and 400 from some deployments) means the job is no longer cancellable: it ended first.
-      const response = await sendRequest(ctx, options, {
-        method: 'POST',
-        url: joinUrl(baseUrl, `/v1/jobs/${encodeURIComponent(ref.id)}/cancel`),
-        jobId: ref.id,
-        signal: request.signal,
-        allowStatus: [400, 409],
-      });
-      if (response.status === 400 || response.status === 409) return 'already_completed';
-      const parsed = jobSchema.safeParse(response.data);
-      return cancelOutcomeOf(parsed.success ? STATUSES[parsed.data.status] : undefined);
-    },
-  };
+  return defineAigateway(options);
 }
 
-function toSnapshot(ref: JobRef, job: GatewayJob, now: number): JobSnapshot {
+const jobPath = (id: string) => `/v1/jobs/${encodeURIComponent(id)}`;
+
+const defineAigateway = /* @__PURE__ */ defineProvider<AigatewayInput, GatewayJob, GatewayJob>({
+  name: 'aigateway',
+  baseUrl: DEFAULT_BASE_URL,
+  capabilities: { cancel: true, webhooks: true },
+  minPollIntervalMs: MIN_POLL_INTERVAL_MS,
+  input: inputSchema as DefinedSchema<AigatewayInput>,
+  validateInput(model, input, parse) {
+    if (!model) {
+      throw new VideoJobError({
+        kind: 'invalid_input',
+        provider: 'aigateway',
+        field: 'model',
+        message:
+          'input for the gateway is invalid: model is empty; pass a catalog id such as "google/veo-3.1-fast", nothing was sent',
+      });
+    }
+    return parse(input);
+  },
+  failedMessage: (reason) =>
+    `the gateway failed the job: ${reason}; the gateway does not charge for failed jobs, submit again or pick another model`,
+  submit: {
+    url: (_model, input) => (input.media === 'music' ? '/v1/audio/music' : '/v1/videos/generations'),
+    body: (model, { media: _media, ...fields }, { webhookUrl }) => ({
+      ...fields,
+      model,
+      ...(webhookUrl ? { webhook_url: webhookUrl } : {}),
+    }),
+    response: jobSchema,
+    toJob(job, { model, now, url }) {
+      if (!job.id) {
+        throw invalidResponse(
+          'aigateway',
+          undefined,
+          'id',
+          'the gateway accepted the job but its answer names no job id',
+        );
+      }
+      const ref: JobRef = { provider: 'aigateway', id: job.id, model, createdAt: toEpochMs(job.created_at) ?? now };
+      return {
+        ...toStatus(job, ref, now),
+        id: job.id,
+        acceptedAt: job.created_at,
+        urls: { status: url(jobPath(job.id)), cancel: url(`${jobPath(job.id)}/cancel`) },
+      };
+    },
+  },
+  status: {
+    url: (ref) => jobPath(ref.id),
+    response: jobSchema,
+    toStatus: (job, ref, { now }) => toStatus(job, ref, now),
+  },
+  cancel: {
+    url: (ref) => `${jobPath(ref.id)}/cancel`,
+    // 409 (and 400 from some deployments) means the job is no longer cancellable: it ended first.
+    allowStatus: [400, 409],
+    response: z.unknown(),
+    toOutcome(answer, httpStatus) {
+      if (httpStatus === 400 || httpStatus === 409) return 'already_completed';
+      const parsed = jobSchema.safeParse(answer);
+      return cancelOutcomeOf(parsed.success ? STATUSES[parsed.data.status] : undefined);
+    },
+  },
+});
+
+function toStatus(job: GatewayJob, ref: JobRef, now: number): DefinedStatus {
   const status = lookupStatus(ref.provider, STATUSES, job.status, 'status', ref.id);
-  const init: JobSnapshotInit = { ref, status, raw: job };
+  const mapped: DefinedStatus = { status, createdAt: job.created_at, startedAt: job.started_at };
   const createdAt = toEpochMs(job.created_at) ?? ref.createdAt;
-  if (createdAt !== undefined) init.createdAt = createdAt;
-  const startedAt = toEpochMs(job.started_at);
-  if (startedAt !== undefined) init.startedAt = startedAt;
   const completedAt = toEpochMs(job.completed_at);
-  if (completedAt !== undefined && (status === 'completed' || status === 'failed' || status === 'cancelled')) {
-    init.completedAt = completedAt;
-  }
+  if (status === 'completed' || status === 'failed' || status === 'cancelled') mapped.completedAt = job.completed_at;
   if (status === 'running' && typeof job.progress === 'number') {
     // Some gateway deployments report 0..100, others 0..1.
-    init.progress = Math.min(1, Math.max(0, job.progress > 1 ? job.progress / 100 : job.progress));
+    mapped.progress = job.progress > 1 ? job.progress / 100 : job.progress;
   }
   if (status === 'completed') {
     const field = job.result?.file_url ? 'result.file_url' : 'result_url';
@@ -235,25 +210,20 @@ function toSnapshot(ref: JobRef, job: GatewayJob, now: number): JobSnapshot {
           'the job completed but its record has no `result.file_url` (or `result_url`); fetch the job again, or report the raw answer',
       });
     }
-    init.video = toVideo(requirePlayableUrl(ref.provider, ref.id, field, url), job, completedAt ?? createdAt, now);
-    init.progress = 1;
+    mapped.videoUrl = requirePlayableUrl(ref.provider, ref.id, field, url);
+    mapped.video = toVideo(mapped.videoUrl, job, completedAt ?? createdAt, now);
   }
   if (status === 'failed') {
     const error = typeof job.error === 'string' ? { message: job.error } : job.error;
     const code = error && 'code' in error ? error.code : undefined;
-    init.error = new VideoJobError({
-      kind: 'provider_failed',
-      provider: ref.provider,
-      jobId: ref.id,
-      message: `the gateway failed the job: ${error?.message || 'no reason given'}; the gateway does not charge for failed jobs, submit again or pick another model`,
-      ...(code !== undefined && code !== null ? { code: String(code) } : {}),
-    });
+    if (error?.message) mapped.error = error.message;
+    if (code !== undefined && code !== null) mapped.errorCode = String(code);
   }
-  return createSnapshot(init, now);
+  return mapped;
 }
 
-function toVideo(url: string, job: GatewayJob, signedFrom: number | undefined, now: number): VideoResult {
-  const video: VideoResult = { url, contentType: job.result?.content_type ?? 'video/mp4' };
+function toVideo(url: string, job: GatewayJob, signedFrom: number | undefined, now: number): Omit<VideoResult, 'url'> {
+  const video: Omit<VideoResult, 'url'> = { contentType: job.result?.content_type ?? 'video/mp4' };
   if (typeof job.result?.duration === 'number') video.durationSeconds = job.result.duration;
   if (typeof job.result?.width === 'number') video.width = job.result.width;
   if (typeof job.result?.height === 'number') video.height = job.result.height;

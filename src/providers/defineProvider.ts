@@ -40,6 +40,42 @@ export interface DefinedSubmitContext {
   idempotencyKey?: string;
 }
 
+/** What `submit.toJob` knows besides the answer: the request it answers, and where the API is. */
+export interface DefinedSubmitted<Input> extends DefinedSubmitContext {
+  model: string;
+  input: Input;
+  /** Epoch ms. */
+  now: number;
+  /** A path resolved against the API root as request URLs are (absolute URLs stay as they are). */
+  url: (path: string) => string;
+}
+
+/** A further request a mapping makes (a file to sign, a status to read), sent like the definition's own. */
+export interface DefinedRequest {
+  /** Defaults to `'GET'`. */
+  method?: HttpMethod;
+  /** Absolute, or relative to `baseUrl`. */
+  url: string;
+  body?: unknown;
+}
+
+/** What `status.toStatus` knows besides the answer and the ref. */
+export interface DefinedStatusContext {
+  /** Epoch ms. */
+  now: number;
+  /** The job as the client holds it, when it does. */
+  previous?: JobSnapshot;
+  /** Sends a further request about the job; resolves to the answer's body. */
+  request: (init: DefinedRequest) => Promise<unknown>;
+}
+
+/** What `cancel.toOutcome` knows besides the answer. */
+export interface DefinedCancelContext {
+  ref: JobRef;
+  /** Sends a further request about the job; resolves to the answer's body. */
+  request: (init: DefinedRequest) => Promise<unknown>;
+}
+
 /** One observation of a job, in the library's words; `toStatus` maps the API's answer onto it. */
 export interface DefinedStatus {
   status: JobStatus;
@@ -57,14 +93,16 @@ export interface DefinedStatus {
   errorCode?: string;
   logs?: readonly string[];
   /** Epoch ms, epoch seconds or an ISO date. */
-  createdAt?: number | string;
-  startedAt?: number | string;
-  completedAt?: number | string;
+  createdAt?: number | string | null;
+  startedAt?: number | string | null;
+  completedAt?: number | string | null;
 }
 
 /** The submit answer mapped: the job's id, what to keep to poll it again, and its first status when known. */
 export interface DefinedJob extends Partial<DefinedStatus> {
   id: string;
+  /** When the API took the job, kept as the ref's `createdAt` (epoch ms, epoch seconds or an ISO date). Defaults to now. */
+  acceptedAt?: number | string | null;
   /** Kept in the job's ref (plain JSON), handed back to `status.url` / `cancel.url`. */
   urls?: JobUrls;
   meta?: Record<string, string>;
@@ -83,6 +121,13 @@ export interface ProviderDefinition<Input, SubmitAnswer, StatusAnswer, CancelAns
   auth?: (apiKey: string) => [name: string, value: string];
   /** Validates (and may transform) the input before anything is sent. Defaults to any object. */
   input?: DefinedSchema<Input>;
+  /**
+   * Checks beyond the schema (the model's form, fields that clash), run around `parse` (the `input` check); throw a
+   * `VideoJobError` of kind `invalid_input` to refuse. Defaults to `parse` alone.
+   */
+  validateInput?: (model: string, input: unknown, parse: (input: unknown) => Input) => Input;
+  /** The message of a `failed` job's error, from the provider's reason. Defaults to "the job failed: <reason>; ...". */
+  failedMessage?: (reason: string) => string;
   submit: {
     /** Defaults to `'POST'`. */
     method?: HttpMethod;
@@ -91,15 +136,23 @@ export interface ProviderDefinition<Input, SubmitAnswer, StatusAnswer, CancelAns
     /** Defaults to the input as it is. */
     body?: (model: string, input: Input, context: DefinedSubmitContext) => unknown;
     headers?: (model: string, input: Input, context: DefinedSubmitContext) => Record<string, string>;
+    /** Statuses besides 2xx handed to `toError` instead of the transport's generic error (the API's error envelope). */
+    allowStatus?: readonly number[];
+    /** The error to throw for an answer with one of `allowStatus`, from its body. */
+    toError?: (body: unknown, httpStatus: number) => VideoJobError;
     response: DefinedSchema<SubmitAnswer>;
-    toJob: (answer: SubmitAnswer) => DefinedJob;
+    toJob: (answer: SubmitAnswer, submitted: DefinedSubmitted<Input>) => DefinedJob;
   };
   status: {
     /** Defaults to `'GET'`. */
     method?: HttpMethod;
     url: (ref: JobRef) => string;
     response: DefinedSchema<StatusAnswer>;
-    toStatus: (answer: StatusAnswer, ref: JobRef) => DefinedStatus;
+    toStatus: (
+      answer: StatusAnswer,
+      ref: JobRef,
+      context: DefinedStatusContext,
+    ) => DefinedStatus | Promise<DefinedStatus>;
   };
   /** Leave it out when the API cannot stop a job: cancel then stops following it and reports `unsupported`. */
   cancel?: {
@@ -111,7 +164,11 @@ export interface ProviderDefinition<Input, SubmitAnswer, StatusAnswer, CancelAns
     /** Parses the answer's body for `toOutcome`. Defaults to not reading it. */
     response?: DefinedSchema<CancelAnswer>;
     /** Defaults to `'requested'` (the next poll tells whether the job stopped). */
-    toOutcome?: (answer: CancelAnswer | undefined, httpStatus: number) => CancelOutcome;
+    toOutcome?: (
+      answer: CancelAnswer | undefined,
+      httpStatus: number,
+      context: DefinedCancelContext,
+    ) => CancelOutcome | Promise<CancelOutcome>;
   };
 }
 
@@ -141,24 +198,29 @@ export function defineProvider<
   return (options: CommonProviderOptions = {}) => {
     const baseUrl = options.baseUrl ?? definition.baseUrl;
     const endpoint = definition.auth ? { auth: definition.auth } : BEARER_AUTH;
+    const url = (path: string) => resolve(baseUrl, path);
     const send = (ctx: ProviderContext, init: ApiRequest) =>
-      sendRequest(ctx, options, { ...init, url: resolve(baseUrl, init.url) }, endpoint);
+      sendRequest(ctx, options, { ...init, url: url(init.url) }, endpoint);
+    const follow = (ctx: ProviderContext, ref: JobRef, signal: AbortSignal | undefined) => (init: DefinedRequest) =>
+      send(ctx, { method: 'GET', ...init, jobId: ref.id, signal }).then((response) => response.data);
 
     const adapter: ProviderAdapter<Input> = {
       name,
       capabilities,
 
       validateInput(model: string, input: unknown): Input {
-        if (!definition.input) {
-          if (typeof input === 'object' && input !== null && !Array.isArray(input)) return input as Input;
+        const parse = (value: unknown): Input => {
+          if (definition.input)
+            return validateWith(name, model, definition.input as unknown as z.ZodMiniType<Input>, value);
+          if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Input;
           throw new VideoJobError({
             kind: 'invalid_input',
             provider: name,
             field: '(input)',
             message: `input for ${model} must be an object; nothing was sent`,
           });
-        }
-        return validateWith(name, model, definition.input as unknown as z.ZodMiniType<Input>, input);
+        };
+        return definition.validateInput ? definition.validateInput(model, input, parse) : parse(input);
       },
 
       async submit(ctx, request): Promise<JobSnapshot> {
@@ -182,16 +244,25 @@ export function defineProvider<
           headers: submit.headers?.(request.model, request.input, context),
           body: submit.body ? submit.body(request.model, request.input, context) : request.input,
           signal: request.signal,
+          ...(submit.allowStatus ? { allowStatus: submit.allowStatus } : {}),
         });
+        if (submit.toError && response.status >= 400) throw submit.toError(response.data, response.status);
         const answer = parse(submit.response, response.data, { provider: name, what: 'submit' });
-        const job = mapWith(name, undefined, 'submit.toJob', () => submit.toJob(answer));
+        const now = ctx.now();
+        const submitted = { ...context, model: request.model, input: request.input, now, url };
+        const job = await mapWith(name, undefined, 'submit.toJob', () => submit.toJob(answer, submitted));
         if (typeof job?.id !== 'string' || job.id === '') {
           throw invalidDefinedResponse(name, undefined, 'id', 'submit.toJob returned no job id');
         }
-        const ref: JobRef = { provider: name, id: job.id, model: request.model, createdAt: ctx.now() };
+        const ref: JobRef = {
+          provider: name,
+          id: job.id,
+          model: request.model,
+          createdAt: toEpochMs(job.acceptedAt) ?? now,
+        };
         if (job.urls) ref.urls = { ...job.urls };
         if (job.meta) ref.meta = { ...job.meta };
-        return toSnapshot(ref, { ...job, status: job.status ?? 'queued' }, answer, ctx.now());
+        return toSnapshot(ref, { ...job, status: job.status ?? 'queued' }, answer, now, definition.failedMessage);
       },
 
       async getStatus(ctx: ProviderContext, ref: JobRef, request) {
@@ -204,8 +275,11 @@ export function defineProvider<
         });
         if (response.notModified) return UNCHANGED;
         const answer = parse(status.response, response.data, { provider: name, jobId: ref.id, what: 'status' });
-        const mapped = mapWith(name, ref.id, 'status.toStatus', () => status.toStatus(answer, ref));
-        return toSnapshot(ref, mapped, answer, ctx.now());
+        const now = ctx.now();
+        const context: DefinedStatusContext = { now, request: follow(ctx, ref, request.signal) };
+        if (request.previous) context.previous = request.previous;
+        const mapped = await mapWith(name, ref.id, 'status.toStatus', () => status.toStatus(answer, ref, context));
+        return toSnapshot(ref, mapped, answer, now, definition.failedMessage);
       },
     };
 
@@ -225,7 +299,8 @@ export function defineProvider<
           ? parse(cancel.response, response.data, { provider: name, jobId: ref.id, what: 'cancel' })
           : undefined;
         if (!cancel.toOutcome) return 'requested';
-        return mapWith(name, ref.id, 'cancel.toOutcome', () => cancel.toOutcome!(answer, response.status));
+        const context = { ref, request: follow(ctx, ref, request.signal) };
+        return mapWith(name, ref.id, 'cancel.toOutcome', () => cancel.toOutcome!(answer, response.status, context));
       };
     }
     if (definition.minPollIntervalMs !== undefined) {
@@ -246,9 +321,14 @@ function parse<T>(schema: DefinedSchema<T>, data: unknown, context: Parameters<t
 }
 
 /** Runs the definition's own mapping, turning what it throws into `invalid_response` naming the function. */
-function mapWith<T>(provider: string, jobId: string | undefined, what: string, map: () => T): T {
+async function mapWith<T>(
+  provider: string,
+  jobId: string | undefined,
+  what: string,
+  map: () => T | Promise<T>,
+): Promise<T> {
   try {
-    return map();
+    return await map();
   } catch (error) {
     if (error instanceof VideoJobError) throw error;
     throw invalidDefinedResponse(
@@ -260,7 +340,13 @@ function mapWith<T>(provider: string, jobId: string | undefined, what: string, m
   }
 }
 
-function toSnapshot(ref: JobRef, mapped: DefinedStatus, raw: unknown, now: number): JobSnapshot {
+function toSnapshot(
+  ref: JobRef,
+  mapped: DefinedStatus,
+  raw: unknown,
+  now: number,
+  failedMessage = (reason: string) => `the job failed: ${reason}; change the input and submit again`,
+): JobSnapshot {
   const { status } = mapped;
   if (!JOB_STATUSES.includes(status)) {
     throw invalidDefinedResponse(
@@ -295,7 +381,7 @@ function toSnapshot(ref: JobRef, mapped: DefinedStatus, raw: unknown, now: numbe
       provider: ref.provider,
       jobId: ref.id,
       ...(mapped.errorCode ? { code: mapped.errorCode } : {}),
-      message: `the job failed: ${mapped.error || 'no reason given'}; change the input and submit again`,
+      message: failedMessage(mapped.error || 'no reason given'),
     });
   } else if (status === 'cancelled') {
     init.cancellation = { remote: 'cancelled' };

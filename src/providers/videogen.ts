@@ -1,31 +1,17 @@
 import * as z from 'zod/mini';
-import {
-  createSnapshot,
-  type JobRef,
-  type JobSnapshot,
-  type JobSnapshotInit,
-  type VideoResult,
-} from '../core/jobSnapshot';
+import type { JobRef, VideoResult } from '../core/jobSnapshot';
 import type { JobStatus } from '../core/jobStatus';
-import {
-  UNCHANGED,
-  type CancelOutcome,
-  type ProviderAdapter,
-  type ProviderContext,
-  type StatusRequest,
-} from '../core/provider';
+import type { ProviderAdapter } from '../core/provider';
 import { VideoJobError } from '../core/videoJobError';
+import { defineProvider, type DefinedSchema, type DefinedStatus, type DefinedStatusContext } from './defineProvider';
 import {
   cancelOutcomeOf,
   anyObject,
-  joinUrl,
   lookupStatus,
   matches,
   parseWith,
   requirePlayableUrl,
-  sendRequest,
   toEpochMs,
-  validateWith,
   wholeNumber,
   type CommonProviderOptions,
 } from './shared';
@@ -124,6 +110,7 @@ const executionSchema = z.looseObject({
 
 const submitSchema = z.looseObject({ toolExecutionId: z.string().check(z.minLength(1)) });
 
+type SubmitAnswer = z.infer<typeof submitSchema>;
 type Execution = z.infer<typeof executionSchema>;
 type StorageFile = z.infer<typeof fileSchema>;
 type ExecutionResult = z.infer<typeof resultSchema>;
@@ -153,184 +140,107 @@ const WEBHOOK_NOTE =
  * URLs (https://docs.videogen.io/file-hydration); `GET /v1/files/{fileId}` would answer `downloadSource: null`.
  */
 export function videogen(options: VideoGenOptions = {}): ProviderAdapter<VideoGenInput> {
-  const name = 'videogen';
-  const baseUrl = options.baseUrl ?? DEFAULT_BASE_URL;
+  return defineVideogen(options);
+}
 
-  /** The execution's video result: the first VIDEO one, else the first. */
-  function pickResult(ref: JobRef, execution: Execution): ExecutionResult {
-    const results = execution.results ?? [];
-    const result = results.find((entry) => (entry.type ?? entry.file?.type ?? 'VIDEO') === 'VIDEO') ?? results[0];
-    if (!result) {
-      throw new VideoJobError({
-        kind: 'invalid_response',
-        provider: ref.provider,
-        jobId: ref.id,
-        field: 'results',
-        message: 'the execution succeeded but lists no results; report it with the raw answer',
-      });
-    }
-    return result;
-  }
+const executionPath = (id: string) => `/v1/tools/executions/${encodeURIComponent(id)}`;
 
-  /**
-   * The playable video of a succeeded execution, or what VideoGen is still preparing. The URL carried by the result
-   * is used while it is valid, unless the client already holds the job as completed (a `refresh`, which wants a
-   * fresh URL): then, as when it is missing or expired, the file is hydrated for fresh URLs.
-   */
-  async function resolveVideo(
-    ctx: ProviderContext,
-    ref: JobRef,
-    execution: Execution,
-    request: StatusRequest,
-  ): Promise<VideoResult | { preparing: string }> {
-    const result = pickResult(ref, execution);
-    const now = ctx.now();
-    const inline = fromFile(result.file, now) ?? fromDownloadUrl(result, now);
-    const held = request.previous?.status === 'completed' && request.previous.video !== undefined;
-    if (inline && !held) return checked(ref, inline);
-    const response = await sendRequest(ctx, options, {
-      method: 'POST',
-      url: joinUrl(baseUrl, `/v1/files/${encodeURIComponent(result.fileId)}/hydrate`),
-      jobId: ref.id,
-      signal: request.signal,
-    });
-    const file = parseWith(fileSchema, response.data, { provider: ref.provider, jobId: ref.id, what: 'file' });
-    const hydrated = fromFile(file, now);
-    if (hydrated) return checked(ref, hydrated);
-    const source = file.downloadSource?.status ?? 'missing';
-    if (source === 'failed' || source === 'skipped') {
-      throw new VideoJobError({
-        kind: 'invalid_response',
-        provider: ref.provider,
-        jobId: ref.id,
-        field: 'downloadSource.status',
-        message: `VideoGen finished the execution but its file ${result.fileId} has no download rendition (downloadSource.status "${source}"); open the file in VideoGen or generate it again`,
-      });
-    }
-    // "pending: asset is still processing" (or no source yet): the next poll hydrates again.
-    return { preparing: `VideoGen is preparing file ${result.fileId} for download (downloadSource ${source})` };
-  }
-
-  return {
-    name,
-    capabilities: { cancel: true, progress: true, queuePosition: false, webhooks: true, streaming: false },
-
-    validateInput(model: string, input: unknown): VideoGenInput {
-      if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(model)) {
-        throw invalidInput(
-          model,
-          'model',
-          `must be a VideoGen tool such as "generate-video-clip" (got ${JSON.stringify(model)})`,
-        );
-      }
-      if (input && typeof input === 'object') {
-        const field = URL_FIELDS.find((key) => key in input);
-        if (field) {
-          throw invalidInput(
-            model,
-            field,
-            'is not accepted: VideoGen takes uploaded file ids, not URLs; upload with POST /v1/files/upload and pass `imageFileIds` / `videoFileId`',
-          );
-        }
-      }
-      const parsed = validateWith(name, model, inputSchema, input) as VideoGenInput;
-      if (model === 'generate-video-clip' && !parsed.prompt && !parsed.imageFileIds && !parsed.videoFileId) {
-        throw invalidInput(
-          model,
-          'prompt',
-          'is missing: generate-video-clip needs a `prompt`, `imageFileIds` or a `videoFileId`',
-        );
-      }
-      return parsed;
-    },
-
-    async submit(ctx, request): Promise<JobSnapshot> {
-      const body: Record<string, unknown> = { ...request.input };
-      const ratio = request.input.aspectRatio;
-      if (typeof ratio === 'string') {
-        const [width, height] = ratio.split(':').map(Number);
-        body.aspectRatio = { width, height };
-      }
-      const response = await sendRequest(ctx, options, {
-        method: 'POST',
-        url: joinUrl(baseUrl, `/v1/tools/${request.model}`),
-        body,
-        signal: request.signal,
-      });
-      const { toolExecutionId } = parseWith(submitSchema, response.data, { provider: name, what: 'submit' });
-      const ref: JobRef = { provider: name, id: toolExecutionId, model: request.model, createdAt: ctx.now() };
-      return createSnapshot(
-        { ref, status: 'queued', raw: response.data, logs: request.webhookUrl ? [WEBHOOK_NOTE] : [] },
-        ctx.now(),
+const defineVideogen = /* @__PURE__ */ defineProvider<VideoGenInput, SubmitAnswer, Execution>({
+  name: 'videogen',
+  baseUrl: DEFAULT_BASE_URL,
+  capabilities: { cancel: true, progress: true, webhooks: true },
+  input: inputSchema as DefinedSchema<VideoGenInput>,
+  validateInput(model, input, parse) {
+    if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(model)) {
+      throw invalidInput(
+        model,
+        'model',
+        `must be a VideoGen tool such as "generate-video-clip" (got ${JSON.stringify(model)})`,
       );
-    },
-
-    async getStatus(ctx, ref, request) {
-      const response = await sendRequest(ctx, options, {
-        method: 'GET',
-        url: joinUrl(baseUrl, `/v1/tools/executions/${encodeURIComponent(ref.id)}`),
-        jobId: ref.id,
-        signal: request.signal,
-      });
-      if (response.notModified) return UNCHANGED;
-      const execution = parseWith(executionSchema, response.data, {
-        provider: ref.provider,
-        jobId: ref.id,
-        what: 'status',
-      });
-      const status = statusOf(ref, execution);
-      const init: JobSnapshotInit = { ref, status, raw: execution };
-      const attempt = execution.attemptIndex ?? 0;
-      if (attempt > 0) init.logs = [`VideoGen is on attempt ${attempt + 1} of this execution`];
-      if (status === 'running' && typeof execution.progressPercentage === 'number') {
-        init.progress = Math.min(1, Math.max(0, execution.progressPercentage / 100));
+    }
+    if (input && typeof input === 'object') {
+      const field = URL_FIELDS.find((key) => key in input);
+      if (field) {
+        throw invalidInput(
+          model,
+          field,
+          'is not accepted: VideoGen takes uploaded file ids, not URLs; upload with POST /v1/files/upload and pass `imageFileIds` / `videoFileId`',
+        );
       }
-      if (status === 'completed') {
-        const video = await resolveVideo(ctx, ref, execution, request);
+    }
+    const parsed = parse(input);
+    if (model === 'generate-video-clip' && !parsed.prompt && !parsed.imageFileIds && !parsed.videoFileId) {
+      throw invalidInput(
+        model,
+        'prompt',
+        'is missing: generate-video-clip needs a `prompt`, `imageFileIds` or a `videoFileId`',
+      );
+    }
+    return parsed;
+  },
+  failedMessage: (reason) => `VideoGen failed the execution: ${reason}`,
+  submit: {
+    url: (model) => `/v1/tools/${model}`,
+    // The job's webhook URL is not sent: see WEBHOOK_NOTE.
+    body(_model, input) {
+      const ratio = input.aspectRatio;
+      if (typeof ratio !== 'string') return input;
+      const [width, height] = ratio.split(':').map(Number);
+      return { ...input, aspectRatio: { width, height } };
+    },
+    response: submitSchema,
+    toJob: ({ toolExecutionId }, { webhookUrl }) => ({
+      id: toolExecutionId,
+      status: 'queued',
+      logs: webhookUrl ? [WEBHOOK_NOTE] : [],
+    }),
+  },
+  status: {
+    url: (ref) => executionPath(ref.id),
+    response: executionSchema,
+    async toStatus(execution, ref, context) {
+      const mapped: DefinedStatus = { status: statusOf(ref, execution) };
+      const attempt = execution.attemptIndex ?? 0;
+      if (attempt > 0) mapped.logs = [`VideoGen is on attempt ${attempt + 1} of this execution`];
+      if (mapped.status === 'running' && typeof execution.progressPercentage === 'number') {
+        mapped.progress = execution.progressPercentage / 100;
+      }
+      if (mapped.status === 'completed') {
+        const video = await resolveVideo(ref, execution, context);
         if ('preparing' in video) {
           // The execution is done but its file cannot be downloaded yet: keep polling.
-          init.status = 'running';
-          init.progress = 0.99;
-          init.logs = [...(init.logs ?? []), video.preparing];
+          mapped.status = 'running';
+          mapped.progress = 0.99;
+          mapped.logs = [...(mapped.logs ?? []), video.preparing];
         } else {
-          init.video = video;
-          init.progress = 1;
+          const { url, ...rest } = video;
+          mapped.videoUrl = requirePlayableUrl(ref.provider, ref.id, 'downloadSource.url', url);
+          mapped.video = rest;
         }
       }
-      if (status === 'failed') {
-        const code = execution.error?.code;
-        init.error = new VideoJobError({
-          kind: 'provider_failed',
-          provider: ref.provider,
-          jobId: ref.id,
-          message: `VideoGen failed the execution: ${execution.error?.message || 'no reason given'}`,
-          ...(code ? { code } : {}),
-        });
+      if (mapped.status === 'failed') {
+        if (execution.error?.message) mapped.error = execution.error.message;
+        if (execution.error?.code) mapped.errorCode = execution.error.code;
       }
-      return createSnapshot(init, ctx.now());
+      return mapped;
     },
-
-    async cancel(ctx, ref, request): Promise<CancelOutcome> {
-      const url = joinUrl(baseUrl, `/v1/tools/executions/${encodeURIComponent(ref.id)}`);
-      // 409 is not documented; kept for an execution that has already ended. 400 is `invalid_id` /
-      // `invalid_parameters` (https://docs.videogen.io/errors), a real error.
-      const response = await sendRequest(ctx, options, {
-        method: 'POST',
-        url: `${url}/cancel`,
-        jobId: ref.id,
-        signal: request.signal,
-        allowStatus: [409],
-      });
-      if (response.status === 409) return 'already_completed';
+  },
+  cancel: {
+    url: (ref) => `${executionPath(ref.id)}/cancel`,
+    // 409 is not documented; kept for an execution that has already ended. 400 is `invalid_id` /
+    // `invalid_parameters` (https://docs.videogen.io/errors), a real error.
+    allowStatus: [409],
+    response: z.unknown(),
+    async toOutcome(answer, httpStatus, { ref, request }) {
+      if (httpStatus === 409) return 'already_completed';
       // The answer is `{ toolExecutionId }` ("Cancellation request accepted"; the execution "transitions to cancelled
       // if it has not already completed"): only the execution's status says which happened
       // (https://docs.videogen.io/rest-api-reference/tools/cancel-tool-execution).
-      const answered = executionSchema.safeParse(response.data);
+      const answered = executionSchema.safeParse(answer);
       if (answered.success && answered.data.status !== undefined)
         return cancelOutcomeOf(STATUSES[answered.data.status]);
       try {
-        const status = await sendRequest(ctx, options, { method: 'GET', url, jobId: ref.id, signal: request.signal });
-        const execution = executionSchema.safeParse(status.data);
+        const execution = executionSchema.safeParse(await request({ url: executionPath(ref.id) }));
         return cancelOutcomeOf(
           execution.success && execution.data.status ? STATUSES[execution.data.status] : undefined,
         );
@@ -339,7 +249,55 @@ export function videogen(options: VideoGenOptions = {}): ProviderAdapter<VideoGe
         return 'requested';
       }
     },
-  };
+  },
+});
+
+/** The execution's video result: the first VIDEO one, else the first. */
+function pickResult(ref: JobRef, execution: Execution): ExecutionResult {
+  const results = execution.results ?? [];
+  const result = results.find((entry) => (entry.type ?? entry.file?.type ?? 'VIDEO') === 'VIDEO') ?? results[0];
+  if (!result) {
+    throw new VideoJobError({
+      kind: 'invalid_response',
+      provider: ref.provider,
+      jobId: ref.id,
+      field: 'results',
+      message: 'the execution succeeded but lists no results; report it with the raw answer',
+    });
+  }
+  return result;
+}
+
+/**
+ * The playable video of a succeeded execution, or what VideoGen is still preparing. The URL carried by the result
+ * is used while it is valid, unless the client already holds the job as completed (a `refresh`, which wants a
+ * fresh URL): then, as when it is missing or expired, the file is hydrated for fresh URLs.
+ */
+async function resolveVideo(
+  ref: JobRef,
+  execution: Execution,
+  { now, previous, request }: DefinedStatusContext,
+): Promise<VideoResult | { preparing: string }> {
+  const result = pickResult(ref, execution);
+  const inline = fromFile(result.file, now) ?? fromDownloadUrl(result, now);
+  const held = previous?.status === 'completed' && previous.video !== undefined;
+  if (inline && !held) return inline;
+  const answer = await request({ method: 'POST', url: `/v1/files/${encodeURIComponent(result.fileId)}/hydrate` });
+  const file = parseWith(fileSchema, answer, { provider: ref.provider, jobId: ref.id, what: 'file' });
+  const hydrated = fromFile(file, now);
+  if (hydrated) return hydrated;
+  const source = file.downloadSource?.status ?? 'missing';
+  if (source === 'failed' || source === 'skipped') {
+    throw new VideoJobError({
+      kind: 'invalid_response',
+      provider: ref.provider,
+      jobId: ref.id,
+      field: 'downloadSource.status',
+      message: `VideoGen finished the execution but its file ${result.fileId} has no download rendition (downloadSource.status "${source}"); open the file in VideoGen or generate it again`,
+    });
+  }
+  // "pending: asset is still processing" (or no source yet): the next poll hydrates again.
+  return { preparing: `VideoGen is preparing file ${result.fileId} for download (downloadSource ${source})` };
 }
 
 /** The job status an execution record (`status`) or a webhook event (`event`) stands for. */
@@ -354,10 +312,6 @@ function statusOf(ref: JobRef, execution: Execution): JobStatus {
     message:
       'the execution has neither a `status` nor a tool_execution `event`; the API may have changed, upgrade react-video-jobs or report it',
   });
-}
-
-function checked(ref: JobRef, video: VideoResult): VideoResult {
-  return { ...video, url: requirePlayableUrl(ref.provider, ref.id, 'downloadSource.url', video.url) };
 }
 
 function fromFile(file: StorageFile | null | undefined, now: number): VideoResult | undefined {

@@ -1,19 +1,15 @@
 import * as z from 'zod/mini';
-import { createSnapshot, type JobRef, type JobSnapshot, type JobSnapshotInit } from '../core/jobSnapshot';
+import type { JobRef } from '../core/jobSnapshot';
 import type { JobStatus } from '../core/jobStatus';
-import { UNCHANGED, type CancelOutcome, type ProviderAdapter, type ProviderContext } from '../core/provider';
+import type { ProviderAdapter } from '../core/provider';
 import { VideoJobError } from '../core/videoJobError';
+import { defineProvider, type DefinedSchema, type DefinedStatus } from './defineProvider';
 import {
   anyObject,
   httpsUrlSchema,
   invalidResponse,
-  joinUrl,
   lookupStatus,
   requirePlayableUrl,
-  parseWith,
-  sendRequest,
-  toEpochMs,
-  validateWith,
   type CommonProviderOptions,
 } from './shared';
 
@@ -136,90 +132,73 @@ const STATUSES: Record<string, JobStatus> = {
  * (https://github.com/visgate-ai/visgate-python) and https://visgateai.com/docs/guides/async-video.
  */
 export function visgate(options: VisgateOptions = {}): ProviderAdapter<VisgateInput> {
-  const name = 'visgate';
-  const baseUrl = options.baseUrl ?? DEFAULT_BASE_URL;
-
-  return {
-    name,
-    capabilities: { cancel: false, progress: false, queuePosition: false, webhooks: true, streaming: false },
-
-    validateInput(model: string, input: unknown): VisgateInput {
-      if (typeof input === 'object' && input !== null) {
-        const unknown = Object.keys(input).find((key) => !(key in inputSchema.def.shape));
-        if (unknown !== undefined) {
-          throw new VideoJobError({
-            kind: 'invalid_input',
-            provider: name,
-            field: unknown,
-            message: `input for ${model} is invalid: ${unknown} is not a visgate field (${Object.keys(inputSchema.def.shape).join(', ')}); put model-specific parameters in \`params\`, nothing was sent`,
-          });
-        }
-      }
-      const parsed = validateWith(name, model, inputSchema, input);
-      const clash = Object.keys(parsed.params ?? {}).find((key) => BODY_FIELDS.includes(key));
-      if (clash !== undefined) {
-        throw new VideoJobError({
-          kind: 'invalid_input',
-          provider: name,
-          field: `params.${clash}`,
-          message: `input for ${model} is invalid: params.${clash} would overwrite the top-level \`${clash}\` of visgate's body (model parameters are merged into it); ${clash === 'model' || clash === 'webhook_url' ? `\`${clash}\` comes from the job` : `set \`${clash}\` as a top-level field`}, nothing was sent`,
-        });
-      }
-      return parsed;
-    },
-
-    async submit(ctx, request): Promise<JobSnapshot> {
-      // Model parameters go at the top level of the body, as the official client sends them (`payload.update(params)`
-      // in visgate-python `resources/videos.py`); visgate does not read a nested `params`. The named fields win.
-      const { params, ...named } = request.input;
-      const body: Record<string, unknown> = { ...params, model: request.model, ...named };
-      if (request.webhookUrl) body.webhook_url = request.webhookUrl;
-      // Without `Prefer: respond-async` visgate holds the request until the video exists, which proxies cut at 30-60 s.
-      const response = await sendRequest(ctx, options, {
-        method: 'POST',
-        url: joinUrl(baseUrl, '/videos/generate'),
-        headers: { prefer: 'respond-async' },
-        body,
-        signal: request.signal,
-        // Read visgate's error envelope (code, message, field) on the answers the transport cannot explain alone.
-        allowStatus: ENVELOPE_STATUSES,
-      });
-      if (response.status >= 400) throw envelopeError(name, response.status, response.data);
-      const record = parseWith(recordSchema, response.data, { provider: name, what: 'submit' });
-      const id = record.request_id ?? record.requestId ?? record.id;
-      if (!id) throw invalidResponse(name, undefined, 'request_id', 'the submit answer has no request id');
-      const meta: Record<string, string> = {};
-      if (request.input.callback_id) meta.callbackId = request.input.callback_id;
-      const ref: JobRef = { provider: name, id, model: request.model, createdAt: ctx.now(), meta };
-      // A cache hit (or a server that ignored `Prefer`) answers the finished result straight away.
-      const finished = outputUrl(record).url;
-      return toSnapshot(ref, { ...record, status: record.status ?? (finished ? 'completed' : 'pending') }, ctx.now());
-    },
-
-    async getStatus(ctx: ProviderContext, ref: JobRef, request) {
-      const response = await sendRequest(ctx, options, {
-        method: 'GET',
-        url: joinUrl(baseUrl, `/requests/${encodeURIComponent(ref.id)}`),
-        jobId: ref.id,
-        signal: request.signal,
-      });
-      if (response.notModified) return UNCHANGED;
-      return toSnapshot(
-        ref,
-        parseWith(recordSchema, response.data, { provider: name, jobId: ref.id, what: 'status' }),
-        ctx.now(),
-      );
-    },
-
-    async cancel(): Promise<CancelOutcome> {
-      // visgate has no endpoint that stops a request: say so rather than pretend it was cancelled.
-      return 'unsupported';
-    },
-  };
+  // visgate has no endpoint that stops a request: say so rather than pretend it was cancelled.
+  return { ...defineVisgate(options), cancel: async () => 'unsupported' };
 }
 
-/** Submit answers whose envelope says more than the status: refused input, unknown model, a failed upstream. */
-const ENVELOPE_STATUSES = [400, 404, 422, 502] as const;
+const defineVisgate = /* @__PURE__ */ defineProvider<VisgateInput, VisgateRecord, VisgateRecord>({
+  name: 'visgate',
+  baseUrl: DEFAULT_BASE_URL,
+  capabilities: { webhooks: true },
+  input: inputSchema as DefinedSchema<VisgateInput>,
+  validateInput(model, input, parse) {
+    if (typeof input === 'object' && input !== null) {
+      const unknown = Object.keys(input).find((key) => !(key in inputSchema.def.shape));
+      if (unknown !== undefined) {
+        throw new VideoJobError({
+          kind: 'invalid_input',
+          provider: 'visgate',
+          field: unknown,
+          message: `input for ${model} is invalid: ${unknown} is not a visgate field (${Object.keys(inputSchema.def.shape).join(', ')}); put model-specific parameters in \`params\`, nothing was sent`,
+        });
+      }
+    }
+    const parsed = parse(input);
+    const clash = Object.keys(parsed.params ?? {}).find((key) => BODY_FIELDS.includes(key));
+    if (clash !== undefined) {
+      throw new VideoJobError({
+        kind: 'invalid_input',
+        provider: 'visgate',
+        field: `params.${clash}`,
+        message: `input for ${model} is invalid: params.${clash} would overwrite the top-level \`${clash}\` of visgate's body (model parameters are merged into it); ${clash === 'model' || clash === 'webhook_url' ? `\`${clash}\` comes from the job` : `set \`${clash}\` as a top-level field`}, nothing was sent`,
+      });
+    }
+    return parsed;
+  },
+  failedMessage: (reason) => `visgate failed the request: ${reason}; change the input or the model and submit again`,
+  submit: {
+    url: () => '/videos/generate',
+    // Without `Prefer: respond-async` visgate holds the request until the video exists, which proxies cut at 30-60 s.
+    headers: () => ({ prefer: 'respond-async' }),
+    // Model parameters go at the top level of the body, as the official client sends them (`payload.update(params)`
+    // in visgate-python `resources/videos.py`); visgate does not read a nested `params`. The named fields win.
+    body: (model, { params, ...named }, { webhookUrl }) => ({
+      ...params,
+      model,
+      ...named,
+      ...(webhookUrl ? { webhook_url: webhookUrl } : {}),
+    }),
+    // The error envelope (code, message, field) of refused input, an unknown model or a failed upstream says more
+    // than the status alone.
+    allowStatus: [400, 404, 422, 502],
+    toError: (body, httpStatus) => envelopeError('visgate', httpStatus, body),
+    response: recordSchema,
+    toJob(record, { model, input, now }) {
+      const id = record.request_id ?? record.requestId ?? record.id;
+      if (!id) throw invalidResponse('visgate', undefined, 'request_id', 'the submit answer has no request id');
+      const meta: Record<string, string> = {};
+      if (input.callback_id) meta.callbackId = input.callback_id;
+      // A cache hit (or a server that ignored `Prefer`) answers the finished result straight away.
+      const status = record.status ?? (outputUrl(record).url ? 'completed' : 'pending');
+      return { ...toStatus({ ...record, status }, { provider: 'visgate', id, model, createdAt: now }), id, meta };
+    },
+  },
+  status: {
+    url: (ref) => `/requests/${encodeURIComponent(ref.id)}`,
+    response: recordSchema,
+    toStatus: (record, ref) => toStatus(record, ref),
+  },
+});
 
 /**
  * The typed error for an error envelope, classified as visgate-python's `_handle_response` does: 422 is a
@@ -288,38 +267,25 @@ function outputUrl(record: VisgateRecord): { url?: string | null; field: string 
   return found ? { url: found[1], field: found[0] } : { field: 'output_url' };
 }
 
-function toSnapshot(ref: JobRef, record: VisgateRecord, now: number): JobSnapshot {
+function toStatus(record: VisgateRecord, ref: JobRef): DefinedStatus {
   const status = lookupStatus(ref.provider, STATUSES, record.status, 'status', ref.id);
-  const init: JobSnapshotInit = { ref, status, raw: record };
-  const createdAt = toEpochMs(
-    record.created_at ?? record.createdAt ?? record.result?.created_at ?? record.result?.createdAt,
-  );
-  if (createdAt !== undefined) init.createdAt = createdAt;
-  const completedAt = toEpochMs(record.completed_at ?? record.completedAt);
+  const mapped: DefinedStatus = {
+    status,
+    createdAt: record.created_at ?? record.createdAt ?? record.result?.created_at ?? record.result?.createdAt,
+  };
+  const completedAt = record.completed_at ?? record.completedAt;
   if (status === 'completed') {
     const { url, field } = outputUrl(record);
     if (!url) throw invalidResponse(ref.provider, ref.id, 'output_url', 'the request completed but has no output URL');
-    init.video = { url: requirePlayableUrl(ref.provider, ref.id, field, url) };
-    init.progress = 1;
-    if (completedAt !== undefined) init.completedAt = completedAt;
+    mapped.videoUrl = requirePlayableUrl(ref.provider, ref.id, field, url);
+    mapped.completedAt = completedAt;
   } else if (status === 'failed') {
     const error = typeof record.error === 'string' ? { message: record.error } : record.error;
-    const reason =
-      record.error_message ??
-      record.errorMessage ??
-      error?.message ??
-      error?.detail ??
-      error?.error ??
-      'no reason given';
+    const reason = record.error_message ?? record.errorMessage ?? error?.message ?? error?.detail ?? error?.error;
     const code = error?.code ?? error?.error;
-    init.error = new VideoJobError({
-      kind: 'provider_failed',
-      provider: ref.provider,
-      jobId: ref.id,
-      ...(code ? { code } : {}),
-      message: `visgate failed the request: ${reason}; change the input or the model and submit again`,
-    });
-    if (completedAt !== undefined) init.completedAt = completedAt;
+    if (reason) mapped.error = reason;
+    if (code) mapped.errorCode = code;
+    mapped.completedAt = completedAt;
   }
-  return createSnapshot(init, now);
+  return mapped;
 }
