@@ -1,37 +1,21 @@
 import type { QueryClient } from '@tanstack/react-query';
 import type { JobRef, JobSnapshot } from '../core/jobSnapshot';
 import type { VideoClient } from '../core/videoClient';
-import { setCancelling } from './jobQueryOptions';
 import { videoJobKeys } from './videoJobKeys';
-import type { VideoJobsStore } from './videoJobsStore';
 
 /**
- * Cancel in three steps: stop local work at once (abort the poll in flight, pause every poller of the job),
- * ask the provider through the client, then record the outcome it reports: `cancelled`, or `completed` with
- * its video when the job won the race. If the provider call fails, polling resumes and the error is thrown.
+ * Cancel in three steps: stop local work at once (abort the job query's poll in flight, as if it never started; the
+ * client then holds every other poll until the provider answered), ask the provider through the client, and let the
+ * outcome reach the query the one way every snapshot does (`useSnapshotSync`): `cancelled`, or `completed` with its
+ * video when the job won the race. If the provider call fails, one poll restarts the pollers and the error is thrown.
  */
-export async function cancelJob(
-  queryClient: QueryClient,
-  client: VideoClient,
-  store: VideoJobsStore,
-  ref: JobRef,
-): Promise<JobSnapshot> {
+export async function cancelJob(queryClient: QueryClient, client: VideoClient, ref: JobRef): Promise<JobSnapshot> {
   const queryKey = videoJobKeys.job(ref);
-  setCancelling(client, ref, true);
-  let settled = false;
+  await queryClient.cancelQueries({ queryKey });
   try {
-    await queryClient.cancelQueries({ queryKey });
-    const final = await client.cancel(ref);
-    settled = true;
-    setCancelling(client, ref, false);
-    queryClient.setQueryData<JobSnapshot>(queryKey, final);
-    store.track(ref, final);
-    return final;
-  } finally {
-    if (!settled) {
-      setCancelling(client, ref, false);
-      // The pollers stopped for the cancel; one poll now tells where the job stands and restarts them.
-      void queryClient.refetchQueries({ queryKey, type: 'active' });
-    }
+    return await client.cancel(ref);
+  } catch (error) {
+    void queryClient.refetchQueries({ queryKey, type: 'active' });
+    throw error;
   }
 }

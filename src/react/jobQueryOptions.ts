@@ -1,4 +1,4 @@
-import { focusManager, hashKey, queryOptions, type Query } from '@tanstack/react-query';
+import { focusManager, queryOptions, type Query } from '@tanstack/react-query';
 import type { JobRef, JobSnapshot } from '../core/jobSnapshot';
 import { isTerminalStatus } from '../core/jobStatus';
 import type { PollingOptions } from '../core/schedule';
@@ -40,25 +40,15 @@ interface PollPlan {
   due: number | false;
 }
 
-const plans = new WeakMap<object, PollPlan>();
-
-/** Cancels in progress, per client: polling pauses for these jobs ("stop local work first"). */
-const cancelling = new WeakMap<VideoClient, Set<string>>();
-
-/** @internal Marks a job as being cancelled (`true`) or not; its pollers stop while it is. */
-export function setCancelling(client: VideoClient, ref: JobRef, on: boolean): void {
-  const key = hashKey(videoJobKeys.job(ref));
-  let keys = cancelling.get(client);
-  if (!keys) cancelling.set(client, (keys = new Set()));
-  if (on) keys.add(key);
-  else keys.delete(key);
-}
+/** Where a query keeps its plan: on the query itself, so it goes when the query is garbage-collected. */
+const PLAN = Symbol('react-video-jobs:pollPlan');
+type PlannedQuery = JobQuery & { [PLAN]?: PollPlan };
 
 function planFor(client: VideoClient, ref: JobRef, query: JobQuery, polling: PollingOptions | undefined): PollPlan {
   const stamp = Math.max(query.state.dataUpdatedAt, query.state.errorUpdatedAt);
   const hidden = !focusManager.isFocused();
   const pushed = client.push?.isHealthy(ref) ?? false;
-  const known = plans.get(query);
+  const known = (query as PlannedQuery)[PLAN];
   if (known && known.stamp === stamp && known.hidden === hidden && known.pushed === pushed) return known;
   const delay = client.nextPollDelay(ref, { polling, hidden });
   const plan: PollPlan = {
@@ -67,15 +57,14 @@ function planFor(client: VideoClient, ref: JobRef, query: JobQuery, polling: Pol
     pushed,
     due: delay === false || !Number.isFinite(delay) ? false : Date.now() + delay,
   };
-  plans.set(query, plan);
+  (query as PlannedQuery)[PLAN] = plan;
   return plan;
 }
 
-function stopsPolling(client: VideoClient, query: JobQuery): boolean {
+function stopsPolling(query: JobQuery): boolean {
   const { data, error } = query.state;
   if (data && isTerminalStatus(data.status)) return true;
-  if (error && endsPolling(error)) return true;
-  return cancelling.get(client)?.has(query.queryHash) ?? false;
+  return error !== null && endsPolling(error);
 }
 
 /**
@@ -109,12 +98,12 @@ export function jobQueryOptions(client: VideoClient, ref: JobRef, options: JobQu
     // Fresh until the schedule's next poll is due, so a component mounting later or a focus event does
     // not add a request of its own.
     staleTime: (query) => {
-      if (stopsPolling(client, query)) return Infinity;
+      if (stopsPolling(query)) return Infinity;
       const { due } = planFor(client, ref, query, polling);
       return due === false ? Infinity : Math.max(0, due - query.state.dataUpdatedAt);
     },
     refetchInterval: (query) => {
-      if (stopsPolling(client, query)) return false;
+      if (stopsPolling(query)) return false;
       const plan = planFor(client, ref, query, polling);
       if (plan.due === false) return false;
       // While a request is on its way (or paused offline) the plan is rebuilt from its answer; until then a

@@ -17,11 +17,11 @@ export type UseCancelJobResult = UseMutationResult<JobSnapshot, VideoJobError, J
  * @example const { mutate: cancel, isPending } = useCancelJob(); cancel(ref);
  */
 export function useCancelJob(): UseCancelJobResult {
-  const { client, store } = useVideoJobsContext('useCancelJob');
+  const { client } = useVideoJobsContext('useCancelJob');
   const queryClient = useQueryClient();
   return useMutation<JobSnapshot, VideoJobError, JobRef>({
     mutationFn: (ref) =>
-      cancelJob(queryClient, client, store, ref).catch((error: unknown) => {
+      cancelJob(queryClient, client, ref).catch((error: unknown) => {
         throw toVideoJobError(error, { provider: ref.provider, jobId: ref.id });
       }),
     // Cancelling must reach the provider even if the browser believes it is offline.

@@ -1,14 +1,12 @@
 'use client';
 
 import { useQueryClient } from '@tanstack/react-query';
-import { useCallback, useMemo, useState } from 'react';
-import { jobKey, type JobRef, type JobSnapshot } from '../core/jobSnapshot';
-import { toVideoJobError, type VideoJobError } from '../core/videoJobError';
-import { cancelJob } from './cancelJob';
+import { useCallback, useState, useSyncExternalStore } from 'react';
+import { JobObserver } from '../core/jobObserver';
+import { jobKey, type JobRef } from '../core/jobSnapshot';
+import { queryJobSource } from './queryJobSource';
 import type { UseJobStatusOptions, UseJobStatusResult } from './types';
-import { useFollowJob, useHeldRef } from './useFollowJob';
 import { useVideoJobsContext } from './VideoJobsProvider';
-import { toVideoJobState, withTrackedElapsed } from './videoJobState';
 
 /**
  * Follows any job by its ref: one submitted by this page, by the server, by another tab or before a
@@ -21,50 +19,30 @@ export function useJobStatus(ref: JobRef | null | undefined, options: UseJobStat
   const { client, store } = useVideoJobsContext('useJobStatus');
   const queryClient = useQueryClient();
   const held = useHeldRef(ref);
-  const follow = useFollowJob(client, store, held, options);
-  const [cancelState, setCancelState] = useState<{ key: string; pending: boolean; error?: VideoJobError }>();
-  const key = held ? jobKey(held) : undefined;
-  const current = cancelState && cancelState.key === key ? cancelState : undefined;
-  const cancelling = current?.pending === true;
-  const cancelError = current?.error;
-
-  const cancel = useCallback(async (): Promise<JobSnapshot | undefined> => {
-    if (!held) return undefined;
-    const key = jobKey(held);
-    setCancelState({ key, pending: true });
-    try {
-      const final = await cancelJob(queryClient, client, store, held);
-      setCancelState(undefined);
-      return final;
-    } catch (error) {
-      setCancelState({
-        key,
-        pending: false,
-        error: toVideoJobError(error, { provider: held.provider, jobId: held.id }),
-      });
-      return undefined;
-    }
-  }, [held, queryClient, client, store]);
-
-  const { job, pollError, timeoutError, following, elapsedMs, refetch, trackElapsed } = follow;
-  return useMemo(
-    () =>
-      withTrackedElapsed(
-        {
-          ...toVideoJobState({
-            ref: held,
-            job,
-            submitting: false,
-            following,
-            cancelling,
-            errors: [cancelError, timeoutError, job?.error, pollError],
-            elapsedMs,
-          }),
-          cancel,
-          refetch,
-        },
-        trackElapsed,
-      ),
-    [held, job, following, cancelling, cancelError, timeoutError, pollError, elapsedMs, cancel, refetch, trackElapsed],
+  const [observer] = useState(() => new JobObserver(client, { source: queryJobSource(queryClient, client) }));
+  const { onUpdate } = options;
+  // Set while rendering, without notifying: the result below is already the one for these options.
+  observer.setOptions(
+    {
+      ...options,
+      ref: held,
+      source: undefined,
+      // Once per snapshot app-wide, however many components follow the job.
+      onUpdate: onUpdate && ((job) => store.claimSnapshot(job) && onUpdate(job)),
+    },
+    false,
   );
+  const subscribe = useCallback((onChange: () => void) => observer.subscribe(onChange), [observer]);
+  return useSyncExternalStore(subscribe, observer.getSnapshot, observer.getSnapshot);
+}
+
+/** Keeps the same ref object while the job stays the same, whatever literal the caller passes each render. */
+export function useHeldRef(ref: JobRef | null | undefined): JobRef | undefined {
+  const [held, setHeld] = useState<JobRef | undefined>(ref ?? undefined);
+  const next = ref ?? undefined;
+  if ((held && jobKey(held)) !== (next && jobKey(next))) {
+    setHeld(next);
+    return next;
+  }
+  return held;
 }

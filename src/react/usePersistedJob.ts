@@ -1,6 +1,6 @@
 'use client';
 
-import { useCallback, useEffect, useRef } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef } from 'react';
 import type { JobRef, JobSnapshot } from '../core/jobSnapshot';
 import {
   isExpired,
@@ -11,7 +11,9 @@ import {
   type ResolvedPersist,
 } from './persistedJob';
 import type { JobStorage, PersistedJob, UseVideoGenerationOptions } from './types';
-import { useIsomorphicLayoutEffect } from './useFollowJob';
+
+/** Layout effects run before paint in the browser; on the server neither kind runs, and React stays quiet. */
+const useIsomorphicLayoutEffect = typeof window === 'undefined' ? useEffect : useLayoutEffect;
 
 export interface PersistedJobBinding {
   /** Forgets the stored record (after `reset()`). */

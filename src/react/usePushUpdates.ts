@@ -8,8 +8,8 @@ import type { VideoClient } from '../core/videoClient';
 import { videoJobKeys } from './videoJobKeys';
 
 /**
- * Connects a client created with `events` to the React Query cache: a snapshot that arrives over the job's stream
- * becomes the job query's data at once (no poll), and when a job's stream comes or goes its poll is planned again:
+ * Connects a client created with `events` to the React Query cache's schedule (a snapshot that arrives over the job's
+ * stream becomes the job query's data through `useSnapshotSync`, no poll): when a job's stream comes or goes its poll is planned again:
  * stretched to the safety interval while pushed, caught up at once and back on the schedule when the stream drops.
  * Does nothing for a client without `events`, or outside a `QueryClientProvider`.
  */
@@ -18,21 +18,18 @@ export function usePushUpdates(client: VideoClient): void {
   useEffect(() => {
     const push = client.push;
     if (!push || !queryClient) return;
-    const offSnapshots = push.subscribeSnapshots((snapshot) => {
-      const key = videoJobKeys.job(snapshot.ref);
-      if (queryClient.getQueryData(key) !== snapshot) queryClient.setQueryData(key, snapshot);
-    });
-    const offHealth = push.subscribeHealth((ref, healthy) => {
+    // Pushed snapshots reach the queries like every other snapshot of the client (`useSnapshotSync`).
+    return push.subscribeHealth((ref, healthy) => {
       const key = videoJobKeys.job(ref);
       const data = queryClient.getQueryData<JobSnapshot>(key);
       if (!data || isTerminalStatus(data.status)) return;
-      // A new data timestamp makes every observer work its next poll out again, now with the stream's health.
-      if (healthy) queryClient.setQueryData(key, data, { updatedAt: Date.now() });
-      else void queryClient.refetchQueries({ queryKey: key, type: 'active' });
+      if (!healthy) {
+        void queryClient.refetchQueries({ queryKey: key, type: 'active' });
+        return;
+      }
+      // Every observer works its next poll out again, now with the stream's health.
+      const query = queryClient.getQueryCache().find({ queryKey: key, exact: true });
+      for (const observer of query?.observers ?? []) observer.setOptions(observer.options);
     });
-    return () => {
-      offSnapshots();
-      offHealth();
-    };
   }, [client, queryClient]);
 }

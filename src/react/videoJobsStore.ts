@@ -12,8 +12,6 @@ const KEEP_FINISHED_MS = 24 * 60 * 60 * 1000;
  * re-renders, remounts and resumes see the job end). No React in here.
  */
 export interface VideoJobsStore {
-  /** Records that the app follows `ref`, with its latest snapshot when known. */
-  track(ref: JobRef, job?: JobSnapshot): void;
   remove(ref: JobRef): void;
   get(ref: JobRef): TrackedJob | undefined;
   /** Every tracked job; a new object only when something changed (for `useSyncExternalStore`). */
@@ -23,7 +21,7 @@ export interface VideoJobsStore {
   claim(event: string): boolean;
   /** `true` the first time it is called with this snapshot object. */
   claimSnapshot(job: JobSnapshot): boolean;
-  /** Follows every snapshot the client reports while at least one caller is connected. */
+  /** Follows every snapshot the client reports while at least one caller is connected: the store's only feed. */
   connect(): () => void;
 }
 
@@ -33,6 +31,7 @@ export interface TrackedJobList {
   at: number;
 }
 
+// Per client, outliving any provider mount: a remounted tree must not fire a job's callbacks again.
 const stores = new WeakMap<VideoClient, VideoJobsStore>();
 
 /** The store of a client, made on first use. */
@@ -60,21 +59,21 @@ function createVideoJobsStore(client: VideoClient): VideoJobsStore {
     for (const listener of [...listeners]) listener();
   }
 
-  function track(ref: JobRef, job?: JobSnapshot): void {
+  function track(job: JobSnapshot): void {
+    const { ref } = job;
     const key = jobKey(ref);
     const entry = jobs.get(key);
-    if (entry && (job === undefined || entry.job === job)) return;
+    if (entry?.job === job) return;
     // A terminal snapshot never changes back (a poll in flight during a cancel may answer late).
-    if (entry?.job && job && isTerminalStatus(entry.job.status) && !isTerminalStatus(job.status)) return;
-    const next: TrackedJob = { key, ref: entry?.ref ?? ref, job: job ?? entry?.job, since: entry?.since ?? Date.now() };
+    if (entry?.job && isTerminalStatus(entry.job.status) && !isTerminalStatus(job.status)) return;
+    const next: TrackedJob = { key, ref: entry?.ref ?? ref, job, since: entry?.since ?? Date.now() };
     if (entry?.finishedAt !== undefined) next.finishedAt = entry.finishedAt;
-    else if (job && isTerminalStatus(job.status)) next.finishedAt = job.completedAt ?? job.updatedAt;
+    else if (isTerminalStatus(job.status)) next.finishedAt = job.completedAt ?? job.updatedAt;
     jobs.set(key, next);
     changed();
   }
 
   return {
-    track,
     remove(ref) {
       if (jobs.delete(jobKey(ref))) changed();
     },
@@ -95,7 +94,7 @@ function createVideoJobsStore(client: VideoClient): VideoJobsStore {
       return true;
     },
     connect() {
-      if (connections++ === 0) disconnect = client.subscribe((job) => track(job.ref, job));
+      if (connections++ === 0) disconnect = client.subscribe(track);
       let connected = true;
       return () => {
         if (!connected) return;
