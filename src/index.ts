@@ -1,81 +1,42 @@
-// Public API of react-video-jobs. Explicit named exports only; each layer keeps its own section.
+// Public API of react-video-jobs: what apps use (the client, provider factories, hooks, components and the types
+// they need). Adapter authors import from react-video-jobs/adapter (src/adapter.ts); everything else is internal.
+// Explicit named exports only; each layer keeps its own section. test/package/api-surface.txt lists the surface.
 
 // --- core ---
 export type { JobStatus, TerminalJobStatus } from './core/jobStatus';
-export { JOB_STATUSES, isTerminalStatus } from './core/jobStatus';
+export { isTerminalStatus } from './core/jobStatus';
 export type { JobRef, JobUrls, JobSnapshot, VideoResult, JobCancellation } from './core/jobSnapshot';
-export { createSnapshot, jobKey } from './core/jobSnapshot';
-export type { VideoJobErrorKind, VideoJobErrorInit, VideoJobErrorJSON } from './core/videoJobError';
-export { VideoJobError, toVideoJobError } from './core/videoJobError';
-export type {
-  HttpMethod,
-  HttpRequest,
-  HttpResponse,
-  RetryOptions,
-  TransportOptions,
-  Transport,
-} from './core/transport';
-export { createTransport, parseRetryAfter } from './core/transport';
-export type {
-  ProviderAdapter,
-  ProviderCapabilities,
-  ProviderContext,
-  SubmitRequest,
-  StatusRequest,
-  CancelOutcome,
-  Unchanged,
-} from './core/provider';
-export { UNCHANGED } from './core/provider';
-export type { PollingOptions, ResolvedPollingOptions, PollHistory, ScheduleState } from './core/schedule';
-export { nextPollDelay, resolvePollingOptions, DEFAULT_POLLING_OPTIONS } from './core/schedule';
-export type { ProgressSample } from './core/etaEstimate';
-export type {
-  DurationModel,
-  DurationModelOptions,
-  DurationModelState,
-  DurationEstimate,
-  RunTimeEstimate,
-} from './core/durationModel';
+export type { VideoJobErrorKind, VideoJobErrorJSON } from './core/videoJobError';
+export { VideoJobError } from './core/videoJobError';
+export type { RetryOptions } from './core/transport';
+export type { ProviderAdapter, ProviderCapabilities } from './core/provider';
+export type { PollingOptions } from './core/schedule';
+export type { DurationModel, DurationModelOptions, DurationModelState } from './core/durationModel';
 export { createDurationModel } from './core/durationModel';
-export { isSameSnapshot } from './core/sameSnapshot';
 export type { VideoClient, VideoClientOptions, SubmitOptions, WatchOptions, NextPollOptions } from './core/videoClient';
 export { createVideoClient } from './core/createVideoClient';
-// Push updates (createVideoClient({ events }) and the job event stream of react-video-jobs/server).
+// Push updates: createVideoClient({ events }) with the job event stream of react-video-jobs/server.
 export type { PushUpdatesOptions, ClientPushState } from './core/pushUpdates';
-export { subscribeJobEvents } from './core/jobEventSource';
-export type {
-  JobEventSourceOptions,
-  JobEventSubscription,
-  EventSourceLike,
-  EventSourceConstructor,
-} from './core/jobEventSource';
+// Snapshots as plain JSON, e.g. from a Server Component to a client component.
 export { snapshotToJSON, snapshotFromJSON } from './core/snapshotJson';
 export type { JobSnapshotJSON } from './core/snapshotJson';
 
-// --- providers ---
-export { fal, FAL_QUEUE_URL, FAL_TARGET_URL_HEADER } from './providers/fal';
-export type { FalOptions, FalInput } from './providers/fal';
+// --- providers (your own API: defineProvider from react-video-jobs/adapter) ---
 export type { CommonProviderOptions } from './providers/shared';
-export type { KlingOptions, KlingInput } from './providers/kling';
+export { fal } from './providers/fal';
+export type { FalOptions, FalInput } from './providers/fal';
 export { kling } from './providers/kling';
-export type { AigatewayOptions, AigatewayInput } from './providers/aigateway';
+export type { KlingOptions, KlingInput } from './providers/kling';
 export { aigateway } from './providers/aigateway';
-export type { VideoGenOptions, VideoGenInput } from './providers/videogen';
+export type { AigatewayOptions, AigatewayInput } from './providers/aigateway';
 export { videogen } from './providers/videogen';
-export type { VisgateOptions, VisgateInput } from './providers/visgate';
+export type { VideoGenOptions, VideoGenInput } from './providers/videogen';
 export { visgate } from './providers/visgate';
-export type { OpenAIVideosOptions, OpenAIVideosInput } from './providers/openaiVideos';
+export type { VisgateOptions, VisgateInput } from './providers/visgate';
 export { openaiVideos } from './providers/openaiVideos';
-export type { ReplicateOptions, ReplicateInput, ReplicateWebhookEvent } from './providers/replicate';
+export type { OpenAIVideosOptions, OpenAIVideosInput } from './providers/openaiVideos';
 export { replicate } from './providers/replicate';
-export type {
-  ProviderDefinition,
-  DefinedSchema,
-  DefinedStatus,
-  DefinedJob,
-  DefinedSubmitContext,
-} from './providers/defineProvider';
-export { defineProvider } from './providers/defineProvider';
+export type { ReplicateOptions, ReplicateInput, ReplicateWebhookEvent } from './providers/replicate';
 
 // --- react ---
 export type {
@@ -118,5 +79,3 @@ export type { VideoPlayerProps, VideoPlayerElement } from './components/VideoPla
 export { VideoPlayer } from './components/VideoPlayer';
 export type { VideoPlayerLabels } from './components/videoPlayerLabels';
 export { defaultVideoPlayerLabels } from './components/videoPlayerLabels';
-export { safeMediaUrl } from './components/safeMediaUrl';
-export { formatDuration } from './components/formatDuration';

@@ -11,6 +11,7 @@ export const README = resolve(ROOT, process.env.README_CHECK_FILE ?? 'README.md'
 /** Where the package's entry points live in the sources, so the README is checked before any build. */
 export const PACKAGE_ENTRIES: Record<string, string> = {
   'react-video-jobs': join(ROOT, 'src/index.ts'),
+  'react-video-jobs/adapter': join(ROOT, 'src/adapter.ts'),
   'react-video-jobs/server': join(ROOT, 'src/server/index.ts'),
   'react-video-jobs/testing': join(ROOT, 'src/testing/index.ts'),
   'react-video-jobs/testing/server': join(ROOT, 'src/testing/server.ts'),
