@@ -15,6 +15,11 @@ export type { DurationModel, DurationModelOptions, DurationModelState } from './
 export { createDurationModel } from './core/durationModel';
 export type { VideoClient, VideoClientOptions, SubmitOptions, WatchOptions, NextPollOptions } from './core/videoClient';
 export { createVideoClient } from './core/createVideoClient';
+// Observers: the engine's framework-free API for Vue, Svelte or vanilla code (the hooks are thin wrappers of them).
+export { GenerationObserver } from './core/generationObserver';
+export type { GenerationObserverOptions, GenerationObserverResult } from './core/generationObserver';
+export { JobObserver } from './core/jobObserver';
+export type { JobObserverOptions, JobObserverResult } from './core/jobObserver';
 // Push updates: createVideoClient({ events }) with the job event stream of react-video-jobs/server.
 export type { PushUpdatesOptions, ClientPushState } from './core/pushUpdates';
 // Snapshots as plain JSON, e.g. from a Server Component to a client component.
