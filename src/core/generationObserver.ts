@@ -366,7 +366,7 @@ function failedWithoutReason(job: JobSnapshot): VideoJobError {
 function busyError(current: Session, provider: string): VideoJobError {
   const ref = current.ref;
   return new VideoJobError({
-    kind: 'invalid_input',
+    kind: 'busy',
     provider: ref?.provider ?? provider,
     jobId: ref?.id,
     message: `a job is ${current.submitting ? 'being submitted' : 'still active'}, so no second one was started; pass { replace: true } to cancel it and start another`,

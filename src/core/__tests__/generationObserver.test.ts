@@ -59,7 +59,7 @@ describe('GenerationObserver', () => {
     observer.subscribe(() => undefined);
     void observer.generate({ prompt: 'one' }).catch(() => undefined);
     await vi.advanceTimersByTimeAsync(500);
-    await expect(observer.generate({ prompt: 'two' })).rejects.toMatchObject({ kind: 'invalid_input' });
+    await expect(observer.generate({ prompt: 'two' })).rejects.toMatchObject({ kind: 'busy' });
     expect(sim.count({ endpoint: 'submit' })).toBe(1);
   });
 

@@ -106,7 +106,7 @@ describe('useVideoGeneration', () => {
     expect(status()).toBe('queued');
     click('generate');
     const second = start();
-    await expect(second).rejects.toMatchObject({ kind: 'invalid_input' });
+    await expect(second).rejects.toMatchObject({ kind: 'busy' });
     await expect(second).rejects.toThrow(/replace: true/);
     await advance(20_000);
     expect(h.submitRequests()).toBe(1);
