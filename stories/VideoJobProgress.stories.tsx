@@ -83,10 +83,41 @@ export const Cancelled: Story = {
   render: (args) => <VideoJobProgress {...args} job={job({ status: 'cancelled', agoMs: 17_000 })} />,
 };
 
-export const CancelledUnconfirmed: Story = {
+/** Kling, OpenAI-style, visgate: the provider cannot cancel, so we only stopped following; it may still finish. */
+export const StoppedFollowingCannotCancel: Story = {
   render: (args) => (
-    <VideoJobProgress {...args} job={job({ status: 'cancelled', cancellation: { remote: 'unsupported' } })} />
+    <VideoJobProgress
+      {...args}
+      job={job({ status: 'cancelled', cancellation: { remote: 'unsupported' } })}
+      onCheckAgain={() => {}}
+    />
   ),
+};
+
+/** A request fault: a short sentence; the request and the job id behind Details (opened here). */
+export const FailedRequestFault: Story = {
+  render: (args) => (
+    <VideoJobProgress
+      {...args}
+      state={{
+        job: job({
+          status: 'failed',
+          agoMs: 37_000,
+          completedAt: Date.now(),
+          error: new VideoJobError({
+            kind: 'http',
+            status: 500,
+            message: 'POST /fal/fal-ai/veo3 answered 500: "Internal server error"',
+            provider: 'fal',
+          }),
+        }),
+      }}
+    />
+  ),
+  play: async ({ canvasElement }) => {
+    await userEvent.click(within(canvasElement).getByText('Details'));
+    await expect(canvasElement.querySelector('details[data-part="details"]')).toHaveAttribute('open');
+  },
 };
 
 /** Following gave up (the hook's `timeout`): the job may still finish remotely, so Cancel stays. */
@@ -103,28 +134,52 @@ export const StoppedFollowing: Story = {
   ),
 };
 
-const arabic: Partial<VideoJobProgressLabels> = {
+const seconds = (ms: number) => `${Math.max(1, Math.round(ms / 1000))} ث`;
+
+/** Every label in Arabic: nothing falls back to English. */
+const arabic: VideoJobProgressLabels = {
   group: 'إنشاء الفيديو',
   progressbar: 'تقدم الإنشاء',
+  idle: 'لم يبدأ بعد',
+  submitting: 'جارٍ الإرسال…',
   queued: (position) => (position === undefined ? 'في قائمة الانتظار' : `في قائمة الانتظار – المركز ${position}`),
   running: (percent) => (percent === undefined ? 'جارٍ الإنشاء…' : `جارٍ الإنشاء – ${percent}٪`),
   completed: 'اكتمل',
-  failed: (reason) => (reason ? `فشل: ${reason}` : 'فشل'),
+  failed: (kind) =>
+    kind === 'network' || kind === 'http' || kind === 'rate_limited'
+      ? 'تعذّر الوصول إلى المزوّد.'
+      : 'تعذّر إنشاء الفيديو.',
+  details: 'التفاصيل',
+  jobId: 'معرّف المهمة',
+  copyJobId: 'نسخ معرّف المهمة',
+  copied: 'نُسخ',
   cancelled: 'أُلغي',
-  cancelNote: () => undefined,
-  elapsed: (ms) => `مضى ${Math.round(ms / 1000)} ث`,
-  took: (ms) => `استغرق ${Math.round(ms / 1000)} ث`,
-  remaining: (ms) => `متبقٍ نحو ${Math.round(ms / 1000)} ث`,
+  stopped: 'توقفت المتابعة',
+  stoppedNote: 'لا يستطيع المزوّد إيقاف هذه المهمة، فقد تكتمل. لم تعد تُتابَع هنا.',
+  cancelNote: (remote) => (remote === 'requested' ? 'يوقف المزوّد المهمة؛ قد تكتمل رغم ذلك.' : undefined),
+  elapsed: (ms) => `مضى ${seconds(ms)}`,
+  took: (ms) => `استغرق ${seconds(ms)}`,
+  failedAfter: (ms) => `فشل بعد ${seconds(ms)}`,
+  stoppedAfter: (ms) => `توقف بعد ${seconds(ms)}`,
+  remaining: (ms) => `متبقٍ نحو ${seconds(ms)}`,
+  finishing: 'يوشك على الانتهاء…',
+  queueRemaining: (ms) => `نحو ${seconds(ms)} في قائمة الانتظار`,
+  typical: (ms) => `يستغرق عادةً نحو ${seconds(ms)}`,
   stalled: () => 'لم تتحرك قائمة الانتظار منذ مدة. ما زالت المهمة تنتظر؛ يمكنك الانتظار أو الإلغاء.',
+  timedOut: 'توقفت متابعة هذه المهمة لأنها استغرقت وقتًا طويلًا. قد تكتمل لدى المزوّد.',
   logs: (count) => `السجل (${count})`,
+  logLines: 'أحدث أسطر السجل',
   cancel: 'إلغاء',
   cancelling: 'جارٍ الإلغاء…',
   retry: 'إعادة المحاولة',
+  runAgain: 'تشغيل مرة أخرى',
+  checkAgain: 'التحقق مجددًا',
   announceQueued: 'أُضيف الفيديو إلى قائمة الانتظار',
   announceRunning: 'بدأ إنشاء الفيديو',
   announceCompleted: 'الفيديو جاهز',
-  announceFailed: (reason) => `فشل إنشاء الفيديو: ${reason ?? ''}`,
+  announceFailed: () => 'فشل إنشاء الفيديو',
   announceCancelled: 'أُلغي إنشاء الفيديو',
+  announceStopped: 'توقفت متابعة إنشاء الفيديو',
 };
 
 /** Right to left, with Arabic labels: the bar fills from the right, the actions sit on the left. */
@@ -133,7 +188,19 @@ export const RightToLeft: Story = {
   render: (args) => (
     <>
       <VideoJobProgress {...args} labels={arabic} job={running(0.42)} />
-      <VideoJobProgress {...args} labels={arabic} job={job({ queuePosition: 4, stalledSince: Date.now() - 150_000 })} />
+      <VideoJobProgress
+        {...args}
+        labels={arabic}
+        job={job({ queuePosition: 4, agoMs: 300_000, stalledSince: Date.now() - 150_000 })}
+      />
+      <VideoJobProgress {...args} labels={arabic} state={{ status: 'idle' }} />
+      <VideoJobProgress {...args} labels={arabic} job={failed()} />
+      <VideoJobProgress
+        {...args}
+        labels={arabic}
+        job={job({ status: 'cancelled', cancellation: { remote: 'unsupported' } })}
+        onCheckAgain={() => {}}
+      />
     </>
   ),
 };
@@ -144,11 +211,16 @@ export const Dark: Story = {
   render: (args) => (
     <>
       <VideoJobProgress {...args} job={queued(2)} />
-      <VideoJobProgress {...args} job={job({ queuePosition: 9, stalledSince: Date.now() - 130_000 })} />
+      <VideoJobProgress {...args} job={job({ queuePosition: 9, agoMs: 250_000, stalledSince: Date.now() - 130_000 })} />
       <VideoJobProgress {...args} job={running(0.42)} />
       <VideoJobProgress {...args} job={completed()} />
       <VideoJobProgress {...args} job={failed()} />
       <VideoJobProgress {...args} job={job({ status: 'cancelled' })} />
+      <VideoJobProgress
+        {...args}
+        job={job({ status: 'cancelled', cancellation: { remote: 'unsupported' } })}
+        onCheckAgain={() => {}}
+      />
     </>
   ),
 };

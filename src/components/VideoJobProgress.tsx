@@ -12,6 +12,7 @@ import {
 } from 'react';
 import type { DurationEstimate } from '../core/durationModel';
 import type { JobSnapshot } from '../core/jobSnapshot';
+import { FailureDetails } from './FailureDetails';
 import { useNow } from './useNow';
 import { defaultVideoJobProgressLabels, type VideoJobProgressLabels } from './videoJobProgressLabels';
 import { buildProgressView, isActive, type VideoJobProgressState } from './videoJobProgressView';
@@ -29,6 +30,13 @@ export interface VideoJobProgressProps extends Omit<ComponentPropsWithoutRef<'di
   onCancel?: () => unknown;
   /** Shows a Retry button when the job failed. Defaults to `state.retry`. */
   onRetry?: () => unknown;
+  /** Shows a Run again button when the job was cancelled or is no longer followed (same input, new job). Defaults to `onRetry`. */
+  onRunAgain?: () => unknown;
+  /**
+   * Shows a Check again button for a job we stopped following because the provider cannot cancel it (it may still
+   * finish), e.g. `() => client.forget(job.ref) || resume(job.ref)`. Defaults to none.
+   */
+  onCheckAgain?: () => unknown;
   /** Marks the Cancel button busy. Defaults to `state.isCancelling`, or `true` while `onCancel`'s promise is pending. */
   cancelling?: boolean;
   /** Overrides for every visible and announced string. */
@@ -58,6 +66,8 @@ export const VideoJobProgress = forwardRef<VideoJobProgressElement, VideoJobProg
     state,
     onCancel,
     onRetry,
+    onRunAgain,
+    onCheckAgain,
     cancelling,
     labels: labelOverrides,
     showLogs = true,
@@ -98,6 +108,9 @@ export const VideoJobProgress = forwardRef<VideoJobProgressElement, VideoJobProg
   // A job we stopped following may still run remotely: it can still be cancelled.
   const showCancel = Boolean(cancel) && (view.active || view.status === 'queued' || view.status === 'running');
   const showRetry = Boolean(retry) && view.status === 'failed';
+  const runAgain = onRunAgain ?? retry;
+  const showRunAgain = Boolean(runAgain) && (view.status === 'cancelled' || view.status === 'stopped');
+  const showCheckAgain = Boolean(onCheckAgain) && view.status === 'stopped';
 
   const mounted = useRef(true);
   useEffect(() => {
@@ -126,6 +139,8 @@ export const VideoJobProgress = forwardRef<VideoJobProgressElement, VideoJobProg
   // Cancel ends in a state with its own next step (Run again, Retry); Retry starts a new job, whose status matters.
   const cancelRef = useFocusLossRef(restoreFocus, 'action');
   const retryRef = useFocusLossRef(restoreFocus, 'panel');
+  const runAgainRef = useFocusLossRef(restoreFocus, 'panel');
+  const checkAgainRef = useFocusLossRef(restoreFocus, 'panel');
   useEffect(() => {
     if (!restoreFocus.current) return;
     const wanted = restoreFocus.current;
@@ -195,6 +210,7 @@ export const VideoJobProgress = forwardRef<VideoJobProgressElement, VideoJobProg
         )}
         {view.stalledText && <p data-part="stalled">{view.stalledText}</p>}
         {view.noteText && <p data-part="note">{view.noteText}</p>}
+        {view.status === 'failed' && <FailureDetails detail={view.detailText} jobId={job?.id} labels={labels} />}
         {logs.length > 0 && (
           <details data-part="logs" onToggle={scrollLogsToEnd}>
             <summary data-part="logs-summary">{labels.logs(job?.logs.length ?? 0)}</summary>
@@ -214,7 +230,7 @@ export const VideoJobProgress = forwardRef<VideoJobProgressElement, VideoJobProg
             </ol>
           </details>
         )}
-        {(showCancel || showRetry) && (
+        {(showCancel || showRetry || showRunAgain || showCheckAgain) && (
           <div data-part="actions">
             {showCancel && (
               <button
@@ -232,6 +248,16 @@ export const VideoJobProgress = forwardRef<VideoJobProgressElement, VideoJobProg
             {showRetry && (
               <button ref={retryRef} type="button" data-part="retry" onClick={() => void retry?.()}>
                 {labels.retry}
+              </button>
+            )}
+            {showCheckAgain && (
+              <button ref={checkAgainRef} type="button" data-part="check-again" onClick={() => void onCheckAgain?.()}>
+                {labels.checkAgain}
+              </button>
+            )}
+            {showRunAgain && (
+              <button ref={runAgainRef} type="button" data-part="run-again" onClick={() => void runAgain?.()}>
+                {labels.runAgain}
               </button>
             )}
           </div>

@@ -1,4 +1,5 @@
 import type { JobCancellation } from '../core/jobSnapshot';
+import type { VideoJobErrorKind } from '../core/videoJobError';
 import { formatDuration, roundDuration } from './formatDuration';
 
 /**
@@ -20,10 +21,29 @@ export interface VideoJobProgressLabels {
   running: (percent: number | undefined) => string;
   /** Defaults to `"Completed"`. */
   completed: string;
-  /** `reason` is the provider's own words. Defaults to `"Failed: <reason>"`. */
-  failed: (reason: string | undefined) => string;
+  /**
+   * A short sentence for people, by what went wrong (`kind` of the job's or the hook's error); the technical text
+   * goes behind `details`. Defaults to `"The video could not be generated."` (the provider's job failed),
+   * `"The provider could not be reached."` (network, HTTP, rate limits) and the like.
+   */
+  failed: (kind: VideoJobErrorKind | undefined) => string;
+  /** Summary of the disclosure with the technical reason and the job id. Defaults to `"Details"`. */
+  details: string;
+  /** Before the job id in the details. Defaults to `"Job id"`. */
+  jobId: string;
+  /** The button that copies the job id. Defaults to `"Copy job id"`. */
+  copyJobId: string;
+  /** The copy button once it has copied. Defaults to `"Copied"`. */
+  copied: string;
   /** Defaults to `"Cancelled"`. */
   cancelled: string;
+  /**
+   * A job the provider cannot cancel (Kling, OpenAI-style, visgate) that we stopped following: it may still finish.
+   * Defaults to `"Stopped following"`.
+   */
+  stopped: string;
+  /** The note under `stopped`. */
+  stoppedNote: string;
   /**
    * A note under a cancelled job when the provider did not confirm the cancel (`requested`: it may still
    * finish; `unsupported`: it cannot be stopped, we only stopped following it). `undefined` shows none.
@@ -33,6 +53,10 @@ export interface VideoJobProgressLabels {
   elapsed: (ms: number) => string;
   /** Total run time of a finished job. Defaults to `"Took 1 min 5 s"`. */
   took: (ms: number) => string;
+  /** How long a failed job ran. Defaults to `"Failed after 37 s"`. */
+  failedAfter: (ms: number) => string;
+  /** How long a cancelled (or no longer followed) job ran. Defaults to `"Stopped after 42 s"`. */
+  stoppedAfter: (ms: number) => string;
   /** Time left while running. Defaults to `"About 20 s left"` (rounded as people round estimates). */
   remaining: (ms: number) => string;
   /** Instead of a countdown near its end (under 1.5 s left). Defaults to `"Finishing…"`. */
@@ -58,16 +82,22 @@ export interface VideoJobProgressLabels {
   cancelling: string;
   /** Defaults to `"Retry"`. */
   retry: string;
+  /** Starts the same job again after a cancel. Defaults to `"Run again"`. */
+  runAgain: string;
+  /** Asks the provider about a job we stopped following. Defaults to `"Check again"`. */
+  checkAgain: string;
   /** Announced once when the job enters the queue. Defaults to `"Video generation queued"`. */
   announceQueued: string;
   /** Announced once when the job starts running. Defaults to `"Video generation started"`. */
   announceRunning: string;
   /** Announced once when the video is ready. Defaults to `"Video ready"`. */
   announceCompleted: string;
-  /** Announced once on failure. Defaults to `"Video generation failed: <reason>"`. */
-  announceFailed: (reason: string | undefined) => string;
+  /** Announced once on failure: a short sentence only, never the technical text. Defaults to `"Video generation failed. <failed(kind)>"`. */
+  announceFailed: (kind: VideoJobErrorKind | undefined) => string;
   /** Announced once on cancellation. Defaults to `"Video generation cancelled"`. */
   announceCancelled: string;
+  /** Announced once when we stop following a job the provider cannot cancel. Defaults to `"Stopped following the video generation"`. */
+  announceStopped: string;
 }
 
 export const defaultVideoJobProgressLabels: VideoJobProgressLabels = {
@@ -78,16 +108,20 @@ export const defaultVideoJobProgressLabels: VideoJobProgressLabels = {
   queued: (position) => (position === undefined ? 'In queue' : `In queue – position ${position}`),
   running: (percent) => (percent === undefined ? 'Generating…' : `Generating – ${percent} %`),
   completed: 'Completed',
-  failed: (reason) => (reason ? `Failed: ${reason}` : 'Failed'),
+  failed: failureSentence,
+  details: 'Details',
+  jobId: 'Job id',
+  copyJobId: 'Copy job id',
+  copied: 'Copied',
   cancelled: 'Cancelled',
+  stopped: 'Stopped following',
+  stoppedNote: 'The provider cannot stop this job, so it may still finish. It is no longer followed here.',
   cancelNote: (remote) =>
-    remote === 'unsupported'
-      ? 'The provider cannot stop this job: it may still finish, but it is no longer followed here.'
-      : remote === 'requested'
-        ? 'The provider is stopping the job; it may still finish.'
-        : undefined,
+    remote === 'requested' ? 'The provider is stopping the job; it may still finish.' : undefined,
   elapsed: (ms) => `Elapsed ${formatDuration(ms)}`,
   took: (ms) => `Took ${formatDuration(ms)}`,
+  failedAfter: (ms) => `Failed after ${formatDuration(ms)}`,
+  stoppedAfter: (ms) => `Stopped after ${formatDuration(ms)}`,
   remaining: (ms) => `About ${formatDuration(roundDuration(ms))} left`,
   finishing: 'Finishing…',
   queueRemaining: (ms) => `About ${formatDuration(roundDuration(ms))} left in queue`,
@@ -100,9 +134,32 @@ export const defaultVideoJobProgressLabels: VideoJobProgressLabels = {
   cancel: 'Cancel',
   cancelling: 'Cancelling…',
   retry: 'Retry',
+  runAgain: 'Run again',
+  checkAgain: 'Check again',
   announceQueued: 'Video generation queued',
   announceRunning: 'Video generation started',
   announceCompleted: 'Video ready',
-  announceFailed: (reason) => (reason ? `Video generation failed: ${reason}` : 'Video generation failed'),
+  announceFailed: (kind) => `Video generation failed. ${failureSentence(kind)}`,
   announceCancelled: 'Video generation cancelled',
+  announceStopped: 'Stopped following the video generation',
 };
+
+function failureSentence(kind: VideoJobErrorKind | undefined): string {
+  switch (kind) {
+    case 'network':
+    case 'http':
+    case 'rate_limited':
+    case 'invalid_response':
+      return 'The provider could not be reached.';
+    case 'auth':
+      return 'The provider refused the request.';
+    case 'invalid_input':
+      return 'The request was not accepted.';
+    case 'not_found':
+      return 'The provider no longer has this job.';
+    case 'timeout':
+      return 'It took too long.';
+    default:
+      return 'The video could not be generated.';
+  }
+}

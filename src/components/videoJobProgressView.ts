@@ -1,6 +1,7 @@
 import type { DurationEstimate } from '../core/durationModel';
 import type { JobSnapshot } from '../core/jobSnapshot';
 import { isTerminalStatus, type JobStatus } from '../core/jobStatus';
+import type { VideoJobErrorKind } from '../core/videoJobError';
 import type { VideoJobProgressLabels } from './videoJobProgressLabels';
 import {
   FINISHING_MS,
@@ -11,8 +12,11 @@ import {
   type FirstSeen,
 } from './waitEstimate';
 
-/** What `<VideoJobProgress>` shows: the job's own status, or `idle` / `submitting` before there is a job. */
-export type VideoJobDisplayStatus = 'idle' | 'submitting' | JobStatus;
+/**
+ * What `<VideoJobProgress>` shows: the job's own status, `idle` / `submitting` before there is a job, or `stopped`
+ * for a cancelled job the provider could not stop (we only stopped following it; it may still finish).
+ */
+export type VideoJobDisplayStatus = 'idle' | 'submitting' | 'stopped' | JobStatus;
 
 /**
  * The part of a generation hook's result the component reads (`useVideoGeneration`, `useJobStatus`).
@@ -50,13 +54,15 @@ export interface VideoJobProgressView {
   stalledText: string | undefined;
   /** A note under the status (why a cancel is not confirmed). */
   noteText: string | undefined;
+  /** The technical reason of a failure, for the Details disclosure. */
+  detailText: string | undefined;
 }
 
 export function displayStatus(
   job: JobSnapshot | undefined,
   state: VideoJobProgressState | undefined,
 ): VideoJobDisplayStatus {
-  if (job) return job.status;
+  if (job) return job.status === 'cancelled' && job.cancellation?.remote === 'unsupported' ? 'stopped' : job.status;
   if (state?.error) return 'failed';
   switch (state?.status) {
     case 'submitting':
@@ -132,13 +138,19 @@ export function buildProgressView(options: {
       text = labels.completed;
       announcement = labels.announceCompleted;
       break;
-    case 'failed':
-      text = labels.failed(reason);
-      announcement = labels.announceFailed(reason);
+    case 'failed': {
+      const kind = errorKind(job?.error ?? state?.error);
+      text = labels.failed(kind);
+      announcement = labels.announceFailed(kind);
       break;
+    }
     case 'cancelled':
       text = labels.cancelled;
       announcement = labels.announceCancelled;
+      break;
+    case 'stopped':
+      text = labels.stopped;
+      announcement = labels.announceStopped;
       break;
   }
 
@@ -151,17 +163,38 @@ export function buildProgressView(options: {
     percent,
     queuePercent: active && status === 'queued' && job ? queuePercent(job, options.firstQueued) : undefined,
     showProgressbar: active || status === 'completed',
-    elapsedText:
-      elapsedMs === undefined ? undefined : status === 'completed' ? labels.took(elapsedMs) : labels.elapsed(elapsedMs),
+    elapsedText: elapsedMs === undefined ? undefined : elapsedLabel(status, labels)(elapsedMs),
     remainingText: active ? waitText(status, job, now, labels, options) : undefined,
     noteText: timedOut
       ? labels.timedOut
-      : status === 'cancelled'
-        ? labels.cancelNote(job?.cancellation?.remote)
-        : undefined,
+      : status === 'stopped'
+        ? labels.stoppedNote
+        : status === 'cancelled'
+          ? labels.cancelNote(job?.cancellation?.remote)
+          : undefined,
+    detailText: status === 'failed' ? reason : undefined,
     stalledText:
       status === 'queued' && job?.stalledSince !== undefined ? labels.stalled(now - job.stalledSince) : undefined,
   };
+}
+
+function elapsedLabel(status: VideoJobDisplayStatus, labels: VideoJobProgressLabels): (ms: number) => string {
+  switch (status) {
+    case 'completed':
+      return labels.took;
+    case 'failed':
+      return labels.failedAfter;
+    case 'cancelled':
+    case 'stopped':
+      return labels.stoppedAfter;
+    default:
+      return labels.elapsed;
+  }
+}
+
+function errorKind(error: Error | null | undefined): VideoJobErrorKind | undefined {
+  const kind = (error as { kind?: unknown } | null | undefined)?.kind;
+  return typeof kind === 'string' ? (kind as VideoJobErrorKind) : undefined;
 }
 
 function isTimeout(error: Error | null | undefined): boolean {

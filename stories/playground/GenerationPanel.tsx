@@ -39,7 +39,7 @@ export function GenerationPanel({ page, client, durations, provider, settings, u
     // After the render that follows, so the card is measured in its new state.
     requestAnimationFrame(() => {
       const smooth = !window.matchMedia('(prefers-reduced-motion: reduce)').matches;
-      panel?.scrollIntoView({ block: 'nearest', behavior: smooth ? 'smooth' : 'auto' });
+      panel?.scrollIntoView({ block: 'start', behavior: smooth ? 'smooth' : 'auto' });
     });
   }
 

@@ -19,7 +19,7 @@ async function settle(page, id) {
       { timeout: 15_000 },
     );
   }
-  if (id.endsWith('--logs-open')) await page.waitForSelector('details[open]');
+  if (id.endsWith('--logs-open') || id.endsWith('--failed-request-fault')) await page.waitForSelector('details[open]');
   // Let transitions (bar width, focus rings) finish before a screenshot.
   await page.waitForTimeout(350);
 }

@@ -84,13 +84,13 @@ export function playgroundTests({ base, screenshots, axeSource }) {
         await page.getByRole('button', { name: 'Generate' }).focus();
         await page.keyboard.press('Enter');
         await page.waitForSelector('[data-video-job-progress]:not([data-status="idle"])', { timeout: 5_000 });
-        await page.waitForTimeout(800);
+        await page.waitForTimeout(1_200);
         const where = await page.evaluate(() => {
           const active = document.activeElement;
           const rect = active.getBoundingClientRect();
           return {
             part: active.getAttribute('data-part'),
-            inView: rect.top >= 0 && rect.bottom <= window.innerHeight,
+            inView: rect.top >= 0 && rect.top < window.innerHeight / 2,
             top: rect.top,
             scrollY: window.scrollY,
           };
@@ -111,12 +111,83 @@ export function playgroundTests({ base, screenshots, axeSource }) {
         await waitForStatus(page, 'completed');
         await configure(page, { queue: 3, position: 3, run: 2 });
         await generate(page);
-        await page.waitForSelector('[data-part="remaining"]:text-matches("^Usually about 2 s$")', { timeout: 5_000 });
+        await page.waitForSelector('[data-part="remaining"]:text-matches("^Usually about \\\\d+ s$")', {
+          timeout: 5_000,
+        });
         await page.waitForSelector('[data-part="remaining"]:text-matches("left in queue$")', { timeout: 10_000 });
         const bar = await page.getAttribute('[data-part="progress"]', 'data-state');
         if (bar !== 'queue') throw new Error(`the bar is ${bar} while the queue moves`);
         await screenshotStory(page, join(screenshots, 'playground--queue-estimate.png'));
         await waitForStatus(page, 'completed');
+      },
+    },
+    {
+      name: 'Playground, keyboard only: generate → cancel → run again, focus checked at each step',
+      async run(page) {
+        await freshPlayground(page, base, { provider: 'videogen', queue: 0.5, position: 0, run: 30 });
+        const focusedPart = () =>
+          page.evaluate(() => {
+            const active = document.activeElement;
+            if (!active || active === document.body) return 'body';
+            return active.closest('[data-video-job-progress]') ? active.getAttribute('data-part') : active.tagName;
+          });
+        await page.getByRole('button', { name: 'Generate' }).focus();
+        await page.keyboard.press('Enter');
+        await waitForStatus(page, 'running', 10_000);
+        if ((await focusedPart()) !== 'panel') throw new Error(`after Generate focus is on ${await focusedPart()}`);
+        // From the panel, Tab reaches Cancel (the logs come first when the provider sends any).
+        for (let presses = 0; presses < 4 && (await focusedPart()) !== 'cancel'; presses++)
+          await page.keyboard.press('Tab');
+        if ((await focusedPart()) !== 'cancel') throw new Error('Tab never reached Cancel');
+        await page.keyboard.press('Enter');
+        await waitForStatus(page, 'cancelled', 10_000);
+        await page.waitForSelector('[data-part="run-again"]');
+        if ((await focusedPart()) !== 'run-again') throw new Error(`after Cancel focus is on ${await focusedPart()}`);
+        await screenshotStory(page, join(screenshots, 'playground--cancelled-run-again.png'));
+        const first = await page.textContent('[data-testid="job-id"]');
+        await page.keyboard.press('Enter');
+        await page.waitForSelector(
+          '[data-video-job-progress]:is([data-status="submitting"], [data-status="queued"], [data-status="running"])',
+        );
+        if ((await focusedPart()) !== 'panel') throw new Error(`after Run again focus is on ${await focusedPart()}`);
+        await waitForStatus(page, 'running', 10_000);
+        if ((await page.textContent('[data-testid="job-id"]')) === first)
+          throw new Error('Run again did not start a new job');
+        await page.getByRole('button', { name: 'Cancel' }).click();
+        await waitForStatus(page, 'cancelled', 10_000);
+      },
+    },
+    {
+      name: 'Playground, keyboard only: failed → Retry, focus on the progress group while the new job runs',
+      async run(page) {
+        await freshPlayground(page, base, { provider: 'aigateway', queue: 0.3, position: 0, run: 1, failure: 100 });
+        await generate(page);
+        await waitForStatus(page, 'failed', 20_000);
+        await configure(page, { failure: 0 });
+        await page.getByRole('button', { name: 'Retry' }).focus();
+        await page.keyboard.press('Enter');
+        await page.waitForSelector('[data-video-job-progress]:not([data-status="failed"])');
+        const part = await page.evaluate(() => document.activeElement?.getAttribute('data-part') ?? 'body');
+        if (part !== 'panel') throw new Error(`after Retry focus is on ${part}`);
+        await waitForStatus(page, 'completed', 20_000);
+        const after = await page.evaluate(() => Boolean(document.activeElement?.closest('[data-video-job-progress]')));
+        if (!after) throw new Error('focus left the progress card when the job completed');
+      },
+    },
+    {
+      name: 'Playground: a provider that cannot cancel says "Stopped following" (not "Cancelled") and offers Run again',
+      async run(page) {
+        await freshPlayground(page, base, { provider: 'kling', queue: 0.3, position: 0, run: 4 });
+        await generate(page);
+        await waitForStatus(page, 'running', 10_000);
+        await page.getByRole('button', { name: 'Cancel' }).click();
+        await waitForStatus(page, 'stopped', 10_000);
+        const status = await page.textContent('[data-part="status"]');
+        if (status !== 'Stopped following') throw new Error(`status reads ${JSON.stringify(status)}`);
+        const violations = await axeViolations(page, axeSource);
+        if (violations.length) throw new Error(`axe violations:\n${violations.join('\n')}`);
+        await screenshotStory(page, join(screenshots, 'playground--stopped-following.png'));
+        if (!(await page.$('[data-part="run-again"]'))) throw new Error('no Run again');
       },
     },
     {
@@ -154,8 +225,12 @@ export function playgroundTests({ base, screenshots, axeSource }) {
         await generate(page);
         await waitForStatus(page, 'failed', 20_000);
         const status = await page.textContent('[data-part="status"]');
-        if (!/^Failed: .*content checker/.test(status ?? '')) throw new Error(`status reads ${JSON.stringify(status)}`);
+        if (status !== 'The video could not be generated.') throw new Error(`status reads ${JSON.stringify(status)}`);
+        const detail = await page.textContent('[data-part="detail"]');
+        if (!/content checker/.test(detail ?? '')) throw new Error(`details read ${JSON.stringify(detail)}`);
         await page.waitForFunction(() => /failed/i.test(document.querySelector('[role="status"]')?.textContent ?? ''));
+        const said = await page.textContent('[data-video-job-progress] [role="status"]');
+        if (/content checker/.test(said ?? '')) throw new Error(`the live region reads the technical text: ${said}`);
         const violations = await axeViolations(page, axeSource);
         if (violations.length) throw new Error(`axe violations:\n${violations.join('\n')}`);
         await screenshotStory(page, join(screenshots, 'playground--failed.png'));

@@ -88,31 +88,89 @@ describe('VideoJobProgress, given each status', () => {
     expect(announcer()).toHaveTextContent('Video ready');
   });
 
-  it("says the provider's reason on failure, without the provider/job prefix, and offers Retry", async () => {
+  it('says a short sentence on failure, keeps the reason and the job id behind Details, and offers Retry', async () => {
     const onRetry = vi.fn();
     render(<VideoJobProgress job={failedJob()} onRetry={onRetry} onCancel={() => {}} />);
-    expect(screen.getByText('Failed: The prompt was flagged by the safety checker')).toBeInTheDocument();
+    expect(screen.getByText('The video could not be generated.', { selector: '[data-part="status"]' })).toBeVisible();
+    expect(screen.getByText('Failed after 42 s')).toBeInTheDocument();
     expect(screen.queryByRole('progressbar')).not.toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Cancel' })).not.toBeInTheDocument();
+    // The provider's reason, without our provider/job prefix, and the job id, one click away.
+    const details = screen.getByText('Details').closest('details')!;
+    expect(details).not.toHaveAttribute('open');
+    await user().click(screen.getByText('Details'));
+    expect(within(details).getByText('The prompt was flagged by the safety checker')).toBeVisible();
+    expect(within(details).getByText('req-1')).toBeVisible();
     await user().click(screen.getByRole('button', { name: 'Retry' }));
     expect(onRetry).toHaveBeenCalledTimes(1);
     await settle();
-    expect(announcer()).toHaveTextContent('Video generation failed: The prompt was flagged by the safety checker');
+    // The live region reads the short sentence only.
+    expect(announcer()).toHaveTextContent(/^Video generation failed\. The video could not be generated\.$/);
+  });
+
+  it('copies the job id from the details', async () => {
+    // user-event puts a clipboard stub on navigator for the test.
+    const person = user();
+    const writeText = vi.spyOn(navigator.clipboard, 'writeText').mockResolvedValue(undefined);
+    render(<VideoJobProgress job={failedJob()} />);
+    await person.click(screen.getByText('Details'));
+    await person.click(screen.getByRole('button', { name: 'Copy job id' }));
+    expect(writeText).toHaveBeenCalledWith('req-1');
+    await settle(0);
+    expect(screen.getByRole('button', { name: 'Copied' })).toBeInTheDocument();
+  });
+
+  it('says a request fault in words, with the request behind Details', async () => {
+    const error = new VideoJobError({
+      kind: 'http',
+      status: 500,
+      message: 'POST /fal/fal-ai/veo3 answered 500: "Internal server error"',
+      provider: 'fal',
+    });
+    render(<VideoJobProgress state={{ status: 'idle', error }} />);
+    expect(screen.getByText('The provider could not be reached.')).toBeInTheDocument();
+    await user().click(screen.getByText('Details'));
+    expect(screen.getByText(/answered 500/)).toBeVisible();
+    await settle();
+    expect(announcer()).not.toHaveTextContent(/500/);
   });
 
   it('shows a submit that failed before there was a job (a hook result with only an error)', () => {
     const error = new VideoJobError({ kind: 'auth', message: 'the API key was rejected', provider: 'fal' });
     render(<VideoJobProgress state={{ status: 'idle', error }} />);
-    expect(screen.getByText('Failed: the API key was rejected')).toBeInTheDocument();
+    expect(screen.getByText('The provider refused the request.')).toBeInTheDocument();
+    expect(screen.getByText('the API key was rejected')).toBeInTheDocument();
   });
 
-  it('says "Cancelled", and notes when the provider could not stop the job', () => {
-    const { rerender, container } = render(<VideoJobProgress job={makeJob({ status: 'cancelled' })} />);
+  it('says "Cancelled" with "Stopped after", and offers Run again', async () => {
+    const onRunAgain = vi.fn();
+    const { container } = render(<VideoJobProgress job={makeJob({ status: 'cancelled' })} onRunAgain={onRunAgain} />);
     expect(screen.getByText('Cancelled')).toBeInTheDocument();
+    expect(screen.getByText('Stopped after 42 s')).toBeInTheDocument();
     expect(container.querySelector('[data-part="note"]')).toBeNull();
-    rerender(<VideoJobProgress job={makeJob({ status: 'cancelled', cancellation: { remote: 'unsupported' } })} />);
-    expect(screen.getByText('Cancelled')).toBeInTheDocument();
-    expect(screen.getByText(/provider cannot stop this job/)).toBeInTheDocument();
+    await user().click(screen.getByRole('button', { name: 'Run again' }));
+    expect(onRunAgain).toHaveBeenCalledTimes(1);
+  });
+
+  it('says "Stopped following", not "Cancelled", when the provider cannot cancel, and offers Check again', async () => {
+    const onCheckAgain = vi.fn();
+    const { container, rerender } = render(
+      <VideoJobProgress
+        job={makeJob({ status: 'cancelled', cancellation: { remote: 'unsupported' } })}
+        onCheckAgain={onCheckAgain}
+        onRetry={() => {}}
+      />,
+    );
+    expect(container.firstElementChild).toHaveAttribute('data-status', 'stopped');
+    expect(screen.getByText('Stopped following')).toBeInTheDocument();
+    expect(screen.queryByText('Cancelled')).not.toBeInTheDocument();
+    expect(screen.getByText(/provider cannot stop this job, so it may still finish/)).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Run again' })).toBeInTheDocument();
+    await user().click(screen.getByRole('button', { name: 'Check again' }));
+    expect(onCheckAgain).toHaveBeenCalledTimes(1);
+    await settle();
+    expect(announcer()).toHaveTextContent('Stopped following the video generation');
+    rerender(<VideoJobProgress job={makeJob({ status: 'cancelled', cancellation: { remote: 'requested' } })} />);
     rerender(<VideoJobProgress job={makeJob({ status: 'cancelled', cancellation: { remote: 'requested' } })} />);
     expect(screen.getByText(/may still finish/)).toBeInTheDocument();
   });
@@ -283,8 +341,7 @@ describe('VideoJobProgress, cancelling', () => {
   it('given a failed job, when Retry is pressed and the new job starts, focus moves to the progress group, not <body>', async () => {
     const onRetry = vi.fn();
     const { rerender } = render(<VideoJobProgress job={failedJob()} onRetry={onRetry} onCancel={() => {}} />);
-    await user().tab();
-    expect(screen.getByRole('button', { name: 'Retry' })).toHaveFocus();
+    screen.getByRole('button', { name: 'Retry' }).focus();
     await user().keyboard('{Enter}');
     expect(onRetry).toHaveBeenCalledTimes(1);
     rerender(<VideoJobProgress state={{ status: 'submitting', elapsedMs: 0 }} onRetry={onRetry} onCancel={() => {}} />);
@@ -315,7 +372,9 @@ describe('VideoJobProgress, cancelling', () => {
     const { rerender } = render(<VideoJobProgress job={makeJob({ status: 'running' })} />);
     expect(screen.queryByRole('button')).not.toBeInTheDocument();
     rerender(<VideoJobProgress job={failedJob()} />);
-    expect(screen.queryByRole('button')).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Retry' })).not.toBeInTheDocument();
+    rerender(<VideoJobProgress job={makeJob({ status: 'cancelled' })} />);
+    expect(screen.queryByRole('button', { name: 'Run again' })).not.toBeInTheDocument();
   });
 });
 
@@ -362,9 +421,12 @@ describe('VideoJobProgress, labels', () => {
     queued: (position) => `In der Warteschlange – Platz ${position}`,
     running: (percent) => `Wird erstellt – ${percent} %`,
     completed: 'Fertig',
-    failed: (reason) => `Fehlgeschlagen: ${reason}`,
+    failed: (kind) => `Fehlgeschlagen (${kind})`,
+    details: 'Einzelheiten',
     cancelled: 'Abgebrochen',
-    cancelNote: () => 'Der Anbieter kann den Auftrag nicht stoppen.',
+    stopped: 'Nicht mehr verfolgt',
+    stoppedNote: 'Der Anbieter kann den Auftrag nicht stoppen.',
+    failedAfter: (ms) => `Fehlgeschlagen nach ${ms / 1000} s`,
     elapsed: (ms) => `Vergangen: ${ms / 1000} s`,
     took: (ms) => `Dauer: ${ms / 1000} s`,
     remaining: () => `Noch etwa eine Minute`,
@@ -376,7 +438,7 @@ describe('VideoJobProgress, labels', () => {
     announceQueued: 'In der Warteschlange',
     announceRunning: 'Gestartet',
     announceCompleted: 'Video fertig',
-    announceFailed: (reason) => `Fehler: ${reason}`,
+    announceFailed: (kind) => `Fehler: ${kind}`,
     announceCancelled: 'Abgebrochen',
     idle: 'Noch nicht gestartet',
     submitting: 'Wird gesendet…',
@@ -419,9 +481,11 @@ describe('VideoJobProgress, labels', () => {
     expect(announcer()).toHaveTextContent('Video fertig');
 
     rerender(<VideoJobProgress labels={german} job={failedJob('kaputt')} onRetry={() => {}} />);
-    expect(screen.getByText('Fehlgeschlagen: kaputt')).toBeInTheDocument();
+    expect(screen.getByText('Fehlgeschlagen (provider_failed)')).toBeInTheDocument();
+    expect(screen.getByText('Fehlgeschlagen nach 42 s')).toBeInTheDocument();
+    expect(screen.getByText('Einzelheiten')).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Erneut versuchen' })).toBeInTheDocument();
-    expect(announcer()).toHaveTextContent('Fehler: kaputt');
+    expect(announcer()).toHaveTextContent('Fehler: provider_failed');
 
     rerender(
       <VideoJobProgress
@@ -429,9 +493,8 @@ describe('VideoJobProgress, labels', () => {
         job={makeJob({ status: 'cancelled', cancellation: { remote: 'unsupported' } })}
       />,
     );
-    expect(screen.getByText('Abgebrochen', { selector: '[data-part="status"]' })).toBeInTheDocument();
+    expect(screen.getByText('Nicht mehr verfolgt', { selector: '[data-part="status"]' })).toBeInTheDocument();
     expect(screen.getByText('Der Anbieter kann den Auftrag nicht stoppen.')).toBeInTheDocument();
-    expect(announcer()).toHaveTextContent('Abgebrochen');
 
     rerender(<VideoJobProgress labels={german} state={{ status: 'idle' }} />);
     expect(screen.getByText('Noch nicht gestartet')).toBeInTheDocument();
