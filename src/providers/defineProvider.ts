@@ -202,7 +202,7 @@ export function defineProvider<
     const send = (ctx: ProviderContext, init: ApiRequest) =>
       sendRequest(ctx, options, { ...init, url: url(init.url) }, endpoint);
     const follow = (ctx: ProviderContext, ref: JobRef, signal: AbortSignal | undefined) => (init: DefinedRequest) =>
-      send(ctx, { method: 'GET', ...init, jobId: ref.id, signal }).then((response) => response.data);
+      send(ctx, { ...init, method: init.method ?? 'GET', jobId: ref.id, signal }).then((response) => response.data);
 
     const adapter: ProviderAdapter<Input> = {
       name,
