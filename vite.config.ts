@@ -12,6 +12,8 @@ const entries: Record<string, string> = {
   index: 'src/index.ts',
   // What adapter authors use (defineProvider, createSnapshot, the request types); server-safe like the root.
   adapter: 'src/adapter.ts',
+  // The engine without React (client, providers, observers), as zustand/vanilla is to zustand.
+  vanilla: 'src/vanilla.ts',
   server: 'src/server/index.ts',
   testing: 'src/testing/index.ts',
   // Node-only loopback server for the simulator: its own entry so no `node:` import reaches a browser bundle.

@@ -34,6 +34,7 @@ const MUST_BE_CLIENT = [
 const MUST_BE_SERVER_SAFE = [
   'index.js',
   'adapter.js',
+  'vanilla.js',
   'server.js',
   'testing.js',
   'testing-server.js',

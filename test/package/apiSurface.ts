@@ -11,6 +11,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const ENTRY_SOURCES: Record<string, string> = {
   '.': 'src/index.ts',
   './adapter': 'src/adapter.ts',
+  './vanilla': 'src/vanilla.ts',
   './server': 'src/server/index.ts',
   './testing': 'src/testing/index.ts',
   './testing/server': 'src/testing/server.ts',

@@ -12,6 +12,7 @@ export const README = resolve(ROOT, process.env.README_CHECK_FILE ?? 'README.md'
 export const PACKAGE_ENTRIES: Record<string, string> = {
   'react-video-jobs': join(ROOT, 'src/index.ts'),
   'react-video-jobs/adapter': join(ROOT, 'src/adapter.ts'),
+  'react-video-jobs/vanilla': join(ROOT, 'src/vanilla.ts'),
   'react-video-jobs/server': join(ROOT, 'src/server/index.ts'),
   'react-video-jobs/testing': join(ROOT, 'src/testing/index.ts'),
   'react-video-jobs/testing/server': join(ROOT, 'src/testing/server.ts'),
@@ -242,6 +243,7 @@ export const RUN = {
   outsideReact: { heading: 'Quick start', lang: 'ts', code: /client\.watch\(/ },
   followJob: { firstLine: /^\/\/ Follow a job/ },
   prefetch: { firstLine: /^\/\/ Prefetch on the server/ },
+  vanilla: { heading: /^Outside React: / },
   ownApi: { heading: /^Your own API/ },
   testing: { heading: /^Testing your app/, firstLine: /^import / },
   nextServer: { file: 'lib/videoServer.ts' },
@@ -254,6 +256,7 @@ export const RUN_BY: Record<keyof typeof RUN, string> = {
   outsideReact: 'snippets.test.ts',
   followJob: 'run.test.tsx',
   prefetch: 'snippets.test.ts',
+  vanilla: 'vanilla.test.ts',
   ownApi: 'snippets.test.ts',
   testing: 'testingSnippet.test.ts',
   nextServer: 'next.test.tsx',
