@@ -32,8 +32,13 @@ export const Loading: Story = {
   render: (args) => <VideoPlayer {...args} src={URL.createObjectURL(new MediaSource())} aspectRatio="16 / 9" />,
 };
 
-export const NoVideoYet: Story = {
+/** The job is under way: a skeleton frame where the video will be, with a slow shimmer. */
+export const Waiting: Story = {
   render: (args) => <VideoPlayer {...args} job={job({ status: 'running', progress: 0.3 })} />,
+};
+
+export const NoVideoYet: Story = {
+  render: (args) => <VideoPlayer {...args} />,
 };
 
 /** A signed URL that has expired: a fresh job record is fetched (slowly, here) and its URL played. */

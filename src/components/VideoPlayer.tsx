@@ -64,10 +64,20 @@ export const VideoPlayer = forwardRef<VideoPlayerElement, VideoPlayerProps>(func
   const url = props.src ?? props.job?.video?.url;
   if (!url) {
     const labels = { ...defaultVideoPlayerLabels, ...props.labels };
+    // While the job is under way the frame is where the video will be: a skeleton with the wait written over it.
+    const status = props.job?.status;
+    const waiting = status === 'queued' || status === 'running';
     return (
-      <div ref={ref} data-video-player="" data-part="root" data-status="empty" {...domProps(props)}>
+      <div
+        ref={ref}
+        data-video-player=""
+        data-part="root"
+        data-status={waiting ? 'waiting' : 'empty'}
+        {...domProps(props)}
+      >
         <div data-part="frame" style={{ aspectRatio: frameAspectRatio(props) }}>
-          <p data-part="empty">{labels.empty}</p>
+          {waiting && <span data-part="skeleton" aria-hidden="true" />}
+          <p data-part="empty">{waiting ? labels.waiting : labels.empty}</p>
         </div>
       </div>
     );

@@ -4,6 +4,8 @@ export interface VideoPlayerLabels {
   video: string;
   /** Before there is a video to play. Defaults to `"No video yet"`. */
   empty: string;
+  /** In the skeleton frame while the job is queued or running. Defaults to `"Your video will appear here"`. */
+  waiting: string;
   /** Until the video can play. Defaults to `"Loading video…"`. */
   loading: string;
   /** While a fresh signed URL is fetched. Defaults to `"Refreshing the video link…"`. */
@@ -21,6 +23,7 @@ export interface VideoPlayerLabels {
 export const defaultVideoPlayerLabels: VideoPlayerLabels = {
   video: 'Generated video',
   empty: 'No video yet',
+  waiting: 'Your video will appear here',
   loading: 'Loading video…',
   refreshing: 'Refreshing the video link…',
   loadFailed: 'The video could not be loaded. Its link may have expired or the connection dropped.',

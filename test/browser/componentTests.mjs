@@ -13,7 +13,12 @@ async function settle(page, id) {
         [...document.querySelectorAll('[data-video-player]')].every((player) => {
           const video = player.querySelector('video');
           const status = player.getAttribute('data-status');
-          return status === 'error' || status === 'empty' || (status === 'ready' && video && video.readyState >= 2);
+          return (
+            status === 'error' ||
+            status === 'empty' ||
+            status === 'waiting' ||
+            (status === 'ready' && video && video.readyState >= 2)
+          );
         }),
       undefined,
       { timeout: 15_000 },

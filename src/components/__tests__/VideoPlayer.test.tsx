@@ -105,14 +105,27 @@ describe('VideoPlayer, given a finished job', () => {
     expect(screen.queryByRole('link')).not.toBeInTheDocument();
   });
 
-  it('says there is no video yet for a job that has not finished', () => {
-    const { container } = render(<VideoPlayer job={makeJob({ status: 'running' })} id="player" className="mine" />);
+  it('shows the wait where the video will be for a job under way, at the given aspect ratio', () => {
+    const { container } = render(
+      <VideoPlayer job={makeJob({ status: 'running' })} aspectRatio="9 / 16" id="player" className="mine" />,
+    );
     expect(root(container)).toHaveAttribute('id', 'player');
     expect(root(container)).toHaveClass('mine');
     expect(root(container)).not.toHaveAttribute('job');
-    expect(screen.getByText('No video yet')).toBeInTheDocument();
+    expect(screen.getByText('Your video will appear here')).toBeInTheDocument();
+    expect(container.querySelector('[data-part="skeleton"]')).toHaveAttribute('aria-hidden', 'true');
+    expect(container.querySelector<HTMLElement>('[data-part="frame"]')!.style.aspectRatio).toBe('9 / 16');
     expect(container.querySelector('video')).toBeNull();
+    expect(root(container)).toHaveAttribute('data-status', 'waiting');
+  });
+
+  it('says there is no video yet without a job, or for a job that ended without one', () => {
+    const { container, rerender } = render(<VideoPlayer />);
+    expect(screen.getByText('No video yet')).toBeInTheDocument();
     expect(root(container)).toHaveAttribute('data-status', 'empty');
+    rerender(<VideoPlayer job={makeJob({ status: 'cancelled' })} />);
+    expect(screen.getByText('No video yet')).toBeInTheDocument();
+    expect(container.querySelector('[data-part="skeleton"]')).toBeNull();
   });
 
   it('uses labels for every string', () => {
