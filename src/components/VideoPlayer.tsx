@@ -148,9 +148,12 @@ function VideoPlayerMedia({
   const [autoPlayBlocked, setAutoPlayBlocked] = useState(false);
 
   function handleReady(event: SyntheticEvent<HTMLVideoElement>) {
+    markReady(event.currentTarget);
+  }
+
+  function markReady(video: HTMLVideoElement) {
     if (source.phase !== 'loading') return;
     source.onReady();
-    const video = event.currentTarget;
     if (autoPlay || resumeRef.current.playing) {
       startPlayback(video, autoPlay, () => setAutoPlayBlocked(true));
     }
@@ -163,7 +166,10 @@ function VideoPlayerMedia({
   }
 
   function handleMediaError(event: SyntheticEvent<HTMLVideoElement>) {
-    const video = event.currentTarget;
+    markFailed(event.currentTarget);
+  }
+
+  function markFailed(video: HTMLVideoElement) {
     resumeRef.current = { time: video.currentTime || 0, playing: !video.paused };
     source.onMediaError(mediaError(video, context));
   }
@@ -172,6 +178,18 @@ function VideoPlayerMedia({
     const { time } = resumeRef.current;
     if (time > 0) event.currentTarget.currentTime = time;
   }
+
+  // Server-rendered: the browser may load the media (or fail to) before React hydrates and listens, so its events
+  // are gone by then. Read where the element already is once it is ours.
+  const videoRef = useRef<HTMLVideoElement>(null);
+  const markRef = useRef({ markReady, markFailed });
+  markRef.current = { markReady, markFailed };
+  useEffect(() => {
+    const video = videoRef.current;
+    if (!video) return;
+    if (video.error) markRef.current.markFailed(video);
+    else if (video.readyState >= 2) markRef.current.markReady(video);
+  }, [source.attempt]);
 
   const safePoster = safeMediaUrl(poster);
   const fileName = typeof download === 'string' ? download : (job?.video?.fileName ?? '');
@@ -204,6 +222,7 @@ function VideoPlayerMedia({
         {status !== 'error' && safeUrl && (
           <video
             key={source.attempt}
+            ref={videoRef}
             data-part="video"
             aria-label={labels.video}
             src={safeUrl}

@@ -48,6 +48,8 @@ export async function flows({ browser, appUrl, sim, check, assert, until, output
     await page.waitForFunction(() => document.querySelector('[data-video-player] video')?.readyState >= 2, undefined, {
       timeout: 15_000,
     });
+    // The media often loads before React hydrates; the player must still leave "Loading video…".
+    await page.waitForSelector('[data-video-player][data-status=ready]', { timeout: 5_000 });
     await page.screenshot({ path: `${output}/gallery.png`, fullPage: true });
   });
 

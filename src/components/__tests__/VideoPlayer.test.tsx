@@ -67,6 +67,29 @@ describe('VideoPlayer, given a finished job', () => {
     expect(root(container)).toHaveAttribute('data-status', 'ready');
   });
 
+  it('counts as ready when the media loaded before React listened (a server-rendered page hydrating)', () => {
+    // The browser decoded the first frame of the server-rendered <video> before hydration: no event will come.
+    const readyState = vi.spyOn(HTMLMediaElement.prototype, 'readyState', 'get').mockReturnValue(4);
+    try {
+      const { container } = render(<VideoPlayer src="https://cdn.example.com/a.mp4" />);
+      expect(root(container)).toHaveAttribute('data-status', 'ready');
+    } finally {
+      readyState.mockRestore();
+    }
+  });
+
+  it('shows the error when the media failed before React listened', () => {
+    // jsdom has no `error` on media elements: give them one that says the source failed.
+    const failure = { code: 4, message: 'MEDIA_ERR_SRC_NOT_SUPPORTED' } as MediaError;
+    Object.defineProperty(HTMLMediaElement.prototype, 'error', { configurable: true, get: () => failure });
+    try {
+      const { container } = render(<VideoPlayer src="https://cdn.example.com/a.mp4" />);
+      expect(root(container)).toHaveAttribute('data-status', 'error');
+    } finally {
+      delete (HTMLMediaElement.prototype as { error?: unknown }).error;
+    }
+  });
+
   it('passes loop, muted and controls through', () => {
     render(<VideoPlayer src="https://cdn.example.com/a.mp4" loop muted controls={false} />);
     const element = video();
