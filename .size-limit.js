@@ -11,33 +11,33 @@ const ignore = ['react', 'react-dom', 'react/jsx-runtime', '@tanstack/react-quer
 
 export default [
   {
-    // Issue target: 8 KB. Measured 15.64 kB (14.96 kB before the fal fidelity fixes of issue 10: request-error
-    // classification, foreign-host refusal).
+    // Issue target: 8 KB. Measured 16.92 kB (15.79 kB before issue 13's observers and Job record and issue 11's
+    // push learning; 14.96 kB before the fal fidelity fixes of issue 10). Issue 14 point 5 is to bring it down.
     name: '(a) minimal hook: { useVideoGeneration, fal }',
     path: 'dist/index.js',
     import: '{ useVideoGeneration, fal }',
-    limit: '16.3 kB',
+    limit: '17.8 kB',
     gzip: true,
     ignore,
   },
   {
     // The hook cannot run without a provider and a client: this is what the smallest working app ships.
-    // Issue target for (a): 8 KB. Measured 27.72 kB (25.99 kB before issues 10/12: pushed snapshots are vetted like
-    // polled ones, fal fidelity).
+    // Issue target for (a): 8 KB; issue 14's: 17 KB. Measured 30.77 kB (28.44 kB before issue 13's observers, Job
+    // record and single query source; 25.99 kB before issues 10/12).
     name: "(a') minimal working app: { VideoJobsProvider, createVideoClient, useVideoGeneration, fal }",
     path: 'dist/index.js',
     import: '{ VideoJobsProvider, createVideoClient, useVideoGeneration, fal }',
-    limit: '28.8 kB',
+    limit: '32.3 kB',
     gzip: true,
     ignore,
   },
   {
-    // Issue target: 14 KB. Measured 47.03 kB (42.34 kB before issue 10 made every adapter read its provider's
-    // documented errors, webhooks, hydration and durations).
+    // Issue target: 14 KB. Measured 51.21 kB (47.65 kB before issue 13's observers and issue 15's estimates,
+    // Details disclosure, stopped state and waiting frame; 42.34 kB before issue 10).
     name: '(b) everything React-facing: * from react-video-jobs',
     path: 'dist/index.js',
     import: '*',
-    limit: '49.0 kB',
+    limit: '53.8 kB',
     gzip: true,
     ignore,
   },
