@@ -41,7 +41,7 @@ const MUST_BE_SERVER_SAFE = [
   'react/jobQueryOptions.js',
   'react/videoJobKeys.js',
   'react/createJSONStorage.js',
-  'components/formatDuration.js',
+  'core/formatDuration.js',
 ];
 
 function listJs(dir) {

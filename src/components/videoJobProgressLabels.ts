@@ -1,6 +1,6 @@
 import type { JobCancellation } from '../core/jobSnapshot';
 import type { VideoJobErrorKind } from '../core/videoJobError';
-import { formatDuration, roundDuration } from './formatDuration';
+import { formatDuration, roundDuration } from '../core/formatDuration';
 
 /**
  * Every string `<VideoJobProgress>` shows or announces. Pass a partial object as `labels` to translate or

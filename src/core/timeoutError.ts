@@ -1,3 +1,4 @@
+import { formatDuration } from './formatDuration';
 import type { JobRef, JobSnapshot } from './jobSnapshot';
 import { VideoJobError } from './videoJobError';
 
@@ -14,8 +15,7 @@ export function timeoutError(ref: JobRef, timeoutMs: number, cancelled?: JobSnap
   return new VideoJobError({ kind: 'timeout', message, provider: ref.provider, jobId: ref.id });
 }
 
+/** The one duration wording (`formatDuration`), with milliseconds below a second, where a test's timeout may sit. */
 function formatTimeout(ms: number): string {
-  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000} min`;
-  if (ms >= 1000) return `${Math.round(ms / 100) / 10} s`;
-  return `${ms} ms`;
+  return ms >= 1000 ? formatDuration(ms) : `${ms} ms`;
 }

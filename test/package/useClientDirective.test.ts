@@ -20,7 +20,6 @@ const SERVER_SAFE: Record<string, string> = {
   'src/react/videoJobKeys.ts': 'query keys for prefetching and invalidation on the server',
   'src/react/videoJobState.ts': 'pure view of a snapshot (re-exported from core/jobState)',
   'src/react/videoJobsStore.ts': 'framework-free store; no React import',
-  'src/components/formatDuration.ts': 'pure formatter for server-rendered labels',
   'src/components/safeMediaUrl.ts': 'pure URL check, also run on server data',
   'src/components/videoJobProgressLabels.ts': 'default labels, plain data',
   'src/components/videoJobProgressView.ts': 'pure view model of a snapshot',

@@ -1,6 +1,7 @@
 /**
  * A short English duration for people, not machines: `"42 s"`, `"1 min 5 s"`, `"2 h 3 min"`.
- * Components use it for their default labels; pass your own `labels` to translate.
+ * The core says timeouts with it and the components use it for their default labels (pass your own `labels` to
+ * translate them).
  */
 export function formatDuration(ms: number): string {
   const totalSeconds = Math.max(0, Math.round(ms / 1000));
