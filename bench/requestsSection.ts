@@ -302,6 +302,30 @@ export function checkRequestTargets(section: RequestsSection): TargetCheck[] {
   return checks;
 }
 
+/** Issue 14 point 1: no progress <= 15 requests and <= 5.5 s; progress <= 15 and <= 2 s; cold 90 s <= 25 and <= 5 s. */
+export function checkIssue14Targets(section: RequestsSection): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  for (const wire of POLLING_WIRES) {
+    const result = find(section.main, ours({ wire }).name)!;
+    const noticeMs = OUR_WIRES[wire].progress ? 2000 : 5500;
+    checks.push({
+      target: `${result.contestant}, ${section.workload.name}: mean <= 15 status requests/job, p95 notice <= ${seconds(noticeMs)}`,
+      measured: `${fixed(result.statusMean)} requests/job, p95 ${seconds(result.noticeP95)}`,
+      met: result.statusMean <= 15 && result.noticeP95 <= noticeMs,
+    });
+  }
+  for (const cell of section.cold) {
+    if (cell.runMs !== 90_000 || !cell.contestant.startsWith('react-video-jobs default')) continue;
+    if (OUR_WIRES[cell.wire as OurWire]?.progress !== false) continue;
+    checks.push({
+      target: `${cell.contestant}, cold 90 s job: <= 25 requests, notice <= 5 s`,
+      measured: `${fixed(cell.requestsMean)} requests (max ${cell.requestsMax}), notice max ${seconds(cell.noticeMax)}`,
+      met: cell.requestsMax <= 25 && cell.noticeMax <= 5000,
+    });
+  }
+  return checks;
+}
+
 export function renderTargets(checks: TargetCheck[]): string {
   return table(
     ['target', 'measured', 'status'],

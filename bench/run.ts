@@ -2,7 +2,8 @@
  * `npm run bench`: every benchmark of issue 6 in one run on this machine, printed and written to
  * bench/results.md. Sections 1 and 1b run in virtual time in this process; section 3 runs in a child process with
  * `--expose-gc` and a DOM (jsdom), so its heap figures are not disturbed by the other sections.
- * `npm run bench -- --only=push` runs section 1b alone and prints it (bench/results.md is left as it is).
+ * `npm run bench -- --only=push` runs section 1b alone and prints it (bench/results.md is left as it is);
+ * `--only=frontier` runs section 1c alone, prints it and writes bench/frontier.svg.
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -10,8 +11,10 @@ import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { format, resolveConfig } from 'prettier';
 import { checkBundleTargets, measureBundles, renderBundleSection } from './bundleSize';
+import { checkFrontierTargets, renderFrontierSection, runFrontierSection } from './frontierSection';
 import { checkPushTargets, renderPushSection, runPushSection } from './pushSection';
 import {
+  checkIssue14Targets,
   checkRequestTargets,
   renderRequestsSection,
   renderTargets,
@@ -31,6 +34,17 @@ if (process.argv.includes('--only=push')) {
   process.exit(0);
 }
 
+if (process.argv.includes('--only=frontier')) {
+  log('[bench] 1c requests against notice time, first job in a new tab (virtual time)...');
+  const frontier = await runFrontierSection(log);
+  writeFileSync(resolve(root, 'bench/frontier.svg'), frontier.svg);
+  process.stdout.write(`${renderTargets(checkFrontierTargets(frontier))}\n\n${renderFrontierSection(frontier)}\n`);
+  log(
+    `[bench] 1c done in ${(frontier.wallMs / 1000).toFixed(1)} s (wrote bench/frontier.svg; bench/results.md not written)`,
+  );
+  process.exit(0);
+}
+
 log('[bench] 1/3 status requests and time to notice (virtual time)...');
 const requests = await runRequestsSection(log);
 log(`[bench] 1/3 done in ${(requests.wallMs / 1000).toFixed(1)} s`);
@@ -38,6 +52,11 @@ log(`[bench] 1/3 done in ${(requests.wallMs / 1000).toFixed(1)} s`);
 log('[bench] 1b push when no webhook may come (virtual time)...');
 const push = await runPushSection(log);
 log(`[bench] 1b done in ${(push.wallMs / 1000).toFixed(1)} s`);
+
+log('[bench] 1c requests against notice time, first job in a new tab (virtual time)...');
+const frontier = await runFrontierSection(log);
+writeFileSync(resolve(root, 'bench/frontier.svg'), frontier.svg);
+log(`[bench] 1c done in ${(frontier.wallMs / 1000).toFixed(1)} s`);
 
 log('[bench] 2/3 bundle sizes...');
 const bundleStarted = performance.now();
@@ -78,7 +97,13 @@ const markdown = [
   '',
   renderTargets(checkPushTargets(push)),
   '',
+  '## Targets (issue 14)',
+  '',
+  renderTargets([...checkIssue14Targets(requests), ...checkFrontierTargets(frontier)]),
+  '',
   renderRequestsSection(requests),
+  '',
+  renderFrontierSection(frontier),
   '',
   renderPushSection(push),
   '',

@@ -1,4 +1,5 @@
 import { createVideoClient } from '../../src/core/createVideoClient';
+import type { DurationModel } from '../../src/core/durationModel';
 import type { ProviderAdapter } from '../../src/core/provider';
 import type { PollingOptions } from '../../src/core/schedule';
 import { aigateway } from '../../src/providers/aigateway';
@@ -46,6 +47,8 @@ export interface OursOptions {
   polling?: PollingOptions;
   /** Overrides the table name. */
   name?: string;
+  /** The client's duration model, made fresh per scenario (e.g. warm from saved state, or with a prior). */
+  durationModel?: () => DurationModel;
 }
 
 /**
@@ -70,6 +73,7 @@ export function ours(options: OursOptions = {}): Contestant {
         providers: { [wire]: adapter },
         fetch: sim.fetch,
         ...(options.polling ? { polling: options.polling } : {}),
+        ...(options.durationModel ? { durationModel: options.durationModel() } : {}),
       });
       const model = spec.model(workload.model);
       return {

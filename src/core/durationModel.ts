@@ -52,13 +52,25 @@ export interface DurationModelOptions {
    * polling at the cap, more requests around the typical end. Defaults to none (cold jobs use growing
    * intervals).
    */
-  prior?: { median: number; p90: number };
+  prior?: DurationPrior;
+  /**
+   * Per-model priors, by the model key the client records under (`${provider}:${model}`): what to assume for that
+   * model before its first finished job, in place of `prior`. The library ships none: pass your own, e.g. from your
+   * provider dashboard or an earlier session (`toJSON()` keeps learned run times, which is better still).
+   */
+  priors?: Record<string, DurationPrior>;
+}
+
+/** A typical run time (ms): its median and 90th percentile. */
+export interface DurationPrior {
+  median: number;
+  p90: number;
 }
 
 export interface DurationModel {
   /** Records one finished job's run time (ms from start of running to completion). Ignores non-positive values. */
   record(model: string, runMs: number): void;
-  /** The learned distribution for `model`; before its first finished job the `prior` (count 0) or `undefined`. */
+  /** The learned distribution for `model`; before its first finished job its `priors` entry or the `prior` (count 0), else `undefined`. */
   estimate(model: string): DurationEstimate | undefined;
   /** Plain JSON to persist; feed it back to `createDurationModel` to start warm. */
   toJSON(): DurationModelState;
@@ -75,6 +87,9 @@ export function createDurationModel(initial?: DurationModelState, options: Durat
   const priorSigma = options.priorSigma ?? 0.5;
   const priorWeight = options.priorWeight ?? 2;
   const prior = options.prior ? fromQuantiles(options.prior.median, options.prior.p90) : undefined;
+  const priors = new Map<string, RunTimeEstimate>();
+  for (const [model, value] of Object.entries(options.priors ?? {}))
+    priors.set(model, fromQuantiles(value.median, value.p90));
   // Map iteration order doubles as the recency order for eviction.
   const models = new Map<string, number[]>();
 
@@ -107,7 +122,10 @@ export function createDurationModel(initial?: DurationModelState, options: Durat
     },
     estimate(model) {
       const samples = models.get(model);
-      if (!samples || samples.length === 0) return prior ? describe(prior.mu, prior.sigma, 0) : undefined;
+      if (!samples || samples.length === 0) {
+        const assumed = priors.get(model) ?? prior;
+        return assumed ? describe(assumed.mu, assumed.sigma, 0) : undefined;
+      }
       const logs = samples.map((value) => Math.log(value));
       const n = logs.length;
       const mu = logs.reduce((sum, value) => sum + value, 0) / n;

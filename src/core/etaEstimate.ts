@@ -135,3 +135,116 @@ export function erfc(x: number): number {
     );
   return x >= 0 ? r : 2 - r;
 }
+
+/**
+ * Where to spend a job's status requests, planned once from its run-time distribution: every `denseMs` from
+ * `from` to `to` (ms after the distribution's origin), where ends are likely, and every `sparseMs` before and
+ * after. Made for a budget of requests and a quantile of the notice time: the dense stretch is the run-time
+ * stretch of highest hazard (the cheapest ends to cover, as in `bench/pollingBound.ts`) and the pair
+ * (stretch, spacing) is the one that gives the shortest notice time at that quantile for the budget.
+ */
+export interface PollPlan {
+  from: number;
+  to: number;
+  denseMs: number;
+  sparseMs: number;
+}
+
+export interface PollPlanLimits {
+  /** Expected status requests from the origin on. */
+  budget: number;
+  /** Shortest dense spacing (ms). */
+  minDelayMs: number;
+  /** Sparse spacing (ms); a small budget stretches it to `SPARSE_RATIO` x the dense spacing. */
+  maxDelayMs: number;
+  /** The notice time quantile the plan minimises. Defaults to `NOTICE_QUANTILE`. */
+  quantile?: number;
+}
+
+/** The notice quantile a plan is made for. Slightly above 0.95, for the jobs planned on a wrong estimate. */
+export const NOTICE_QUANTILE = 0.96;
+/** Where a budget cannot afford `maxDelayMs` outside the dense stretch, the sparse spacing is this x the dense one. */
+export const SPARSE_RATIO = 2;
+/** ...but never more than this x `maxDelayMs`. */
+export const MAX_SPARSE_FACTOR = 3;
+
+const PLAN_CELLS = 160;
+const COVERAGES = [0.9, 0.92, 0.94, 0.95, 0.96, 0.97, 0.98, 0.985, 0.99, 0.995];
+const planCache = new Map<string, PollPlan>();
+
+export function planPolls(run: RunTimeEstimate, limits: PollPlanLimits): PollPlan {
+  const key = `${run.mu}|${run.sigma}|${limits.budget}|${limits.minDelayMs}|${limits.maxDelayMs}|${limits.quantile}`;
+  const cached = planCache.get(key);
+  if (cached) return cached;
+  const plan = computePlan(run, limits);
+  if (planCache.size >= 64) planCache.delete(planCache.keys().next().value!);
+  planCache.set(key, plan);
+  return plan;
+}
+
+function computePlan({ mu, sigma }: RunTimeEstimate, limits: PollPlanLimits): PollPlan {
+  const q = limits.quantile ?? NOTICE_QUANTILE;
+  const maxDelayMs = limits.maxDelayMs;
+  const minDelayMs = Math.min(limits.minDelayMs, maxDelayMs);
+  const survival = (x: number) => normalSurvival((Math.log(x) - mu) / sigma);
+  // Log-spaced cells over +/-4.5 sigma; before the first one the job is all but certain to run on.
+  const lo = Math.exp(mu - 4.5 * sigma);
+  const ratio = Math.exp((9 * sigma) / PLAN_CELLS);
+  const cells: Array<{ from: number; to: number; mass: number; cost: number }> = [];
+  let x = lo;
+  for (let i = 0; i < PLAN_CELLS; i++) {
+    const next = x * ratio;
+    const s0 = survival(x);
+    const s1 = survival(next);
+    cells.push({ from: x, to: next, mass: s0 - s1, cost: ((s0 + s1) / 2) * (next - x) });
+    x = next;
+  }
+  const byHazard = [...cells].sort((a, b) => b.mass / b.cost - a.mass / a.cost);
+  const totalCost = lo + cells.reduce((sum, cell) => sum + cell.cost, 0);
+  let best: PollPlan & { notice: number } = {
+    from: 0,
+    to: 0,
+    denseMs: maxDelayMs,
+    sparseMs: Math.max(maxDelayMs, totalCost / Math.max(limits.budget, 1e-9)),
+    notice: Number.POSITIVE_INFINITY,
+  };
+  let covered = 0;
+  let coveredCost = 0;
+  let from = Number.POSITIVE_INFINITY;
+  let to = 0;
+  let next = 0;
+  for (const coverage of COVERAGES) {
+    while (covered < coverage && next < byHazard.length) {
+      const cell = byHazard[next++]!;
+      covered += cell.mass;
+      coveredCost += cell.cost;
+      from = Math.min(from, cell.from);
+      to = Math.max(to, cell.to);
+    }
+    const sparseCost = totalCost - coveredCost;
+    // budget = coveredCost / dense + sparseCost / sparse, with sparse = max(maxDelayMs, SPARSE_RATIO * dense).
+    let dense = coveredCost / (limits.budget - sparseCost / maxDelayMs);
+    let sparse = maxDelayMs;
+    if (!(dense > 0) || SPARSE_RATIO * dense > maxDelayMs) {
+      dense = (coveredCost + sparseCost / SPARSE_RATIO) / limits.budget;
+      sparse = Math.min(Math.max(maxDelayMs, SPARSE_RATIO * dense), MAX_SPARSE_FACTOR * maxDelayMs);
+    }
+    dense = Math.min(Math.max(dense, minDelayMs), sparse);
+    // Notice times: uniform up to `dense` for the covered ends, up to `sparse` for the others.
+    let notice = q / (covered / dense + (1 - covered) / sparse);
+    if (notice > dense) notice = ((q - covered) * sparse) / (1 - covered);
+    if (notice < best.notice) best = { from, to, denseMs: dense, sparseMs: sparse, notice };
+  }
+  return { from: best.from, to: best.to, denseMs: best.denseMs, sparseMs: best.sparseMs };
+}
+
+/** Delay from `now` to the next poll of a plan whose origin is `origin`, and the spacing around it. */
+export function planStep(plan: PollPlan, origin: number, now: number): EtaStep {
+  const x = now - origin;
+  if (x < plan.from) {
+    const delayMs = Math.min(plan.sparseMs, plan.from - x);
+    return { delayMs, localMs: plan.sparseMs };
+  }
+  if (x < plan.to) return { delayMs: plan.denseMs, localMs: plan.denseMs };
+  return { delayMs: plan.sparseMs, localMs: plan.sparseMs };
+}

@@ -43,7 +43,11 @@ export function recordObservation(
   if (next.notBefore !== undefined && next.notBefore <= at) delete next.notBefore;
   if (snapshot.status === 'running' && history.status !== 'running' && history.runningSince === undefined) {
     const start = startOfRun(history, snapshot, at);
-    if (start !== undefined) next.runningSince = start;
+    if (start !== undefined) {
+      next.runningSince = start;
+      next.runningAfter = Math.min(start, history.lastPollAt ?? history.since);
+    }
+    next.pollsAtRun = next.polls;
   }
   if (snapshot.status === 'running' && snapshot.progress !== undefined) {
     const samples = [...(history.progress ?? []), { at, value: snapshot.progress }];

@@ -6,6 +6,8 @@ import {
   overdueAt,
   overdueScore,
   OVERDUE_Z,
+  planPolls,
+  planStep,
   type EndDistribution,
   type ProgressSample,
 } from './etaEstimate';
@@ -20,12 +22,15 @@ import { VideoJobError } from './videoJobError';
  * 2. Without an estimate of the end, intervals grow by `multiplier` up to `maxDelayMs`, with jitter; while
  *    the job runs (and its polls succeed) only up to `blindMaxDelayMs`, the longest its end may go unnoticed
  *    when nothing predicts it.
- * 3. ETA mode (`eta`): once the job runs and its end can be estimated (progress rate, the caller's
- *    `expectedDurationMs`, or run times learned by the client's duration model), the schedule sleeps at
- *    the cap through the stretch where the end is unlikely and polls densely (down to `etaMinDelayMs`)
- *    where it is likely; see `etaEstimate.ts`. Past the estimate's 99th percentile it falls back to
- *    growing intervals. The jitter then scales with the local poll spacing, so a long sleep towards a
- *    precise end does not scatter the landing by seconds (it stays within +/-`jitter` of the delay).
+ * 3. ETA mode (`eta`): once the job's end can be estimated, the schedule spends `pollBudget`.
+ *    - From a progress rate: poll density follows the square root of the hazard (`etaStep`), dense just
+ *      before the predicted end, the price of a request scaled from the budget.
+ *    - From a run time (the caller's `expectedDurationMs`, or learned by the client's duration model, priors
+ *      included) and no progress: a plan made once from the start of the run (`planPolls`): every `denseMs`
+ *      over the stretch where ends are likely, sparsely before and after, sized so that the expected requests
+ *      per job match the budget less what the queue took; the queue itself is watched at the sparse pace.
+ *    Past the estimate's 99th percentile it falls back to growing intervals. The jitter then scales with the
+ *    local poll spacing (it stays within +/-`jitter` of the delay).
  * 4. Guarantees applied last, in this order: the floor (`minDelayMs` and the provider's
  *    `minPollIntervalMs`, the larger wins), the cap (`maxDelayMs`, or `blindMaxDelayMs` as above, x
  *    `hiddenMultiplier` while hidden; a floor above the cap wins), then `Retry-After` (`notBefore`), which
@@ -33,22 +38,21 @@ import { VideoJobError } from './videoJobError';
  *
  * Trade-off, as `npm run bench` measures it (bench/results.md: 200 jobs, run times log-normal with median
  * 75 s and 90th percentile 180 s, every wire format of the simulator, virtual time):
- * - progress reported (Replicate, VideoGen, OpenAI): 14.4-14.6 status requests per job, notice p95 1.7-2.0 s;
- * - learned run times only (fal, Kling, AI gateway): 14.3-15.3 requests, notice p95 ~8.5 s;
- * - a cold 90 s job without progress: ~23 requests, noticed within 5 s (`blindMaxDelayMs`); a cold 300 s
- *   one ~67, until the model's first finished job teaches the client its run time.
- * The cap bounds staleness, so a job costs at least one request per `maxDelayMs` of its life. From run
- * times alone, so wide a distribution admits no schedule with both <= 15 requests and a 2 s p95 notice:
- * covering 95 % of ends within 2 s takes at least 35 polls per job (bench/pollingBound.ts);
- * `etaRequestCostMs` picks the point on that curve. A duration model with a `prior` turns the ETA mode on
- * for cold jobs too.
+ * - progress reported (Replicate, VideoGen, OpenAI): 12.8-13.0 status requests per job, notice p95 1.7-1.8 s;
+ * - learned run times only (fal, Kling, AI gateway): 14.2-14.6 requests, notice p95 8.1-8.5 s;
+ * - a cold 90 s job without progress: ~23 requests, noticed within 5 s (`blindMaxDelayMs`).
+ * From run times alone, so wide a distribution admits no schedule with both <= 15 requests and a 2 s p95
+ * notice (bench/pollingBound.ts); `pollBudget` picks the point on the curve (bench/frontier.svg).
  */
 export interface PollingOptions {
   /** Delay before the first poll after submit. Defaults to `1000` ms. */
   initialDelayMs?: number;
   /** Each interval is the previous one times this. Defaults to `1.5`. */
   multiplier?: number;
-  /** The longest interval. Defaults to `10000` ms. */
+  /**
+   * The longest interval. Where a small `pollBudget` cannot afford it away from a job's likely end, intervals
+   * there stretch to twice the dense spacing, at most 3 x `maxDelayMs`. Defaults to `10000` ms.
+   */
   maxDelayMs?: number;
   /**
    * The longest interval while a running job's end cannot be estimated (no progress rate, no expected or
@@ -69,16 +73,21 @@ export interface PollingOptions {
   /** The shortest interval the ETA mode uses around the estimated end. Defaults to `1000` ms. */
   etaMinDelayMs?: number;
   /**
-   * How many ms of delay in noticing the end one extra status request is worth to you: the ETA mode's
-   * trade-off. Lower polls more densely where the end is likely. Defaults to `500` ms.
+   * Status requests a job should take on average, when its run time can be predicted (learned run times, a
+   * prior or `expectedDurationMs`, no progress): the schedule spends them where the job's end is likely, polling
+   * densely there and every `maxDelayMs` elsewhere, so as to notice 95 % of ends as soon as the budget allows.
+   * More requests notice sooner. Defaults to `12.5`.
    */
-  etaRequestCostMs?: number;
+  pollBudget?: number;
   /** Flag a job that sits in the queue with no movement for this long (`stalledSince`). Defaults to `120000` ms. */
   stallAfterMs?: number;
 }
 
 export type ResolvedPollingOptions = Required<Omit<PollingOptions, 'expectedDurationMs'>> &
   Pick<PollingOptions, 'expectedDurationMs'>;
+
+/** With progress, the ETA mode's price of one request in ms of notice time, at the default `pollBudget`. */
+const PROGRESS_REQUEST_COST_MS = 200;
 
 export const DEFAULT_POLLING_OPTIONS: Readonly<ResolvedPollingOptions> = Object.freeze({
   initialDelayMs: 1000,
@@ -90,7 +99,7 @@ export const DEFAULT_POLLING_OPTIONS: Readonly<ResolvedPollingOptions> = Object.
   hiddenMultiplier: 3,
   eta: true,
   etaMinDelayMs: 1000,
-  etaRequestCostMs: 500,
+  pollBudget: 12.5,
   stallAfterMs: 120_000,
 });
 
@@ -114,7 +123,7 @@ export function resolvePollingOptions(...layers: Array<PollingOptions | undefine
   check('minDelayMs', resolved.minDelayMs, 0);
   check('hiddenMultiplier', resolved.hiddenMultiplier, 1);
   check('etaMinDelayMs', resolved.etaMinDelayMs, 1);
-  check('etaRequestCostMs', resolved.etaRequestCostMs, Number.MIN_VALUE);
+  check('pollBudget', resolved.pollBudget, 1);
   check('stallAfterMs', resolved.stallAfterMs, 0);
   if (!(resolved.jitter >= 0 && resolved.jitter < 1))
     invalid('jitter', resolved.jitter, 'a fraction from 0 to below 1');
@@ -136,6 +145,10 @@ export interface PollHistory {
   status?: JobStatus;
   /** When the job started running: the provider's `startedAt`, or estimated between two polls (epoch ms). */
   runningSince?: number;
+  /** The earliest the run can have started: the last sight of the job before it ran (epoch ms). */
+  runningAfter?: number;
+  /** `polls` when the job was first seen running: what the queue cost, out of `pollBudget`. */
+  pollsAtRun?: number;
   /** Progress seen while running, oldest first (the client keeps the first and the latest few). */
   progress?: ProgressSample[];
   /** Do not poll before this instant: the provider's `Retry-After` (epoch ms). */
@@ -175,6 +188,15 @@ export function nextPollDelay(
 
   let nominal = Math.min(longest, o.initialDelayMs * o.multiplier ** state.polls);
   let spread = nominal;
+  const runTime = runTimeOf(state, o);
+  if (state.status === 'queued' && state.polls > 0 && o.eta && !state.errors && runTime) {
+    // The end is a run time away at least: the queue only needs watching as sparsely as the run's start does.
+    // It cannot end before it has run: the queue is watched as sparsely as the start of the run's plan.
+    const plan = planPolls(runTime, runPlanLimits(o, state.polls + 1, floor));
+    nominal = plan.sparseMs;
+    longest = Math.max(longest, nominal);
+    spread = nominal;
+  }
   const end = state.polls > 0 && o.eta && !state.errors ? endDistribution(state, o) : undefined;
   if (end) {
     if (overdueScore(end, state.now) > OVERDUE_Z) {
@@ -184,11 +206,20 @@ export function nextPollDelay(
       spread = nominal;
     } else {
       longest = o.maxDelayMs;
-      const step = etaStep(end, state.now, {
-        minDelayMs: Math.max(o.etaMinDelayMs, floor),
-        maxDelayMs: o.maxDelayMs,
-        costMs: o.etaRequestCostMs,
-      });
+      let step;
+      if (end.fromProgress) {
+        const minDelayMs = Math.max(o.etaMinDelayMs, floor);
+        // Density goes as 1 / sqrt(cost), so the cost of a request scales with 1 / budget^2.
+        const costMs = PROGRESS_REQUEST_COST_MS * (DEFAULT_POLLING_OPTIONS.pollBudget / o.pollBudget) ** 2;
+        step = etaStep(end, state.now, { minDelayMs, maxDelayMs: o.maxDelayMs, costMs });
+      } else {
+        // Planned once from the start of the run, with what the queue left of the budget.
+        const plan = planPolls(end, runPlanLimits(o, state.pollsAtRun ?? 1, floor));
+        longest = plan.sparseMs;
+        step = planStep(plan, end.origin, state.now);
+        // The job reports progress: its rate, and a far better estimate, come with the next sample.
+        if (state.progress?.length) step = { delayMs: Math.min(step.delayMs, blindCap), localMs: blindCap };
+      }
       nominal = step.delayMs;
       spread = Math.min(step.delayMs, step.localMs);
     }
@@ -202,16 +233,37 @@ export function nextPollDelay(
 }
 
 /** The end distribution the ETA mode uses: progress first (it is about this very job), then run times. */
-export function endDistribution(state: ScheduleState, options: ResolvedPollingOptions): EndDistribution | undefined {
+export function endDistribution(
+  state: ScheduleState,
+  options: ResolvedPollingOptions,
+): (EndDistribution & { fromProgress?: boolean }) | undefined {
   if (state.status !== 'running') return undefined;
   const fromProgress = endFromProgress(state.progress);
-  if (fromProgress) return fromProgress;
+  if (fromProgress) return { ...fromProgress, fromProgress: true };
   if (state.runningSince === undefined) return undefined;
-  const runTime: RunTimeEstimate | undefined =
-    options.expectedDurationMs !== undefined
-      ? { mu: Math.log(options.expectedDurationMs), sigma: EXPECTED_DURATION_SIGMA }
-      : state.runTime;
-  return runTime ? { origin: state.runningSince, mu: runTime.mu, sigma: runTime.sigma } : undefined;
+  const runTime = runTimeOf(state, options);
+  // From the earliest possible start: a plan anchored there covers the ends of a run that started at once.
+  const origin = state.runningAfter ?? state.runningSince;
+  return runTime ? { origin, mu: runTime.mu, sigma: runTime.sigma } : undefined;
+}
+
+/** The run-time distribution the schedule plans with: the caller's `expectedDurationMs`, else the learned one. */
+function runTimeOf(state: PollHistory, options: ResolvedPollingOptions): RunTimeEstimate | undefined {
+  return options.expectedDurationMs !== undefined
+    ? { mu: Math.log(options.expectedDurationMs), sigma: EXPECTED_DURATION_SIGMA }
+    : state.runTime;
+}
+
+/**
+ * What a run's plan may spend: the budget less the polls before the run (`pollsAtRun` counts the one that saw
+ * it start, which the plan covers) and the poll that will see the end.
+ */
+function runPlanLimits(o: ResolvedPollingOptions, pollsAtRun: number, floor: number) {
+  return {
+    budget: Math.max(2, o.pollBudget - pollsAtRun),
+    minDelayMs: Math.max(o.etaMinDelayMs, floor),
+    maxDelayMs: o.maxDelayMs,
+  };
 }
 
 function check(field: string, value: number, min: number): void {

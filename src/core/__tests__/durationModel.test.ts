@@ -153,3 +153,41 @@ describe('poll history', () => {
     expect(history.notBefore).toBeUndefined();
   });
 });
+
+describe('duration priors and saved state', () => {
+  it('uses a per-model prior before the first finished job, then what it learned', () => {
+    const model = createDurationModel(undefined, {
+      prior: { median: 60_000, p90: 120_000 },
+      priors: { 'fal:slow': { median: 200_000, p90: 400_000 } },
+    });
+    expect(model.estimate('fal:slow')).toMatchObject({ count: 0 });
+    expect(model.estimate('fal:slow')!.median).toBeCloseTo(200_000, -1);
+    expect(model.estimate('fal:other')!.median).toBeCloseTo(60_000, -1);
+    model.record('fal:slow', 90_000);
+    expect(model.estimate('fal:slow')).toMatchObject({ count: 1 });
+    expect(model.estimate('fal:slow')!.median).toBeCloseTo(90_000, -1);
+  });
+
+  it('refuses a prior that is not a distribution, naming it', () => {
+    expect(() => createDurationModel(undefined, { priors: { 'fal:x': { median: 10_000, p90: 5000 } } })).toThrow(
+      /median < p90/,
+    );
+  });
+
+  it('round-trips through JSON, bounded by maxSamples and maxModels', () => {
+    const model = createDurationModel(undefined, { maxSamples: 3, maxModels: 2 });
+    for (let i = 1; i <= 5; i++) model.record('a', i * 1000);
+    model.record('b', 7000);
+    model.record('c', 8000);
+    const saved = JSON.parse(JSON.stringify(model.toJSON())) as ReturnType<typeof model.toJSON>;
+    expect(saved).toEqual({ version: 1, models: { b: [7000], c: [8000] } });
+    const warm = createDurationModel(saved);
+    expect(warm.estimate('c')).toEqual(model.estimate('c'));
+    expect(
+      createDurationModel({ version: 1, models: { a: [1000, 2000, 3000, 4000] } }, { maxSamples: 2 }).toJSON(),
+    ).toEqual({
+      version: 1,
+      models: { a: [3000, 4000] },
+    });
+  });
+});
