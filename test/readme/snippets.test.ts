@@ -7,7 +7,7 @@ import { QueryClient } from '@tanstack/react-query';
 import { createVideoClient, fal, type JobRef, type JobSnapshot, type ProviderAdapter } from '../../src';
 import { describeProviderContract } from '../../src/providers/__tests__/providerContract';
 import { createSimulator } from '../../src/testing';
-import { acmeWire } from './acmeWire';
+import { acmeWire } from '../../src/providers/__tests__/acmeWire';
 import { findBlock, readmeBlocks, ROOT, RUN, writeBlocks, type BlockQuery } from './readmeBlocks';
 
 const blocks = readmeBlocks();

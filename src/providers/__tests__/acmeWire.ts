@@ -1,7 +1,6 @@
-// The made-up Acme Video API of the README's "Your own API in ~30 lines", simulated so the README's own `acme`
-// adapter can run (snippets.test.ts). The same wire as src/providers/__tests__/defineProvider.test.ts, which runs
-// its copy of the example; here the README's text itself is run.
-import type { SimJob, WireFormat } from '../../src/testing';
+// The made-up Acme Video API of the README's "Your own API in ~30 lines", simulated: defineProvider.test.ts runs its
+// copy of the example against it, and test/readme/snippets.test.ts runs the README's own text.
+import type { SimJob, WireFormat } from '../../testing';
 
 function acmeRecord(job: SimJob, videoUrl: () => string): Record<string, unknown> {
   const state = { queued: 'waiting', running: 'working', completed: 'done', failed: 'error', cancelled: 'cancelled' }[

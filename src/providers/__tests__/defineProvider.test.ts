@@ -3,9 +3,8 @@ import { createVideoClient } from '../../core/createVideoClient';
 import type { ProviderContext } from '../../core/provider';
 import { VideoJobError } from '../../core/videoJobError';
 import { createSimulator } from '../../testing/createSimulator';
-import type { SimJob } from '../../testing/simJob';
-import type { WireFormat } from '../../testing/wireFormat';
 import { defineProvider } from '../defineProvider';
+import { acmeWire } from './acmeWire';
 import { describeProviderContract } from './providerContract';
 import { jsonContext, recordingFetch, transportContext } from './testContexts';
 
@@ -53,60 +52,7 @@ export const acme = defineProvider({
   },
 });
 
-// --- The simulated Acme API the example runs against. ---
-
-function acmeRecord(job: SimJob, videoUrl: () => string): Record<string, unknown> {
-  const state = { queued: 'waiting', running: 'working', completed: 'done', failed: 'error', cancelled: 'cancelled' }[
-    job.status
-  ];
-  const record: Record<string, unknown> = { generation_id: job.id, state };
-  if (job.status === 'queued') record.position = job.queuePosition ?? 0;
-  if (job.status === 'running' && job.progress !== undefined) record.percent = Math.round(job.progress * 100);
-  if (job.status === 'completed') record.result_url = videoUrl();
-  if (job.status === 'failed') record.failure_reason = job.errorMessage;
-  return record;
-}
-
-const acmeWire: WireFormat = {
-  provider: 'acme',
-  hosts: ['api.acme.video'],
-  route(req) {
-    const path = req.path.replace(/^\/v1(?=\/)/, '');
-    if (req.method === 'POST' && path === '/generations') return { endpoint: 'submit' };
-    const match = /^\/generations\/([^/]+)(\/cancel)?$/.exec(path);
-    if (!match) return undefined;
-    const jobId = decodeURIComponent(match[1]!);
-    if (match[2] && req.method === 'POST') return { endpoint: 'cancel', jobId };
-    if (!match[2] && req.method === 'GET') return { endpoint: 'status', jobId };
-    return undefined;
-  },
-  handle(req, ctx) {
-    if (req.route.endpoint === 'submit') {
-      const body = req.body as { model?: string; prompt?: string; callback_url?: string };
-      if (!body?.prompt) return ctx.json(400, { message: 'prompt is required' });
-      const job = ctx.createJob({
-        model: body.model ?? 'acme-1',
-        input: body,
-        ...(body.callback_url ? { webhookUrl: body.callback_url } : {}),
-      });
-      return ctx.json(
-        201,
-        acmeRecord(job, () => ctx.video(job).url),
-      );
-    }
-    const id = req.route.jobId!;
-    if (!ctx.job(id)) return ctx.error(404, 'no such generation');
-    if (req.route.endpoint === 'cancel' && ctx.cancel(id) === 'already_ended') {
-      return ctx.json(409, { message: 'generation already finished' });
-    }
-    const job = ctx.job(id)!;
-    return ctx.json(
-      req.route.endpoint === 'cancel' ? 202 : 200,
-      acmeRecord(job, () => ctx.video(job).url),
-    );
-  },
-  errorBody: (_status, message) => ({ message }),
-};
+// The simulated Acme API the example runs against: ./acmeWire.ts.
 
 describeProviderContract('defineProvider (Acme example)', (harness) => {
   const sim = createSimulator({ wireFormats: [acmeWire], job: { queuePosition: 3 } });
