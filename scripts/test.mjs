@@ -73,7 +73,8 @@ const steps = [
     kind: 'counted',
     optional: browserRunner,
     commands: [[process.execPath, browserRunner]],
-    timeoutMs: 300_000,
+    // About 3.8 min on 2 cores since every story is checked at two widths, light, dark and forced colours.
+    timeoutMs: 450_000,
   },
 ];
 
