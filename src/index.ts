@@ -68,6 +68,8 @@ export { videoJobKeys } from './react/videoJobKeys';
 export type { JobQueryOptionsInit } from './react/jobQueryOptions';
 export { jobQueryOptions } from './react/jobQueryOptions';
 export { createJSONStorage } from './react/createJSONStorage';
+export type { PersistedDurationModelOptions } from './react/persistedDurationModel';
+export { createPersistedDurationModel } from './react/persistedDurationModel';
 export { useJobStatus } from './react/useJobStatus';
 export { useVideoGeneration } from './react/useVideoGeneration';
 export type { UseCancelJobResult } from './react/useCancelJob';

@@ -16,6 +16,8 @@ const SERVER_SAFE: Record<string, string> = {
   'src/react/createJSONStorage.ts': 'storage factory with no hooks; usable where the provider is configured',
   'src/react/jobQueryOptions.ts': 'query options for prefetching a job on the server (queryClient.prefetchQuery)',
   'src/react/persistedJob.ts': 'pure read/write of persisted jobs',
+  'src/react/persistedDurationModel.ts':
+    'duration model factory with no hooks; called where the client is created, storage read on first use',
   'src/react/types.ts': 'types only',
   'src/react/videoJobKeys.ts': 'query keys for prefetching and invalidation on the server',
   'src/react/videoJobState.ts': 'pure view of a snapshot (re-exported from core/jobState)',
