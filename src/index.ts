@@ -86,3 +86,7 @@ export type { VideoPlayerProps, VideoPlayerElement } from './components/VideoPla
 export { VideoPlayer } from './components/VideoPlayer';
 export type { VideoPlayerLabels } from './components/videoPlayerLabels';
 export { defaultVideoPlayerLabels } from './components/videoPlayerLabels';
+export type { VideoJobGalleryProps, VideoJobGalleryItem } from './components/VideoJobGallery';
+export { VideoJobGallery } from './components/VideoJobGallery';
+export type { UseJobEndNoticeOptions } from './components/useJobEndNotice';
+export { useJobEndNotice, requestJobNotifications } from './components/useJobEndNotice';

@@ -26,6 +26,8 @@ const SERVER_SAFE: Record<string, string> = {
   'src/components/videoJobProgressLabels.ts': 'default labels, plain data',
   'src/components/videoJobProgressView.ts': 'pure view model of a snapshot',
   'src/components/videoPlayerLabels.ts': 'default labels, plain data',
+  'src/components/jobHistory.ts': 'pure read/write/merge of the gallery history; no React import',
+  'src/components/videoJobGalleryLabels.ts': 'default labels, plain data',
   'src/components/waitEstimate.ts': 'pure wait estimate for a snapshot, also for server-rendered labels',
   'src/components/visuallyHidden.ts': 'a style object; imports only a React type',
 };
@@ -39,6 +41,8 @@ const MUST_BE_CLIENT = [
   'src/react/useCancelJob.ts',
   'src/components/VideoJobProgress.tsx',
   'src/components/VideoPlayer.tsx',
+  'src/components/VideoJobGallery.tsx',
+  'src/components/useJobEndNotice.ts',
 ];
 
 interface ModuleInfo {
