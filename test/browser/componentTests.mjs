@@ -7,7 +7,8 @@ const STILL_LOADING = new Set(['components-videoplayer--loading']);
 
 /** Waits until a story has reached the state it shows (players loaded or failed, play functions done). */
 async function settle(page, id) {
-  if (id.startsWith('components-videoplayer--') && !STILL_LOADING.has(id)) {
+  const hasPlayers = id.startsWith('components-videoplayer--') || id.startsWith('components-videojobgallery--');
+  if (hasPlayers && !STILL_LOADING.has(id)) {
     await page.waitForFunction(
       () =>
         [...document.querySelectorAll('[data-video-player]')].every((player) => {
@@ -188,6 +189,57 @@ export function componentTests({ base, stories, screenshots, axeSource }) {
         }));
         if (ring.focused !== 'VIDEO' || ring.outline !== '3px') throw new Error(`focus ${JSON.stringify(ring)}`);
         await screenshotStory(page, join(screenshots, 'components-videoplayer--ready--focused.png'));
+      },
+    },
+    {
+      name: 'VideoJobGallery keyboard only: Tab reaches Run again (a new job joins the list) and Remove (the job goes, focus stays in the list)',
+      async run(page) {
+        await openStory(page, base, 'components-videojobgallery--history');
+        await settle(page, 'components-videojobgallery--history');
+        const count = () => page.evaluate(() => document.querySelectorAll('[data-part="item"]').length);
+        const focusedPart = () =>
+          page.evaluate(() => {
+            const active = document.activeElement;
+            return {
+              part: active?.getAttribute('data-part') ?? active?.tagName ?? 'body',
+              item: active?.closest('[data-part="item"]')?.getAttribute('aria-labelledby') ?? null,
+            };
+          });
+        async function tabTo(part) {
+          for (let presses = 0; presses < 40; presses++) {
+            await page.keyboard.press('Tab');
+            const focused = await focusedPart();
+            if (focused.part === part) return focused;
+          }
+          throw new Error(`Tab never reached ${part}`);
+        }
+        const before = await count();
+        await tabTo('run-again');
+        await page.keyboard.press('Enter');
+        await page.waitForFunction((n) => document.querySelectorAll('[data-part="item"]').length === n + 1, before);
+        const first = await page.evaluate(() =>
+          document.querySelector('[data-part="item"]').getAttribute('data-status'),
+        );
+        if (first !== 'queued') throw new Error(`the new job at the top is ${first}`);
+        const removing = await tabTo('remove');
+        const name = await page.evaluate(
+          (ids) =>
+            ids
+              .split(' ')
+              .map((id) => document.getElementById(id)?.textContent)
+              .join(' '),
+          removing.item,
+        );
+        await page.keyboard.press('Enter');
+        await page.waitForFunction((n) => document.querySelectorAll('[data-part="item"]').length === n, before);
+        const after = await focusedPart();
+        const inList = await page.evaluate(() => Boolean(document.activeElement?.closest('[data-part="list"]')));
+        if (!inList) throw new Error(`focus went to ${after.part} after Remove`);
+        const names = await page.evaluate(() =>
+          [...document.querySelectorAll('[data-part="item"] [data-part="title"]')].map((title) => title.textContent),
+        );
+        if (!name || names.includes(name)) throw new Error(`${name} is still listed`);
+        await screenshotStory(page, join(screenshots, 'components-videojobgallery--history--after-keyboard.png'));
       },
     },
     {

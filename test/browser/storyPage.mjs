@@ -3,9 +3,12 @@
 /** Opens a story alone (no manager UI) and waits for one of our components to render. */
 export async function openStory(page, base, id) {
   await page.goto(`${base}/iframe.html?id=${encodeURIComponent(id)}&viewMode=story`, { waitUntil: 'load' });
-  await page.waitForSelector('#storybook-root :is([data-video-job-progress], [data-video-player], [data-playground])', {
-    timeout: 20_000,
-  });
+  await page.waitForSelector(
+    '#storybook-root :is([data-video-job-progress], [data-video-player], [data-video-job-gallery], [data-playground])',
+    {
+      timeout: 20_000,
+    },
+  );
   await page.evaluate(() => document.fonts.ready);
 }
 
