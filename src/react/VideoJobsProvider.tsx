@@ -4,7 +4,7 @@ import { createContext, useContext, useEffect, useMemo, type ReactNode } from 'r
 import type { VideoClient } from '../core/videoClient';
 import { defaultJobStorage } from './createJSONStorage';
 import type { JobStorage } from './types';
-import { getVideoJobsStore, type VideoJobsStore } from './videoJobsStore';
+import { createVideoJobsStore, getVideoJobsStore, type VideoJobsStore } from './videoJobsStore';
 import { usePushUpdates } from './usePushUpdates';
 import { useSnapshotSync } from './useSnapshotSync';
 
@@ -41,7 +41,8 @@ VideoJobsContext.displayName = 'VideoJobsContext';
  * lives in the React Query cache, so many components following one job share one query.
  */
 export function VideoJobsProvider({ client, storage, children }: VideoJobsProviderProps) {
-  const store = getVideoJobsStore(client);
+  // The store lives on the client; a frozen client cannot keep it, so this mount does (a remount starts afresh).
+  const store = useMemo(() => getVideoJobsStore(client) ?? createVideoJobsStore(client), [client]);
   const value = useMemo<VideoJobsContextValue>(
     () => ({ client, store, storage: storage === undefined ? lazyDefaultStorage() : () => storage ?? undefined }),
     [client, store, storage],

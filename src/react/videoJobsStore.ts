@@ -31,17 +31,31 @@ export interface TrackedJobList {
   at: number;
 }
 
-// Per client, outliving any provider mount: a remounted tree must not fire a job's callbacks again.
-const stores = new WeakMap<VideoClient, VideoJobsStore>();
+/**
+ * The client's slot for its store. The store lives on the client it belongs to, outliving any provider mount (a
+ * remounted tree must not fire a job's callbacks again or forget its jobs) and going away with the client; this module
+ * holds only the key, no job state.
+ */
+const STORE_SLOT = Symbol('react-video-jobs store');
 
-/** The store of a client, made on first use. */
-export function getVideoJobsStore(client: VideoClient): VideoJobsStore {
-  let store = stores.get(client);
-  if (!store) stores.set(client, (store = createVideoJobsStore(client)));
+type ClientWithStore = VideoClient & { [STORE_SLOT]?: VideoJobsStore };
+
+/**
+ * The store of a client, made on first use and kept on the client. `undefined` for a client that cannot carry it
+ * (frozen or sealed): the caller then keeps a store of its own.
+ */
+export function getVideoJobsStore(client: VideoClient): VideoJobsStore | undefined {
+  const holder = client as ClientWithStore;
+  const held = holder[STORE_SLOT];
+  if (held) return held;
+  if (!Object.isExtensible(client)) return undefined;
+  const store = createVideoJobsStore(client);
+  Object.defineProperty(client, STORE_SLOT, { value: store, enumerable: false });
   return store;
 }
 
-function createVideoJobsStore(client: VideoClient): VideoJobsStore {
+/** A store not kept anywhere: for a client that cannot carry one (see `getVideoJobsStore`). */
+export function createVideoJobsStore(client: VideoClient): VideoJobsStore {
   const jobs = new Map<string, TrackedJob>();
   const listeners = new Set<() => void>();
   const claimed = new Set<string>();

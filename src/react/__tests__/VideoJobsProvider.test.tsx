@@ -5,7 +5,7 @@ import { useJobStatus } from '../useJobStatus';
 import { useVideoGeneration } from '../useVideoGeneration';
 import { useVideoJobs } from '../useVideoJobs';
 import { useCancelJob } from '../useCancelJob';
-import { useOptionalVideoClient, useVideoClient } from '../VideoJobsProvider';
+import { useOptionalVideoClient, useVideoClient, VideoJobsProvider } from '../VideoJobsProvider';
 import { createHarness, MODEL } from './harness';
 
 function quietly(action: () => void) {
@@ -65,5 +65,22 @@ describe('VideoJobsProvider', () => {
     const h = createHarness();
     h.mount(<Probe />);
     expect(seen.at(-1)).toBe(h.client);
+  });
+
+  it('given a frozen client, the hooks still work (the provider keeps the store the client cannot)', async () => {
+    const h = createHarness({ client: {} });
+    const frozen = Object.freeze({ ...h.client });
+    function Jobs() {
+      return <p>{`jobs: ${useVideoJobs().jobs.length}`}</p>;
+    }
+    render(
+      <QueryClientProvider client={h.queryClient}>
+        <VideoJobsProvider client={frozen}>
+          <Jobs />
+        </VideoJobsProvider>
+      </QueryClientProvider>,
+    );
+    await frozen.submit({ provider: 'fal', model: MODEL, input: { prompt: 'x' } });
+    expect(await screen.findByText('jobs: 1')).toBeInTheDocument();
   });
 });
