@@ -32,12 +32,14 @@ export default [
     ignore,
   },
   {
-    // Issue target: 14 KB. Measured 51.21 kB (47.65 kB before issue 13's observers and issue 15's estimates,
-    // Details disclosure, stopped state and waiting frame; 42.34 kB before issue 10).
+    // Issue target: 14 KB. Measured 53.82 kB: issue 15 part 5's VideoJobGallery and useJobEndNotice add 2.19 kB
+    // (gallery 1.65, notices 0.54; the same esbuild bundle with and without their three exports), so the limit rose
+    // by 2.2 kB from 53.8. Before: 51.21 kB (47.65 kB before issue 13's observers and issue 15's estimates, Details
+    // disclosure, stopped state and waiting frame; 42.34 kB before issue 10).
     name: '(b) everything React-facing: * from react-video-jobs',
     path: 'dist/index.js',
     import: '*',
-    limit: '53.8 kB',
+    limit: '56 kB',
     gzip: true,
     ignore,
   },
