@@ -7,7 +7,7 @@ import {
   type JobSource,
 } from './jobObserver';
 import { toVideoJobState, withTrackedElapsed, type VideoJobState } from './jobState';
-import { jobKey, type JobRef, type JobSnapshot } from './jobSnapshot';
+import { isStoppedLocally, jobKey, type JobRef, type JobSnapshot } from './jobSnapshot';
 import { isTerminalStatus, type JobStatus } from './jobStatus';
 import type { VideoClient } from './videoClient';
 import { VideoJobError, toVideoJobError } from './videoJobError';
@@ -49,8 +49,17 @@ export interface GenerationObserverResult<
   cancel: () => Promise<JobSnapshot | undefined>;
   /** Back to `idle`; forgets the job (it is not cancelled). */
   reset: () => void;
-  /** Follows an existing job (submitted elsewhere, or before a reload) instead of submitting one. */
+  /**
+   * Follows an existing job (submitted elsewhere, or before a reload) instead of submitting one; also one this side
+   * stopped following (see `checkAgain`).
+   */
   resume: (ref: JobRef) => void;
+  /**
+   * Follows the job again after a cancel the provider could not confirm (`cancelled` with `cancellation.remote`
+   * `unsupported` or `requested`: Kling, OpenAI-style, visgate), which the job may outlive. Does nothing for any other
+   * job: an end the provider reported stays final.
+   */
+  checkAgain: () => void;
 }
 
 /** One generation: a submit in flight, then a job followed. A new token per `generate`/`resume`/`reset`. */
@@ -198,6 +207,12 @@ export class GenerationObserver<Input extends Record<string, unknown> = Record<s
     this.#rejectWaiters(movedOn, undefined, jobKey(ref));
     this.#set({ attempt: {}, ref, submitting: false, cancelling: false });
     this.#job.restart();
+  };
+
+  checkAgain = (): void => {
+    const { ref } = this.#session;
+    const job = this.#job.getFollowState().job;
+    if (ref && job && isStoppedLocally(job)) this.resume(ref);
   };
 
   /**
@@ -348,7 +363,14 @@ export class GenerationObserver<Input extends Record<string, unknown> = Record<s
       lastKnownStatus: restoredStatus,
     });
     return withTrackedElapsed(
-      { ...state, generate: this.generate, cancel: this.cancel, reset: this.reset, resume: this.resume },
+      {
+        ...state,
+        generate: this.generate,
+        cancel: this.cancel,
+        reset: this.reset,
+        resume: this.resume,
+        checkAgain: this.checkAgain,
+      },
       this.#job.trackElapsed,
     );
   }

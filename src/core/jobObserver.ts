@@ -1,5 +1,5 @@
 import { elapsedOf, toVideoJobState, withTrackedElapsed, type VideoJobState } from './jobState';
-import { jobKey, type JobRef, type JobSnapshot } from './jobSnapshot';
+import { isStoppedLocally, jobKey, type JobRef, type JobSnapshot } from './jobSnapshot';
 import { isTerminalStatus, type JobStatus } from './jobStatus';
 import type { PollingOptions } from './schedule';
 import type { VideoClient } from './videoClient';
@@ -36,6 +36,8 @@ export interface JobSource {
   peek(ref: JobRef, initial: JobSnapshot | undefined): JobFeed;
   /** Cancels the job, pausing this source's own pollers first. Defaults to `client.cancel`. */
   cancel?(ref: JobRef): Promise<JobSnapshot>;
+  /** Drops what this source holds of a job the client stopped following locally, so it is asked again. */
+  forget?(ref: JobRef): void;
 }
 
 export interface JobObserverOptions {
@@ -147,11 +149,28 @@ export class JobObserver {
     return this.#state;
   }
 
-  /** Follows the current ref again after a timeout (a resume of the same job). */
+  /** Follows the current ref again after a timeout (a resume of the same job), or after a local stop (`checkAgain`). */
   restart(): void {
     this.#timedOut = undefined;
-    this.#update();
+    if (!this.checkAgain()) this.#update();
   }
+
+  /**
+   * Follows the job again when this side only stopped following it (`cancelled` without the provider's confirmation:
+   * Kling, OpenAI-style, visgate): the client and the source forget the local end and ask the provider. `false`, and
+   * nothing happens, for any other job: an end the provider reported stays final.
+   */
+  checkAgain = (): boolean => {
+    const ref = this.#ref();
+    const job = this.#state.job ?? (ref ? this.#client.getSnapshot(ref) : undefined);
+    if (!ref || !job || !isStoppedLocally(job) || jobKey(job.ref) !== jobKey(ref)) return false;
+    this.#feed?.subscription.stop();
+    this.#feed = undefined;
+    this.#client.forget(ref);
+    this.#source.forget?.(ref);
+    this.#update();
+    return true;
+  };
 
   /** Marks `elapsedMs` as read, so it ticks. */
   trackElapsed = (): void => {

@@ -42,6 +42,17 @@ export interface VideoResult {
 }
 
 /** What became of a cancel request on the provider's side. */
+/**
+ * A job this side stopped following without the provider confirming its end (a cancel it could not stop, or only
+ * accepted): the job may still finish, so it can be followed again. Every other terminal snapshot is final.
+ */
+export function isStoppedLocally(job: Pick<JobSnapshot, 'status' | 'cancellation'>): boolean {
+  return (
+    job.status === 'cancelled' &&
+    (job.cancellation?.remote === 'unsupported' || job.cancellation?.remote === 'requested')
+  );
+}
+
 export interface JobCancellation {
   /**
    * `cancelled`: the provider confirmed it; `requested`: the provider accepted the request but the job may

@@ -26,6 +26,8 @@ export function queryJobSource(queryClient: QueryClient, client: VideoClient): J
   };
   return {
     cancel: (ref) => cancelJob(queryClient, client, ref),
+    // Back to the query's initial state (the client forgot the job too), so the terminal lock lets the answer in.
+    forget: (ref) => void queryClient.resetQueries({ queryKey: videoJobKeys.job(ref), exact: true }),
     peek(ref, initial): JobFeed {
       const state = queryClient.getQueryState<JobSnapshot, JobFeed['error'] & Error>(videoJobKeys.job(ref));
       return { job: state?.data ?? client.getSnapshot(ref) ?? initial, error: state?.error ?? undefined };

@@ -155,8 +155,17 @@ export interface UseVideoGenerationResult<
   cancel: () => Promise<JobSnapshot | undefined>;
   /** Back to `idle`; forgets the job (it is not cancelled) and its persisted record. */
   reset: () => void;
-  /** Follows an existing job (submitted elsewhere, or before a reload) instead of submitting one. */
+  /**
+   * Follows an existing job (submitted elsewhere, or before a reload) instead of submitting one; also one this side
+   * stopped following (see `checkAgain`).
+   */
   resume: (ref: JobRef) => void;
+  /**
+   * Follows the job again after a cancel the provider could not confirm (`cancelled` with `cancellation.remote`
+   * `unsupported` or `requested`: Kling, OpenAI-style, visgate; `<VideoJobProgress onCheckAgain>`). Does nothing for
+   * any other job: an end the provider reported stays final.
+   */
+  checkAgain: () => void;
 }
 
 /** A job this app follows, as `useVideoJobs` lists it. */

@@ -1,4 +1,4 @@
-import { jobKey, type JobRef, type JobSnapshot } from '../core/jobSnapshot';
+import { isStoppedLocally, jobKey, type JobRef, type JobSnapshot } from '../core/jobSnapshot';
 import { isTerminalStatus } from '../core/jobStatus';
 import type { VideoClient } from '../core/videoClient';
 import type { TrackedJob } from './types';
@@ -78,10 +78,12 @@ export function createVideoJobsStore(client: VideoClient): VideoJobsStore {
     const key = jobKey(ref);
     const entry = jobs.get(key);
     if (entry?.job === job) return;
-    // A terminal snapshot never changes back (a poll in flight during a cancel may answer late).
-    if (entry?.job && isTerminalStatus(entry.job.status) && !isTerminalStatus(job.status)) return;
+    // A terminal snapshot never changes back (a poll in flight during a cancel may answer late), unless the client
+    // followed again a job it had only stopped following (`checkAgain`).
+    const reopened = entry?.job !== undefined && isStoppedLocally(entry.job) && !isTerminalStatus(job.status);
+    if (entry?.job && isTerminalStatus(entry.job.status) && !isTerminalStatus(job.status) && !reopened) return;
     const next: TrackedJob = { key, ref: entry?.ref ?? ref, job, since: entry?.since ?? Date.now() };
-    if (entry?.finishedAt !== undefined) next.finishedAt = entry.finishedAt;
+    if (entry?.finishedAt !== undefined && !reopened) next.finishedAt = entry.finishedAt;
     else if (isTerminalStatus(job.status)) next.finishedAt = job.completedAt ?? job.updatedAt;
     jobs.set(key, next);
     changed();

@@ -131,6 +131,7 @@ export function GenerationPanel({ page, client, durations, provider, settings, u
           ref={progressRef}
           state={generation}
           onRetry={start}
+          onCheckAgain={generation.checkAgain}
           estimate={durations.estimate(`${provider.name}:${provider.model}`)}
         />
         <VideoPlayer job={generation.job} client={client} autoPlay loop download />
