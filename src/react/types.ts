@@ -1,13 +1,8 @@
+import type { VideoJobState } from '../core/jobState';
 import type { JobRef, JobSnapshot, VideoResult } from '../core/jobSnapshot';
 import type { JobStatus } from '../core/jobStatus';
 import type { PollingOptions } from '../core/schedule';
 import type { VideoJobError } from '../core/videoJobError';
-
-/**
- * Where a job stands, as the hooks report it: the job's own status, plus `idle` (nothing submitted or
- * followed yet) and `submitting` (the submit request is on its way; there is no job id yet).
- */
-export type VideoGenerationStatus = 'idle' | 'submitting' | JobStatus;
 
 /** A key-value store for persisted job refs, shaped like `localStorage` (sync) or an async store. */
 export interface StateStorage {
@@ -53,39 +48,8 @@ export interface PersistOptions {
   keepFinishedMs?: number;
 }
 
-/** The flat state both `useVideoGeneration` and `useJobStatus` return. */
-export interface VideoJobState {
-  /** The latest snapshot of the job, or `undefined` before the first answer. */
-  job: JobSnapshot | undefined;
-  /** The job being followed; store it to resume the job later. */
-  ref: JobRef | undefined;
-  status: VideoGenerationStatus;
-  /**
-   * What went wrong: the submit or cancel failing, the job failing (`provider_failed`), following timing out
-   * (`timeout`; the job may still finish, `resume(ref)` follows it again), or the last poll failing (polling
-   * goes on and the error clears with the next good answer).
-   */
-  error: VideoJobError | undefined;
-  /** The finished video's URL, once `completed`. */
-  videoUrl: string | undefined;
-  /** The finished video, once `completed`. */
-  video: VideoResult | undefined;
-  /** 0-based position in the provider's queue while `queued`, when the provider tells it. */
-  queuePosition: number | undefined;
-  /** 0..1 while `running`, when the provider tells it; 1 when completed. */
-  progress: number | undefined;
-  /** Time since the job was submitted; advances every `tickMs` while active, frozen once it ends. */
-  elapsedMs: number;
-  isIdle: boolean;
-  isSubmitting: boolean;
-  /** Submitting, queued or running, and still being followed (not timed out). */
-  isActive: boolean;
-  isCompleted: boolean;
-  isFailed: boolean;
-  isCancelled: boolean;
-  /** A `cancel()` is on its way. */
-  isCancelling: boolean;
-}
+// The flat state both `useVideoGeneration` and `useJobStatus` return is the observers' (core/jobState.ts).
+export type { VideoGenerationStatus, VideoJobState } from '../core/jobState';
 
 /** Options shared by `useJobStatus` and `useVideoGeneration`. */
 export interface FollowJobOptions {
