@@ -36,13 +36,9 @@ import { VideoJobError } from './videoJobError';
  *    `hiddenMultiplier` while hidden; a floor above the cap wins), then `Retry-After` (`notBefore`), which
  *    overrides everything.
  *
- * Trade-off, as `npm run bench` measures it (bench/results.md: 200 jobs, run times log-normal with median
- * 75 s and 90th percentile 180 s, every wire format of the simulator, virtual time):
- * - progress reported (Replicate, VideoGen, OpenAI): 12.8-13.0 status requests per job, notice p95 1.7-1.8 s;
- * - learned run times only (fal, Kling, AI gateway): 14.2-14.6 requests, notice p95 8.1-8.5 s;
- * - a cold 90 s job without progress: ~23 requests, noticed within 5 s (`blindMaxDelayMs`).
- * From run times alone, so wide a distribution admits no schedule with both <= 15 requests and a 2 s p95
- * notice (bench/pollingBound.ts); `pollBudget` picks the point on the curve (bench/frontier.svg).
+ * The trade-off it makes, requests per job against how soon the end is noticed, is measured side by side with
+ * fixed loops and other clients in bench/results.md (`npm run bench`); `pollBudget` picks the point on that curve
+ * (bench/frontier.svg).
  */
 export interface PollingOptions {
   /** Delay before the first poll after submit. Defaults to `1000` ms. */
