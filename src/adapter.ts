@@ -32,7 +32,7 @@ export type { HttpMethod, HttpRequest, HttpResponse } from './core/transport';
 
 // Snapshots and errors, as an adapter builds them.
 export { createSnapshot } from './core/jobSnapshot';
-export type { JobSnapshotInit, JobRef, JobUrls, JobSnapshot, VideoResult } from './core/jobSnapshot';
+export type { JobSnapshotInit, JobRef, JobUrls, JobSnapshot, JobThumbnail, VideoResult } from './core/jobSnapshot';
 export type { JobStatus } from './core/jobStatus';
 export { VideoJobError } from './core/videoJobError';
 export type { VideoJobErrorInit, VideoJobErrorKind } from './core/videoJobError';

@@ -5,7 +5,7 @@
 // --- core ---
 export type { JobStatus, TerminalJobStatus } from './core/jobStatus';
 export { isTerminalStatus } from './core/jobStatus';
-export type { JobRef, JobUrls, JobSnapshot, VideoResult, JobCancellation } from './core/jobSnapshot';
+export type { JobRef, JobUrls, JobSnapshot, JobThumbnail, VideoResult, JobCancellation } from './core/jobSnapshot';
 export type { VideoJobErrorKind, VideoJobErrorJSON } from './core/videoJobError';
 export { VideoJobError } from './core/videoJobError';
 export type { RetryOptions } from './core/transport';

@@ -41,7 +41,20 @@ export interface VideoResult {
   expiresAt?: number;
 }
 
-/** What became of a cancel request on the provider's side. */
+/**
+ * A still of the job's video, when the provider hands one out (VideoGen's `thumbnailSource`). It sits on the
+ * snapshot, not on `video`, because it may come before the video can be downloaded (VideoGen signs the thumbnail
+ * while the download rendition is still being prepared).
+ */
+export interface JobThumbnail {
+  /** Image URL (`https:`, `http:` or `blob:`). */
+  url: string;
+  width?: number;
+  height?: number;
+  /** When a signed `url` stops working (epoch ms). */
+  expiresAt?: number;
+}
+
 /**
  * A job this side stopped following without the provider confirming its end (a cancel it could not stop, or only
  * accepted): the job may still finish, so it can be followed again. Every other terminal snapshot is final.
@@ -53,6 +66,7 @@ export function isStoppedLocally(job: Pick<JobSnapshot, 'status' | 'cancellation
   );
 }
 
+/** What became of a cancel request on the provider's side. */
 export interface JobCancellation {
   /**
    * `cancelled`: the provider confirmed it; `requested`: the provider accepted the request but the job may
@@ -77,6 +91,8 @@ export interface JobSnapshot {
   logs: readonly string[];
   /** Set when `status` is `completed`. */
   video?: VideoResult;
+  /** A still of the video, when the provider gives one; may be set before `video`. */
+  thumbnail?: JobThumbnail;
   /** Set when `status` is `failed` (kind `provider_failed`), and on timeouts of watching. */
   error?: VideoJobError;
   /** Set when `status` is `cancelled`. */

@@ -18,6 +18,7 @@ export function isSameSnapshot(a: JobSnapshot, b: JobSnapshot): boolean {
     sameRef(a.ref, b.ref) &&
     sameLogs(a.logs, b.logs) &&
     sameVideo(a.video, b.video) &&
+    sameRecord(a.thumbnail, b.thumbnail) &&
     a.error?.kind === b.error?.kind &&
     a.error?.message === b.error?.message &&
     a.cancellation?.remote === b.cancellation?.remote &&

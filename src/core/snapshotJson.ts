@@ -1,4 +1,10 @@
-import { createSnapshot, type JobCancellation, type JobSnapshot, type VideoResult } from './jobSnapshot';
+import {
+  createSnapshot,
+  type JobCancellation,
+  type JobSnapshot,
+  type JobThumbnail,
+  type VideoResult,
+} from './jobSnapshot';
 import { JOB_STATUSES, type JobStatus } from './jobStatus';
 import { VideoJobError, type VideoJobErrorJSON } from './videoJobError';
 
@@ -24,8 +30,8 @@ export function snapshotToJSON(snapshot: JobSnapshot, options: { includeRaw?: bo
 
 /**
  * Reads a snapshot back from JSON with the rules a polled snapshot obeys: a known status, progress within 0..1, a
- * whole non-negative queue position, finite timestamps, and only `https:`/`http:`/`blob:` video URLs (`https:`/
- * `http:` for the ref's URLs). Fields it does not know are dropped. Anything else throws an `invalid_response`
+ * whole non-negative queue position, finite timestamps, and only `https:`/`http:`/`blob:` video and thumbnail URLs
+ * (`https:`/`http:` for the ref's URLs). Fields it does not know are dropped. Anything else throws an `invalid_response`
  * `VideoJobError` naming the field, so a foreign, forged or truncated message never becomes state.
  */
 export function snapshotFromJSON(value: unknown): JobSnapshot {
@@ -77,6 +83,7 @@ export function snapshotFromJSON(value: unknown): JobSnapshot {
     if (record[field] !== undefined) revived[field] = check.time(record[field], field);
   }
   if (record.video !== undefined) revived.video = readVideo(asRecord(record.video, 'video'), check);
+  if (record.thumbnail !== undefined) revived.thumbnail = readThumbnail(asRecord(record.thumbnail, 'thumbnail'), check);
   if (status === 'completed' && !revived.video) check.fail('video', 'a completed job carries no video');
   if (record.cancellation !== undefined) {
     const cancellation = asRecord(record.cancellation, 'cancellation');
@@ -107,6 +114,15 @@ function readVideo(video: Record<string, unknown>, check: FieldCheck): VideoResu
   }
   for (const field of ['width', 'height', 'durationSeconds', 'fileSize', 'expiresAt'] as const) {
     if (video[field] !== undefined) result[field] = check.time(video[field], `video.${field}`);
+  }
+  return result;
+}
+
+function readThumbnail(thumbnail: Record<string, unknown>, check: FieldCheck): JobThumbnail {
+  if (typeof thumbnail.url !== 'string') check.fail('thumbnail.url', 'missing URL');
+  const result: JobThumbnail = { url: check.url(thumbnail.url, 'thumbnail.url', MEDIA_PROTOCOLS) };
+  for (const field of ['width', 'height', 'expiresAt'] as const) {
+    if (thumbnail[field] !== undefined) result[field] = check.time(thumbnail[field], `thumbnail.${field}`);
   }
   return result;
 }

@@ -4,6 +4,7 @@ import {
   type JobRef,
   type JobSnapshot,
   type JobSnapshotInit,
+  type JobThumbnail,
   type JobUrls,
   type VideoResult,
 } from '../core/jobSnapshot';
@@ -87,6 +88,11 @@ export interface DefinedStatus {
   videoUrl?: string;
   /** More about the finished video: size, duration, when a signed `videoUrl` expires (epoch ms). */
   video?: Omit<VideoResult, 'url'>;
+  /**
+   * A still of the video, when the API hands one out: at any status, since it may come before the video. One whose
+   * URL is not `https:`, `http:` or `blob:` is dropped (a still is decoration; the job goes on).
+   */
+  thumbnail?: JobThumbnail;
   /** The provider's reason, when `failed`. */
   error?: string;
   /** The provider's error code, when `failed`. */
@@ -370,6 +376,8 @@ function toSnapshot(
   if (status === 'running' && typeof mapped.progress === 'number' && Number.isFinite(mapped.progress)) {
     init.progress = Math.min(1, Math.max(0, mapped.progress));
   }
+  const thumbnail = playableThumbnail(mapped.thumbnail);
+  if (thumbnail) init.thumbnail = thumbnail;
   if (status === 'completed') {
     if (!mapped.videoUrl)
       throw invalidDefinedResponse(ref.provider, ref.id, 'videoUrl', 'the job completed without a videoUrl');
@@ -387,6 +395,16 @@ function toSnapshot(
     init.cancellation = { remote: 'cancelled' };
   }
   return createSnapshot(init, now);
+}
+
+function playableThumbnail(thumbnail: JobThumbnail | undefined): JobThumbnail | undefined {
+  if (!thumbnail?.url) return undefined;
+  try {
+    const protocol = new URL(thumbnail.url).protocol;
+    return protocol === 'https:' || protocol === 'http:' || protocol === 'blob:' ? { ...thumbnail } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** `invalid_response` for an answer the definition mapped wrong: the fix is in the definition, not the library. */

@@ -226,6 +226,8 @@ export function fal(options: FalOptions = {}): ProviderAdapter<FalInput> {
     if (response.status >= 400) return endedBadly(ref, base, response, now, known);
     const data = normaliseResult(response.data);
     const result = parseWith(resultSchema, data, { provider: name, jobId: ref.id, what: 'result' });
+    // No thumbnail: the documented video results hold `video` (a File) only, e.g. the Output Example of
+    // https://fal.ai/docs/model-api-reference/video-generation-api/kling-video-o3-pro-text-to-video.
     const { video } = result;
     const out: VideoResult = { url: requirePlayableUrl(name, ref.id, 'video.url', video.url) };
     if (video.content_type) out.contentType = video.content_type;

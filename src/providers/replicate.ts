@@ -348,7 +348,12 @@ export function progressFromLogs(logs: string | null | undefined): number | unde
   return last === undefined ? undefined : Math.min(1, last / 100);
 }
 
-/** A video model's output: a URL, a list of URLs (the first is the video), or an object holding one. */
+/**
+ * A video model's output: a URL, a list of URLs (the first is the video), or an object holding one. No thumbnail is
+ * read: a prediction's `output` is whatever the model returns, and Replicate documents no still or preview field
+ * (https://github.com/replicate/replicate-javascript/blob/main/index.d.ts, `Prediction`), so a second URL could be
+ * anything.
+ */
 function videoUrlOf(output: unknown): { url: string; field: string } | undefined {
   if (typeof output === 'string' && output !== '') return { url: output, field: 'output' };
   if (Array.isArray(output)) {

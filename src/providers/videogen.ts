@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import type { JobRef, VideoResult } from '../core/jobSnapshot';
+import type { JobRef, JobThumbnail, VideoResult } from '../core/jobSnapshot';
 import type { JobStatus } from '../core/jobStatus';
 import type { ProviderAdapter } from '../core/provider';
 import { VideoJobError } from '../core/videoJobError';
@@ -76,6 +76,8 @@ const fileSchema = z.looseObject({
   displayName: z.optional(z.nullable(z.string())),
   durationSeconds: z.optional(z.nullable(z.number())),
   downloadSource: z.optional(z.nullable(sourceSchema)),
+  /** A still of the file (https://docs.videogen.io/rest-api-reference/files/get-file, file-hydration). */
+  thumbnailSource: z.optional(z.nullable(sourceSchema)),
 });
 
 /** A result names its file; it may carry the hydrated file (webhook shape) or a `downloadUrl` (MCP shape), or neither. */
@@ -206,12 +208,14 @@ const defineVideogen = /* @__PURE__ */ defineProvider<VideoGenInput, SubmitAnswe
         mapped.progress = execution.progressPercentage / 100;
       }
       if (mapped.status === 'completed') {
-        const video = await resolveVideo(ref, execution, context);
-        if ('preparing' in video) {
+        const { video, thumbnail, preparing } = await resolveVideo(ref, execution, context);
+        // The file's still, which can be signed while its download rendition is still being prepared.
+        if (thumbnail) mapped.thumbnail = thumbnail;
+        if (!video) {
           // The execution is done but its file cannot be downloaded yet: keep polling.
           mapped.status = 'running';
           mapped.progress = 0.99;
-          mapped.logs = [...(mapped.logs ?? []), video.preparing];
+          mapped.logs = [...(mapped.logs ?? []), preparing];
         } else {
           const { url, ...rest } = video;
           mapped.videoUrl = requirePlayableUrl(ref.provider, ref.id, 'downloadSource.url', url);
@@ -268,6 +272,11 @@ function pickResult(ref: JobRef, execution: Execution): ExecutionResult {
   return result;
 }
 
+/** A succeeded execution's file: its playable video, or what VideoGen is still preparing; its still when signed. */
+type ResolvedFile =
+  | { video: VideoResult; preparing?: undefined; thumbnail?: JobThumbnail }
+  | { video?: undefined; preparing: string; thumbnail?: JobThumbnail };
+
 /**
  * The playable video of a succeeded execution, or what VideoGen is still preparing. The URL carried by the result
  * is used while it is valid, unless the client already holds the job as completed (a `refresh`, which wants a
@@ -277,15 +286,16 @@ async function resolveVideo(
   ref: JobRef,
   execution: Execution,
   { now, previous, request }: DefinedStatusContext,
-): Promise<VideoResult | { preparing: string }> {
+): Promise<ResolvedFile> {
   const result = pickResult(ref, execution);
   const inline = fromFile(result.file, now) ?? fromDownloadUrl(result, now);
   const held = previous?.status === 'completed' && previous.video !== undefined;
-  if (inline && !held) return inline;
+  if (inline && !held) return withThumbnail({ video: inline }, thumbnailOf(result.file, now));
   const answer = await request({ method: 'POST', url: `/v1/files/${encodeURIComponent(result.fileId)}/hydrate` });
   const file = parseWith(fileSchema, answer, { provider: ref.provider, jobId: ref.id, what: 'file' });
+  const thumbnail = thumbnailOf(file, now) ?? thumbnailOf(result.file, now);
   const hydrated = fromFile(file, now);
-  if (hydrated) return hydrated;
+  if (hydrated) return withThumbnail({ video: hydrated }, thumbnail);
   const source = file.downloadSource?.status ?? 'missing';
   if (source === 'failed' || source === 'skipped') {
     throw new VideoJobError({
@@ -297,7 +307,31 @@ async function resolveVideo(
     });
   }
   // "pending: asset is still processing" (or no source yet): the next poll hydrates again.
-  return { preparing: `VideoGen is preparing file ${result.fileId} for download (downloadSource ${source})` };
+  return withThumbnail(
+    { preparing: `VideoGen is preparing file ${result.fileId} for download (downloadSource ${source})` },
+    thumbnail,
+  );
+}
+
+function withThumbnail(resolved: ResolvedFile, thumbnail: JobThumbnail | undefined): ResolvedFile {
+  return thumbnail ? { ...resolved, thumbnail } : resolved;
+}
+
+/**
+ * The file's `thumbnailSource` when it is ready and its signed URL still valid. Each source has `status`, `url`,
+ * `expiresAt` (Unix seconds), `width`, `height` (https://docs.videogen.io/file-hydration); results carry it only
+ * once the execution has succeeded, so there is no still while the clip renders.
+ */
+function thumbnailOf(file: StorageFile | null | undefined, now: number): JobThumbnail | undefined {
+  const source = file?.thumbnailSource;
+  if (!source?.url || (source.status && source.status !== 'ready')) return undefined;
+  const expiresAt = toEpochMs(source.expiresAt);
+  if (expiresAt !== undefined && expiresAt <= now) return undefined;
+  const thumbnail: JobThumbnail = { url: source.url };
+  if (expiresAt !== undefined) thumbnail.expiresAt = expiresAt;
+  if (typeof source.width === 'number') thumbnail.width = source.width;
+  if (typeof source.height === 'number') thumbnail.height = source.height;
+  return thumbnail;
 }
 
 /** The job status an execution record (`status`) or a webhook event (`event`) stands for. */

@@ -25,6 +25,17 @@ describe('snapshotToJSON / snapshotFromJSON', () => {
     expect(snapshotToJSON(snapshot, { includeRaw: true }).raw).toEqual({ big: 1 });
   });
 
+  it('carries the thumbnail, also while the job runs (a still may come before the video)', () => {
+    const thumbnail = { url: 'https://cdn.example/t.jpg', width: 256, height: 144, expiresAt: 9000 };
+    for (const snapshot of [
+      createSnapshot({ ref, status: 'running', progress: 0.99, thumbnail }, 10),
+      createSnapshot({ ref, status: 'completed', video: { url: 'https://cdn.example/v.mp4' }, thumbnail }, 10),
+    ]) {
+      const back = snapshotFromJSON(JSON.parse(JSON.stringify(snapshotToJSON(snapshot))));
+      expect(back.thumbnail).toEqual(thumbnail);
+    }
+  });
+
   it('revives the error as a VideoJobError', () => {
     const error = new VideoJobError({ kind: 'provider_failed', provider: 'fal', jobId: 'req-1', message: 'NSFW' });
     const snapshot = createSnapshot({ ref, status: 'failed', error }, 5);
@@ -73,6 +84,22 @@ describe('snapshotFromJSON vets what it accepts', () => {
       { ref, status: 'cancelled', updatedAt: 1, cancellation: { remote: 'maybe' } },
       'cancellation.remote',
     ],
+    [
+      'a javascript: thumbnail URL',
+      { ref, status: 'running', updatedAt: 1, thumbnail: { url: 'javascript:alert(1)' } },
+      'thumbnail.url',
+    ],
+    [
+      'a data: thumbnail URL',
+      { ref, status: 'running', updatedAt: 1, thumbnail: { url: 'data:image/svg+xml,<svg onload=alert(1)>' } },
+      'thumbnail.url',
+    ],
+    ['a thumbnail without a URL', { ref, status: 'running', updatedAt: 1, thumbnail: {} }, 'thumbnail.url'],
+    [
+      'a thumbnail with a bad width',
+      { ref, status: 'running', updatedAt: 1, thumbnail: { url: 'https://cdn.example/t.jpg', width: -1 } },
+      'thumbnail.width',
+    ],
     ['an empty job id', { ref: { ...ref, id: '' }, status: 'queued', updatedAt: 1 }, 'ref.id'],
   ])('refuses %s', (_what, value, field) => {
     expect(() => snapshotFromJSON(value)).toThrow(expect.objectContaining({ kind: 'invalid_response', field }));
@@ -83,6 +110,13 @@ describe('snapshotFromJSON vets what it accepts', () => {
       const snapshot = snapshotFromJSON({ ...done({ url, width: 1280 }), injected: '<b>', progress: 1 });
       expect(snapshot.video).toEqual({ url, width: 1280 });
       expect(snapshot).not.toHaveProperty('injected');
+    }
+  });
+
+  it('keeps https, http and blob thumbnail URLs and drops thumbnail fields it does not know', () => {
+    for (const url of ['https://cdn.example/t.jpg', 'http://127.0.0.1/t.jpg', 'blob:https://app.example/2']) {
+      const snapshot = snapshotFromJSON({ ref, status: 'queued', updatedAt: 1, thumbnail: { url, status: 'ready' } });
+      expect(snapshot.thumbnail).toEqual({ url });
     }
   });
 });

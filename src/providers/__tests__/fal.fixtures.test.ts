@@ -115,6 +115,8 @@ describe('fal fixtures: status', () => {
           fileSize: 13096952,
         },
       });
+      // The documented result holds `video` only: no thumbnail is made up.
+      expect(snapshot.thumbnail).toBeUndefined();
       expect(calls.map((call) => call.url)).toEqual([`${ROOT}/status?logs=1`, ROOT]);
     },
   );

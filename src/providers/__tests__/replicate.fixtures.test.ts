@@ -82,12 +82,15 @@ describe('replicate fixtures: get a prediction', () => {
           expiresAt: Date.parse('2023-09-08T17:19:34.791Z'),
         },
       }),
-    'status-completed-video': (s) =>
+    'status-completed-video': (s) => {
       expect(s).toMatchObject({
         status: 'completed',
         video: { url: 'https://replicate.delivery/xezq/q9p2mjvtn5rm80/tmp4y2n1v7c.mp4' },
         startedAt: Date.parse('2026-11-30T10:00:02.000Z'),
-      }),
+      });
+      // Replicate documents no still or preview field on a prediction: none is made up.
+      expect(s.thumbnail).toBeUndefined();
+    },
     'status-failed': (s) => {
       expect(s.status).toBe('failed');
       expect(s.error).toMatchObject({ kind: 'provider_failed', provider: 'replicate', jobId: ID });

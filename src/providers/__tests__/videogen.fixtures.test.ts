@@ -189,6 +189,74 @@ describe('videogen: the documented examples through the adapter', () => {
     });
   });
 
+  // thumbnailSource: "Each source includes" status, url, expiresAt, width, height
+  // (https://docs.videogen.io/file-hydration); results only exist once the execution has succeeded.
+  describe('thumbnailSource is the job thumbnail (issue 15)', () => {
+    function thumbnailSourceOf(name: string) {
+      const answer = body(name);
+      const file = (answer.results ? (answer.results as Array<{ file: Json }>)[0]!.file : answer) as Json;
+      return file.thumbnailSource as { url: string; expiresAt: number; width: number; height: number };
+    }
+
+    it('status-completed: the file in results carries the thumbnail', async () => {
+      const { snapshot } = await statusOf('status-completed');
+      const source = thumbnailSourceOf('status-completed');
+      expect(snapshot.thumbnail).toEqual({
+        url: source.url,
+        expiresAt: source.expiresAt * 1000,
+        width: 256,
+        height: 144,
+      });
+    });
+
+    it('status-queued and status-running carry no results, so no thumbnail', async () => {
+      expect((await statusOf('status-queued')).snapshot.thumbnail).toBeUndefined();
+      expect((await statusOf('status-running')).snapshot.thumbnail).toBeUndefined();
+    });
+
+    it('status-completed-unhydrated + result-hydrated-video: the hydrated thumbnail', async () => {
+      const { snapshot } = await statusOf('status-completed-unhydrated', {
+        [`POST ${HYDRATE_PATH}`]: fixture('result-hydrated-video'),
+      });
+      expect(snapshot.thumbnail?.url).toBe(thumbnailSourceOf('result-hydrated-video').url);
+    });
+
+    it('result-unhydrated (thumbnailSource null): still preparing, no thumbnail', async () => {
+      const { snapshot } = await statusOf('status-completed-unhydrated', {
+        [`POST ${HYDRATE_PATH}`]: fixture('result-unhydrated'),
+      });
+      expect(snapshot.status).toBe('running');
+      expect(snapshot.thumbnail).toBeUndefined();
+    });
+
+    it('a thumbnail signed while the download is still pending shows before the video', async () => {
+      const hydrated = body('result-hydrated-video');
+      hydrated.downloadSource = { status: 'pending', url: null };
+      const { snapshot } = await statusOf('status-completed-unhydrated', {
+        [`POST ${HYDRATE_PATH}`]: { status: 200, body: hydrated },
+      });
+      expect(snapshot.status).toBe('running');
+      expect(snapshot.video).toBeUndefined();
+      expect(snapshot.thumbnail?.url).toBe(thumbnailSourceOf('result-hydrated-video').url);
+    });
+
+    it('an expired, pending or non-web thumbnail is left out', async () => {
+      for (const source of [
+        { status: 'pending', url: null },
+        { status: 'ready', url: 'javascript:alert(1)' },
+        { ...thumbnailSourceOf('result-hydrated-video'), expiresAt: 1 },
+      ]) {
+        const hydrated = body('result-hydrated-video');
+        hydrated.thumbnailSource = source;
+        const { snapshot } = await statusOf('status-completed-unhydrated', {
+          [`POST ${HYDRATE_PATH}`]: { status: 200, body: hydrated },
+        });
+        expect(snapshot.status).toBe('completed');
+        expect(snapshot.thumbnail).toBeUndefined();
+      }
+    });
+  });
+
   describe('a result with no usable URL is hydrated (POST /v1/files/{fileId}/hydrate)', () => {
     it('status-completed-unhydrated + result-hydrated-video: completed with the hydrated URL (issue 10, point 2)', async () => {
       // Before the fix the adapter asked GET /v1/files/{id}, which answers `downloadSource: null` until hydrated,
@@ -400,6 +468,7 @@ describe('videogen: the documented webhook deliveries through createWebhookHandl
       status: 'completed',
       model: 'generate-image',
       video: { url: download.url, expiresAt: download.expiresAt * 1000 },
+      thumbnail: { url: expect.stringContaining('thumbnail.jpg?token=w1') },
     });
     expect(env.sent).toEqual([]);
   });
