@@ -21,11 +21,14 @@ import { defaultVideoPlayerLabels, type VideoPlayerLabels } from './videoPlayerL
 export type VideoPlayerElement = HTMLDivElement;
 
 export interface VideoPlayerProps extends Omit<ComponentPropsWithoutRef<'div'>, 'children' | 'onError'> {
-  /** A finished job: plays `job.video.url`, sized by its width and height. */
+  /**
+   * A finished job: plays `job.video.url`, sized by its width and height. A job under way shows a waiting frame with
+   * its status (and the provider's `thumbnail`, when there is one).
+   */
   job?: JobSnapshot | null;
   /** A URL to play instead of the job's. Only `https:`, `http:` and `blob:` URLs are ever loaded. */
   src?: string;
-  /** Image shown before playback. Same URL rules as `src`. */
+  /** Image shown before playback. Same URL rules as `src`. Defaults to the job's `thumbnail`, when the provider gave one. */
   poster?: string;
   /** Starts playing as soon as it can, muted (browsers block autoplay with sound). Defaults to `false`. */
   autoPlay?: boolean;
@@ -58,33 +61,58 @@ export interface VideoPlayerProps extends Omit<ComponentPropsWithoutRef<'div'>, 
 /**
  * A native `<video>` for a generated video: loading and error states, one automatic refresh of an expired
  * signed URL, and a strict URL policy. Unstyled: parts carry `data-part`, the root `data-video-player`
- * and `data-status` (`empty`, `loading`, `refreshing`, `ready`, `error`).
+ * and `data-status` (`empty`, `waiting`, `loading`, `refreshing`, `ready`, `error`).
  */
 export const VideoPlayer = forwardRef<VideoPlayerElement, VideoPlayerProps>(function VideoPlayer(props, ref) {
   const url = props.src ?? props.job?.video?.url;
-  if (!url) {
-    const labels = { ...defaultVideoPlayerLabels, ...props.labels };
-    // While the job is under way the frame is where the video will be: a skeleton with the wait written over it.
-    const status = props.job?.status;
-    const waiting = status === 'queued' || status === 'running';
-    return (
-      <div
-        ref={ref}
-        data-video-player=""
-        data-part="root"
-        data-status={waiting ? 'waiting' : 'empty'}
-        {...domProps(props)}
-      >
-        <div data-part="frame" style={{ aspectRatio: frameAspectRatio(props) }}>
-          {waiting && <span data-part="skeleton" aria-hidden="true" />}
-          <p data-part="empty">{waiting ? labels.waiting : labels.empty}</p>
-        </div>
-      </div>
-    );
-  }
+  if (!url) return <VideoPlayerPlaceholder {...props} forwardedRef={ref} />;
   // A new URL is a new video: start over with fresh state (one refresh in reserve, loading again).
   return <VideoPlayerMedia key={url} {...props} url={url} forwardedRef={ref} />;
 });
+
+/**
+ * Where the video will be: a skeleton with the job's status while it is under way (over the provider's thumbnail when
+ * it gave one), else the idle or empty text. The status is aria-hidden: `<VideoJobProgress>` announces it, and the
+ * frame's readable text stays `labels.waiting`, so a screen reader hears the state once.
+ */
+function VideoPlayerPlaceholder({
+  forwardedRef,
+  ...props
+}: VideoPlayerProps & { forwardedRef: ForwardedRef<VideoPlayerElement> }) {
+  const labels = { ...defaultVideoPlayerLabels, ...props.labels };
+  const { job } = props;
+  const status = job?.status;
+  const waiting = status === 'queued' || status === 'running';
+  // No job is the progress card's idle state; an own `empty` (reworded before `idle` existed) still counts for it.
+  const idle = props.labels?.idle ?? props.labels?.empty ?? labels.idle;
+  const thumbnail = waiting ? safeMediaUrl(job?.thumbnail?.url) : undefined;
+  let statusText: string | undefined;
+  if (status === 'queued')
+    statusText = labels.queued(job?.queuePosition === undefined ? undefined : job.queuePosition + 1);
+  else if (status === 'running')
+    statusText = labels.running(job?.progress === undefined ? undefined : Math.round(job.progress * 100));
+  return (
+    <div
+      ref={forwardedRef}
+      data-video-player=""
+      data-part="root"
+      data-status={waiting ? 'waiting' : 'empty'}
+      data-thumbnail={thumbnail ? '' : undefined}
+      {...domProps(props)}
+    >
+      <div data-part="frame" style={{ aspectRatio: frameAspectRatio(props) }}>
+        {thumbnail && <img data-part="thumbnail" src={thumbnail} alt="" aria-hidden="true" />}
+        {waiting && <span data-part="skeleton" aria-hidden="true" />}
+        <p data-part="empty">{waiting ? labels.waiting : job ? labels.empty : idle}</p>
+        {statusText && (
+          <p data-part="waiting-status" aria-hidden="true">
+            {statusText}
+          </p>
+        )}
+      </div>
+    </div>
+  );
+}
 
 interface VideoPlayerMediaProps extends VideoPlayerProps {
   url: string;
@@ -191,7 +219,8 @@ function VideoPlayerMedia({
     else if (video.readyState >= 2) markRef.current.markReady(video);
   }, [source.attempt]);
 
-  const safePoster = safeMediaUrl(poster);
+  // The provider's still, unless a poster is given: shown until the video plays.
+  const safePoster = safeMediaUrl(poster ?? job?.thumbnail?.url);
   const fileName = typeof download === 'string' ? download : (job?.video?.fileName ?? '');
   const canRetry = !unsafeError;
   const busy = status === 'loading' || status === 'refreshing';

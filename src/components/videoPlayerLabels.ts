@@ -1,11 +1,22 @@
+import { defaultVideoJobProgressLabels } from './videoJobProgressLabels';
+
 /** Every string `<VideoPlayer>` shows. Pass a partial object as `labels` to translate or reword. */
 export interface VideoPlayerLabels {
   /** Accessible name of the `<video>`. Defaults to `"Generated video"`. */
   video: string;
-  /** Before there is a video to play. Defaults to `"No video yet"`. */
+  /**
+   * No job and no `src`: the same state as `<VideoJobProgress>`'s idle, in the same words. Defaults to `"Not started"`
+   * (or to your `empty` when you reworded only that).
+   */
+  idle: string;
+  /** A job that ended without a video (failed, cancelled). Defaults to `"No video yet"`. */
   empty: string;
   /** In the skeleton frame while the job is queued or running. Defaults to `"Your video will appear here"`. */
   waiting: string;
+  /** Over the waiting frame while queued; `position` is 1-based. Defaults to `"In queue – position 3"` / `"In queue"`. */
+  queued: (position: number | undefined) => string;
+  /** Over the waiting frame while running; `percent` is 0..100, whole. Defaults to `"Generating – 42 %"` / `"Generating…"`. */
+  running: (percent: number | undefined) => string;
   /** Until the video can play. Defaults to `"Loading video…"`. */
   loading: string;
   /** While a fresh signed URL is fetched. Defaults to `"Refreshing the video link…"`. */
@@ -22,8 +33,11 @@ export interface VideoPlayerLabels {
 
 export const defaultVideoPlayerLabels: VideoPlayerLabels = {
   video: 'Generated video',
+  idle: defaultVideoJobProgressLabels.idle,
   empty: 'No video yet',
   waiting: 'Your video will appear here',
+  queued: defaultVideoJobProgressLabels.queued,
+  running: defaultVideoJobProgressLabels.running,
   loading: 'Loading video…',
   refreshing: 'Refreshing the video link…',
   loadFailed: 'The video could not be loaded. Its link may have expired or the connection dropped.',

@@ -142,13 +142,57 @@ describe('VideoPlayer, given a finished job', () => {
     expect(root(container)).toHaveAttribute('data-status', 'waiting');
   });
 
-  it('says there is no video yet without a job, or for a job that ended without one', () => {
+  it('says "Not started" without a job, in the progress card\'s words, and there is no video yet for a job that ended without one', () => {
     const { container, rerender } = render(<VideoPlayer />);
-    expect(screen.getByText('No video yet')).toBeInTheDocument();
+    expect(screen.getByText('Not started')).toBeInTheDocument();
     expect(root(container)).toHaveAttribute('data-status', 'empty');
     rerender(<VideoPlayer job={makeJob({ status: 'cancelled' })} />);
     expect(screen.getByText('No video yet')).toBeInTheDocument();
     expect(container.querySelector('[data-part="skeleton"]')).toBeNull();
+  });
+
+  it("writes the job's status over the waiting frame, hidden from screen readers (the progress card announces it)", () => {
+    const { container, rerender } = render(<VideoPlayer job={makeJob({ status: 'queued', queuePosition: 2 })} />);
+    const statusText = container.querySelector('[data-part="waiting-status"]');
+    expect(statusText).toHaveTextContent('In queue – position 3');
+    expect(statusText).toHaveAttribute('aria-hidden', 'true');
+    expect(screen.queryByText('In queue – position 3', { ignore: '[aria-hidden] *, [aria-hidden]' })).toBeNull();
+    expect(screen.queryByRole('status')).toBeNull();
+    rerender(<VideoPlayer job={makeJob({ status: 'running', progress: 0.42 })} />);
+    expect(container.querySelector('[data-part="waiting-status"]')).toHaveTextContent('Generating – 42 %');
+    rerender(
+      <VideoPlayer
+        job={makeJob({ status: 'running' })}
+        labels={{ running: (percent) => `Erzeugt ${percent ?? '…'}`, queued: () => 'Wartet' }}
+      />,
+    );
+    expect(container.querySelector('[data-part="waiting-status"]')).toHaveTextContent('Erzeugt …');
+    rerender(<VideoPlayer job={makeJob({ status: 'failed' })} />);
+    expect(container.querySelector('[data-part="waiting-status"]')).toBeNull();
+  });
+
+  it("shows the provider's thumbnail in the waiting frame, as decoration, and only a web URL", () => {
+    const thumbnail = { url: 'https://cdn.example.com/t.jpg', width: 256, height: 144 };
+    const { container, rerender } = render(<VideoPlayer job={makeJob({ status: 'running', thumbnail })} />);
+    expect(screen.queryByRole('img')).toBeNull();
+    const image = container.querySelector('img[data-part="thumbnail"]');
+    expect(image).toHaveAttribute('src', thumbnail.url);
+    expect(image).toHaveAttribute('alt', '');
+    expect(root(container)).toHaveAttribute('data-thumbnail', '');
+    rerender(<VideoPlayer job={makeJob({ status: 'running', thumbnail: { url: 'javascript:alert(1)' } })} />);
+    expect(container.querySelector('img')).toBeNull();
+    expect(root(container)).not.toHaveAttribute('data-thumbnail');
+  });
+
+  it("uses the job's thumbnail as the poster unless a poster is given, through the same URL policy", () => {
+    const thumbnail = { url: 'https://cdn.example.com/t.jpg' };
+    const job = { ...completedJob(), thumbnail };
+    const { container, rerender } = render(<VideoPlayer job={job} />);
+    expect(container.querySelector('video')).toHaveAttribute('poster', thumbnail.url);
+    rerender(<VideoPlayer job={job} poster="https://cdn.example.com/mine.jpg" />);
+    expect(container.querySelector('video')).toHaveAttribute('poster', 'https://cdn.example.com/mine.jpg');
+    rerender(<VideoPlayer job={{ ...job, thumbnail: { url: 'data:image/svg+xml,<svg onload=alert(1)>' } }} />);
+    expect(container.querySelector('video')).not.toHaveAttribute('poster');
   });
 
   it('uses labels for every string', () => {
@@ -449,7 +493,7 @@ describe("VideoPlayer, inside a VideoJobsProvider (the provider's client refresh
 });
 
 describe('VideoPlayer, accessibility (axe)', () => {
-  it('has no violations while loading, ready, empty, in error and with a download link', async () => {
+  it('has no violations while loading, ready, empty, waiting over a thumbnail, in error and with a download link', async () => {
     const { container, rerender } = render(<VideoPlayer job={completedJob()} download />);
     expect(await axeViolations(container)).toEqual([]);
     fireEvent.canPlay(video());
@@ -458,6 +502,8 @@ describe('VideoPlayer, accessibility (axe)', () => {
     await screen.findByRole('alert');
     expect(await axeViolations(container)).toEqual([]);
     rerender(<VideoPlayer job={makeJob()} />);
+    expect(await axeViolations(container)).toEqual([]);
+    rerender(<VideoPlayer job={makeJob({ status: 'running', thumbnail: { url: 'https://cdn.example.com/t.jpg' } })} />);
     expect(await axeViolations(container)).toEqual([]);
     rerender(<VideoPlayer src="javascript:void 0" />);
     expect(await axeViolations(container)).toEqual([]);
