@@ -30,8 +30,12 @@ export function checkProviders(
   return providers;
 }
 
-/** `timeoutMs` and `maxFinishedJobs` with their defaults. */
-export function checkLimits(options: VideoClientOptions): { timeoutMs: number; maxFinishedJobs: number } {
+/** `timeoutMs`, `maxFinishedJobs` and `unusedJobTtlMs` with their defaults. */
+export function checkLimits(options: VideoClientOptions): {
+  timeoutMs: number;
+  maxFinishedJobs: number;
+  unusedJobTtlMs: number;
+} {
   const timeoutMs = options.timeoutMs ?? 600_000;
   if (!(timeoutMs > 0))
     throw invalidInput('timeoutMs', `timeoutMs is ${String(timeoutMs)}, expected a number of ms > 0`);
@@ -42,7 +46,14 @@ export function checkLimits(options: VideoClientOptions): { timeoutMs: number; m
       `maxFinishedJobs is ${String(maxFinishedJobs)}, expected a whole number >= 0 (or Infinity to keep every job)`,
     );
   }
-  return { timeoutMs, maxFinishedJobs };
+  const unusedJobTtlMs = options.unusedJobTtlMs ?? 600_000;
+  if (!(unusedJobTtlMs >= 0)) {
+    throw invalidInput(
+      'unusedJobTtlMs',
+      `unusedJobTtlMs is ${String(unusedJobTtlMs)}, expected a number of ms >= 0 (or Infinity to keep every job)`,
+    );
+  }
+  return { timeoutMs, maxFinishedJobs, unusedJobTtlMs };
 }
 
 export function checkRef(ref: JobRef): void {

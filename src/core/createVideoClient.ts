@@ -26,7 +26,7 @@ import { watchJob } from './watchJob';
  */
 export function createVideoClient(options: VideoClientOptions): VideoClient {
   const providers = checkProviders(options?.providers);
-  const { timeoutMs, maxFinishedJobs } = checkLimits(options);
+  const { timeoutMs, maxFinishedJobs, unusedJobTtlMs } = checkLimits(options);
   const now = options.now ?? (() => Date.now());
   const random = options.random ?? Math.random;
   // Looked up per request, so a fetch installed after the client was created (a test double) is used.
@@ -54,10 +54,13 @@ export function createVideoClient(options: VideoClientOptions): VideoClient {
   };
   const cache = new JobCache({
     maxFinishedJobs,
+    unusedJobTtlMs,
+    now,
     polling: runtime.polling,
     durations: runtime.durations,
     onAdded: (job) => push?.updates.follow(job.ref),
     onEnded: (job) => push?.updates.unfollow(job.ref),
+    onDropped: (job) => push?.updates.unfollow(job.ref),
   });
 
   /** The job's record, created for a job resumed from its ref; the adapter is looked up first. */
@@ -128,7 +131,7 @@ export function createVideoClient(options: VideoClientOptions): VideoClient {
       });
     },
     nextPollDelay(ref, pollOptions = {}) {
-      const job = cache.find(ref);
+      const job = cache.find(ref, { touch: true });
       const polling = resolvePollingOptions(options.polling, job?.polling, pollOptions.polling);
       if (!job) return polling.initialDelayMs;
       if (job.ended || job.timedOut) return false;
@@ -142,6 +145,7 @@ export function createVideoClient(options: VideoClientOptions): VideoClient {
       );
     },
     getSnapshot: (ref) => cache.find(ref, { touch: true })?.snapshot,
+    retain: (ref) => cache.retain(ref),
     subscribe: (listener) => cache.subscribe(listener),
     forget(ref) {
       cache.remove(ref);

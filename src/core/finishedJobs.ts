@@ -4,7 +4,7 @@ import type { Job } from './job';
  * The client's memory of finished jobs, bounded: an app that runs jobs all day must not keep a snapshot and a
  * schedule history of every one. Terminal entries are kept in least-recently-used order; beyond `max`, the least
  * recently used ones nobody is working on are dropped (`evict`). Asking about a dropped job again fetches it from
- * the provider. Jobs that have not ended never enter here, so they are never dropped.
+ * the provider. Jobs that have not ended never enter here: `JobCache` bounds them by time (`unusedJobTtlMs`).
  */
 export interface FinishedJobs {
   /** Marks a finished job as just used (looked up, fetched, refreshed). No effect on other jobs. */

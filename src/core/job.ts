@@ -59,6 +59,8 @@ export class Job {
   scheduleFollow?: { deadline: number; timeoutMs: number };
   /** The schedule's time ran out: `nextPollDelay` says stop until `getStatus` is called again. */
   timedOut = false;
+  /** When the app last asked about or followed this job (epoch ms): unfinished jobs unused for long are dropped. */
+  lastUsedAt = 0;
 
   constructor(key: string, ref: JobRef, history: PollHistory, config: JobConfig) {
     this.key = key;

@@ -102,7 +102,9 @@ export class JobObserver {
   #options: JobObserverOptions = {};
   #source: JobSource;
   readonly #listeners = new Set<(result: JobObserverResult) => void>();
-  #feed: { key: string; subscription: JobFeedSubscription; polling: PollingOptions | undefined } | undefined;
+  #feed:
+    | { key: string; subscription: JobFeedSubscription; polling: PollingOptions | undefined; release(): void }
+    | undefined;
   #timedOut: { key: string; error: VideoJobError } | undefined;
   #cancelState: { key: string; pending: boolean; error?: VideoJobError } | undefined;
   #timeout: { key: string; timer: ReturnType<typeof setTimeout> } | undefined;
@@ -164,8 +166,7 @@ export class JobObserver {
     const ref = this.#ref();
     const job = this.#state.job ?? (ref ? this.#client.getSnapshot(ref) : undefined);
     if (!ref || !job || !isStoppedLocally(job) || jobKey(job.ref) !== jobKey(ref)) return false;
-    this.#feed?.subscription.stop();
-    this.#feed = undefined;
+    this.#stopFeed();
     this.#client.forget(ref);
     this.#source.forget?.(ref);
     this.#update();
@@ -264,11 +265,12 @@ export class JobObserver {
     if (this.#timedOut && this.#timedOut.key !== key) this.#timedOut = undefined;
     const wanted = this.#listeners.size > 0 && ref !== undefined && this.#options.enabled !== false && !this.#timedOut;
     if (this.#feed && (!wanted || this.#feed.key !== key || !samePolling(this.#feed.polling, polling))) {
-      this.#feed.subscription.stop();
-      this.#feed = undefined;
+      this.#stopFeed();
     }
     if (wanted && !this.#feed) {
-      const feed = { key: key!, polling, subscription: undefined as unknown as JobFeedSubscription };
+      // Retained while followed, so the client never drops the job for lack of use (`unusedJobTtlMs`).
+      const release = this.#client.retain(ref!);
+      const feed = { key: key!, polling, release, subscription: undefined as unknown as JobFeedSubscription };
       this.#feed = feed;
       feed.subscription = this.#source.follow(ref!, {
         polling,
@@ -283,8 +285,7 @@ export class JobObserver {
     if (state.timeoutError && this.#feed) {
       // The client's timeout ended following: stop the source like our own timer would.
       this.#timedOut = { key: key!, error: state.timeoutError };
-      this.#feed.subscription.stop();
-      this.#feed = undefined;
+      this.#stopFeed();
       state = this.#followState();
     }
     const active = this.#listeners.size > 0 && state.following && !(state.job && isTerminalStatus(state.job.status));
@@ -305,6 +306,13 @@ export class JobObserver {
     this.#state = state;
     this.#result = this.#toResult();
     if (notify) for (const listener of [...this.#listeners]) listener(this.#result);
+  }
+
+  #stopFeed(): void {
+    const feed = this.#feed;
+    this.#feed = undefined;
+    feed?.subscription.stop();
+    feed?.release();
   }
 
   #updateTimeout(ref: JobRef | undefined): void {

@@ -46,10 +46,20 @@ export interface VideoClientOptions {
    * How many finished jobs (completed, failed, cancelled) the client keeps in memory (last snapshot, schedule
    * history), so an app that runs jobs all day does not grow without bound. Beyond it, the least recently used
    * finished jobs that nothing is working on are dropped; asking about one again (`getStatus`, `watch`, `refresh`)
-   * fetches it from the provider. Jobs that have not ended are never dropped. `Infinity` keeps every job.
-   * Defaults to `100`.
+   * fetches it from the provider. Unfinished jobs are bounded by `unusedJobTtlMs` instead. `Infinity` keeps every
+   * job. Defaults to `100`.
    */
   maxFinishedJobs?: number;
+  /**
+   * How long the client keeps a job that has not ended once nothing uses it: no observer or hook follows it
+   * (`retain`), no `watch`/`wait` runs, no request is in flight, and the app has not asked about it
+   * (`getStatus`, `getSnapshot`, `nextPollDelay`, ...) for this long. A component unmounted while its job runs then
+   * leaves nothing behind. A dropped job is fetched again when asked about (`getSnapshot` returns `undefined` until
+   * then). Keep it longer than the gap between your own polls if you follow a job with `getStatus` (or
+   * `jobQueryOptions`) alone: the default outlasts the 5 min safety poll of a pushed job. `Infinity` keeps every job.
+   * Defaults to `600_000` (10 minutes).
+   */
+  unusedJobTtlMs?: number;
 }
 
 export interface SubmitOptions {
@@ -120,10 +130,17 @@ export interface VideoClient {
   /** Milliseconds until this job should be polled again, or `false` once it is terminal or its time ran out. */
   nextPollDelay(ref: JobRef, options?: NextPollOptions): number | false;
   /**
-   * The latest snapshot this client holds of a job; `undefined` for a job it never saw, forgot, or dropped as one of
-   * more than `maxFinishedJobs` finished jobs (`getStatus` fetches it again).
+   * The latest snapshot this client holds of a job; `undefined` for a job it never saw, forgot, or dropped (one of
+   * more than `maxFinishedJobs` finished jobs, or an unfinished one unused for `unusedJobTtlMs`; `getStatus` fetches
+   * it again).
    */
   getSnapshot(ref: JobRef): JobSnapshot | undefined;
+  /**
+   * Marks the job as followed until the returned release is called: it is not dropped for lack of use
+   * (`unusedJobTtlMs`) meanwhile. The observers (`JobObserver`, `GenerationObserver`, the hooks) retain the job they
+   * follow; `watch` and `wait` need not.
+   */
+  retain(ref: JobRef): () => void;
   /** Called with every new snapshot of any job this client follows. Returns the unsubscribe function. */
   subscribe(listener: (snapshot: JobSnapshot) => void): () => void;
   /** Forgets what the client keeps for a job (schedule history, last snapshot). To re-fetch a finished job, use `refresh`. */

@@ -1,5 +1,6 @@
 // The client's memory is bounded: finished jobs nobody uses are dropped beyond `maxFinishedJobs` (least recently
-// used first), jobs that have not ended never are, and a dropped job is fetched again when asked about.
+// used first), jobs that have not ended never are (unusedJobs.test.ts bounds those by time), and a dropped job is
+// fetched again when asked about.
 import { createVideoClient } from '../createVideoClient';
 import type { JobRef } from '../jobSnapshot';
 import type { VideoClientOptions } from '../videoClient';
@@ -51,7 +52,7 @@ describe('createVideoClient: maxFinishedJobs', () => {
     expect(held([a, c, d])).toEqual([true, false, true]);
   });
 
-  it('never drops a job that has not ended, however many there are', async () => {
+  it('never drops a job that has not ended for the cap, however many there are', async () => {
     const { client, finish, held } = setup({ maxFinishedJobs: 1 }, 3000);
     const running: JobRef[] = [];
     for (let i = 0; i < 5; i++) {
