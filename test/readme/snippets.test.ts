@@ -5,9 +5,8 @@
 import { join } from 'node:path';
 import { QueryClient } from '@tanstack/react-query';
 import { createVideoClient, fal, type JobRef, type JobSnapshot, type ProviderAdapter } from '../../src';
-import { describeProviderContract } from '../../src/providers/__tests__/providerContract';
 import { createSimulator } from '../../src/testing';
-import { acmeWire } from '../../src/providers/__tests__/acmeWire';
+import { acmeWire, describeAcmeContract } from '../../src/providers/__tests__/acmeWire';
 import { findBlock, readmeBlocks, ROOT, RUN, writeBlocks, type BlockQuery } from './readmeBlocks';
 
 const blocks = readmeBlocks();
@@ -41,20 +40,7 @@ async function withTime<T>(promise: Promise<T>, maxMs = 120_000): Promise<T> {
   return settled;
 }
 
-describeProviderContract("README's defineProvider example (acme)", (harness) => {
-  const sim = createSimulator({ wireFormats: [acmeWire], job: { queuePosition: 3 } });
-  const adapter = acme({ baseUrl: sim.baseUrl('acme') });
-  const client = createVideoClient({ providers: { acme: adapter }, fetch: harness.fetch(sim.fetch) });
-  return {
-    provider: 'acme',
-    adapter,
-    sim,
-    client,
-    model: 'acme-video-2',
-    input: { prompt: 'A paper boat sailing down a rainy street', duration: 5 },
-    statusWords: ['waiting', 'working', 'done', 'error', 'cancelled'],
-  };
-});
+describeAcmeContract("README's defineProvider example (acme)", acme);
 
 describe('README snippets outside React', () => {
   beforeEach(() => vi.useFakeTimers({ now: new Date('2026-03-01T09:00:00Z') }));

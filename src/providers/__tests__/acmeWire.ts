@@ -1,6 +1,12 @@
 // The made-up Acme Video API of the README's "Your own API in ~30 lines", simulated: defineProvider.test.ts runs its
-// copy of the example against it, and test/readme/snippets.test.ts runs the README's own text.
-import type { SimJob, WireFormat } from '../../testing';
+// copy of the example against it, and test/readme/snippets.test.ts runs the README's own text; both through the
+// provider contract suite (describeAcmeContract).
+import { createVideoClient } from '../../core/createVideoClient';
+import type { ProviderAdapter } from '../../core/provider';
+import { createSimulator } from '../../testing/createSimulator';
+import type { SimJob } from '../../testing/simJob';
+import type { WireFormat } from '../../testing/wireFormat';
+import { describeProviderContract } from './providerContract';
 
 function acmeRecord(job: SimJob, videoUrl: () => string): Record<string, unknown> {
   const state = { queued: 'waiting', running: 'working', completed: 'done', failed: 'error', cancelled: 'cancelled' }[
@@ -54,3 +60,21 @@ export const acmeWire: WireFormat = {
   },
   errorBody: (_status, message) => ({ message }),
 };
+
+/** Runs the provider contract suite on an Acme adapter factory (the test's copy of the example, or the README's). */
+export function describeAcmeContract(name: string, acme: (options: { baseUrl: string }) => ProviderAdapter): void {
+  describeProviderContract(name, (harness) => {
+    const sim = createSimulator({ wireFormats: [acmeWire], job: { queuePosition: 3 } });
+    const adapter = acme({ baseUrl: sim.baseUrl('acme') });
+    const client = createVideoClient({ providers: { acme: adapter }, fetch: harness.fetch(sim.fetch) });
+    return {
+      provider: 'acme',
+      adapter,
+      sim,
+      client,
+      model: 'acme-video-2',
+      input: { prompt: 'A paper boat sailing down a rainy street', duration: 5 },
+      statusWords: ['waiting', 'working', 'done', 'error', 'cancelled'],
+    };
+  });
+}

@@ -4,8 +4,7 @@ import type { ProviderContext } from '../../core/provider';
 import { VideoJobError } from '../../core/videoJobError';
 import { createSimulator } from '../../testing/createSimulator';
 import { defineProvider } from '../defineProvider';
-import { acmeWire } from './acmeWire';
-import { describeProviderContract } from './providerContract';
+import { acmeWire, describeAcmeContract } from './acmeWire';
 import { jsonContext, recordingFetch, transportContext } from './testContexts';
 
 // --- The README example: a made-up "Acme Video" API wired in with its own schemas and status words. ---
@@ -54,20 +53,7 @@ export const acme = defineProvider({
 
 // The simulated Acme API the example runs against: ./acmeWire.ts.
 
-describeProviderContract('defineProvider (Acme example)', (harness) => {
-  const sim = createSimulator({ wireFormats: [acmeWire], job: { queuePosition: 3 } });
-  const adapter = acme({ baseUrl: sim.baseUrl('acme') });
-  const client = createVideoClient({ providers: { acme: adapter }, fetch: harness.fetch(sim.fetch) });
-  return {
-    provider: 'acme',
-    adapter,
-    sim,
-    client,
-    model: 'acme-video-2',
-    input: { prompt: 'A paper boat sailing down a rainy street', duration: 5 },
-    statusWords: ['waiting', 'working', 'done', 'error', 'cancelled'],
-  };
-});
+describeAcmeContract('defineProvider (Acme example)', acme);
 
 describe('defineProvider', () => {
   beforeEach(() => vi.useFakeTimers({ now: new Date('2026-03-01T09:00:00Z') }));
