@@ -71,6 +71,11 @@ export interface JobObserverResult extends VideoJobState {
   cancel: () => Promise<JobSnapshot | undefined>;
   /** Polls now, outside the schedule. */
   refetch: () => Promise<JobSnapshot | undefined>;
+  /**
+   * Follows the job again when this side only stopped following it (a cancel the provider cannot carry out:
+   * "Stopped following"); `false`, and nothing happens, when the provider reported the end.
+   */
+  checkAgain: () => boolean;
 }
 
 /** What following one job amounts to, before a caller adds its own state (a submit, a cancel). */
@@ -254,7 +259,10 @@ export class JobObserver {
       elapsedMs,
       lastKnownStatus: this.#options.lastKnownStatus,
     });
-    return withTrackedElapsed({ ...state, cancel: this.cancel, refetch: this.refetch }, this.trackElapsed);
+    return withTrackedElapsed(
+      { ...state, cancel: this.cancel, refetch: this.refetch, checkAgain: this.checkAgain },
+      this.trackElapsed,
+    );
   }
 
   /** The one place that reconciles following, timers and the result with the options, then notifies. */

@@ -76,6 +76,11 @@ export interface UseJobStatusResult extends VideoJobState {
   cancel: () => Promise<JobSnapshot | undefined>;
   /** Polls now, outside the schedule. */
   refetch: () => Promise<JobSnapshot | undefined>;
+  /**
+   * Follows the job again when this side only stopped following it (a cancel the provider cannot carry out:
+   * `<VideoJobProgress onCheckAgain>`); `false`, and nothing happens, when the provider reported the end.
+   */
+  checkAgain: () => boolean;
 }
 
 export interface UseVideoGenerationOptions extends FollowJobOptions {
