@@ -132,6 +132,32 @@ async function openStream(handler: ReturnType<typeof createJobEventsHandler>, re
 /** Queue times stepped so the end falls at a different phase of every poll cycle (2.0 .. 14.7 s). */
 const PHASES = [2000, 5170, 8340, 11_510, 14_680];
 
+/**
+ * Runs four jobs one after another, each on `browserFor(index)`; the provider's webhook reaches the server 100 ms
+ * after each end and is published to the bus. Returns each job's browser requests and how long after its end it was
+ * noticed.
+ */
+async function jobsWithWebhooks(
+  sim: Simulator,
+  bus: JobEventBus,
+  browserRequests: (id: string) => number,
+  browserFor: (index: number) => VideoClient,
+): Promise<{ perJob: number[]; notices: number[] }> {
+  const perJob: number[] = [];
+  const notices: number[] = [];
+  for (let index = 0; index < 4; index++) {
+    const browser = browserFor(index);
+    const submitted = await browser.submit({ provider: 'fal', model: MODEL, input: { prompt: `job ${index}` } });
+    const job = sim.job(submitted.id)!;
+    const endAt = job.createdAt + job.spec.queueMs + job.spec.runMs;
+    setTimeout(() => void webhookArrives(bus, submitted.id), endAt - Date.now() + 100);
+    const noticedAt = await runUntil(browser.wait(submitted.ref, WAIT), 200_000);
+    notices.push(noticedAt! - endAt);
+    perJob.push(browserRequests(submitted.id));
+  }
+  return { perJob, notices };
+}
+
 describe('createJobEventsHandler({ watch }): the server watches the jobs it streams', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
@@ -398,19 +424,7 @@ describe('createJobEventsHandler without `watch` (or a server from before it): t
 
   it('webhooks delivered (completion only, as fal sends them): after the first job, <= 2 requests per job, noticed within 1 s', async () => {
     const { sim, bus, browser, browserRequests } = setup({ runMs: 90_000, watch: false });
-    const perJob: number[] = [];
-    const notices: number[] = [];
-    for (let index = 0; index < 4; index++) {
-      const submitted = await browser.submit({ provider: 'fal', model: MODEL, input: { prompt: `job ${index}` } });
-      const job = sim.job(submitted.id)!;
-      const endAt = job.createdAt + job.spec.queueMs + job.spec.runMs;
-      // The provider's webhook reaches the server 100 ms after the end, and is published to the bus.
-      setTimeout(() => void webhookArrives(bus, submitted.id), endAt - Date.now() + 100);
-      const done = browser.wait(submitted.ref, WAIT);
-      const noticedAt = await runUntil(done, 200_000);
-      notices.push(noticedAt! - endAt);
-      perJob.push(browserRequests(submitted.id));
-    }
+    const { perJob, notices } = await jobsWithWebhooks(sim, bus, browserRequests, () => browser);
     // The first job cannot know webhooks work: it pays the widened poll (about one request per 20 s).
     expect(perJob[0]).toBeGreaterThan(2);
     expect(perJob.slice(1)).toEqual([1, 1, 1]);
@@ -442,19 +456,7 @@ describe('createJobEventsHandler without `watch` (or a server from before it): t
 
   it("webhooks delivered, a new browser per job: the server vouches for the provider's webhooks to the next ones", async () => {
     const { sim, bus, newBrowser, browserRequests, handler } = setup({ runMs: 90_000, watch: false });
-    const perJob: number[] = [];
-    const notices: number[] = [];
-    for (let index = 0; index < 4; index++) {
-      const browser = newBrowser();
-      const submitted = await browser.submit({ provider: 'fal', model: MODEL, input: { prompt: `job ${index}` } });
-      const job = sim.job(submitted.id)!;
-      const endAt = job.createdAt + job.spec.queueMs + job.spec.runMs;
-      setTimeout(() => void webhookArrives(bus, submitted.id), endAt - Date.now() + 100);
-      const done = browser.wait(submitted.ref, WAIT);
-      const noticedAt = await runUntil(done, 200_000);
-      notices.push(noticedAt! - endAt);
-      perJob.push(browserRequests(submitted.id));
-    }
+    const { perJob, notices } = await jobsWithWebhooks(sim, bus, browserRequests, newBrowser);
     // Only the server's first job pays; each later browser is told at once that fal's webhooks reach the server.
     expect(perJob[0]).toBeGreaterThan(2);
     expect(perJob.slice(1)).toEqual([1, 1, 1]);
