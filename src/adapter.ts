@@ -28,6 +28,16 @@ export type {
   Unchanged,
 } from './core/provider';
 export { UNCHANGED } from './core/provider';
+// Input images: how an adapter declares its limits and uploads a file the provider's way.
+export type {
+  ProviderImageSupport,
+  PrepareImageRequest,
+  PreparedImage,
+  ImageField,
+  ImageLimits,
+  UploadProgress,
+} from './core/imageInput';
+export type { ImageHeader } from './core/imageHeader';
 export type { HttpMethod, HttpRequest, HttpResponse } from './core/transport';
 
 // Snapshots and errors, as an adapter builds them.

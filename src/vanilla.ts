@@ -10,6 +10,9 @@ export type { VideoJobErrorKind, VideoJobErrorJSON } from './core/videoJobError'
 export { VideoJobError } from './core/videoJobError';
 export type { RetryOptions } from './core/transport';
 export type { ProviderAdapter, ProviderCapabilities } from './core/provider';
+// Input images: generate({ prompt, image: file }).
+export type { ImageInput, ImageField, ImageLimits, UploadProgress } from './core/imageInput';
+export type { UploadState } from './core/jobState';
 export type { PollingOptions } from './core/schedule';
 export type { DurationModel, DurationModelOptions, DurationModelState } from './core/durationModel';
 export { createDurationModel } from './core/durationModel';

@@ -62,8 +62,15 @@ export function checkRef(ref: JobRef): void {
   }
 }
 
-/** The submit's model and input, checked and passed through the adapter's own validation. */
-export function checkSubmit(provider: ProviderAdapter, options: SubmitOptions): Record<string, unknown> {
+/**
+ * The submit's model and input, checked and passed through the adapter's own validation (`validate: false` checks
+ * the model and the input's shape only, e.g. before the images are taken out of it).
+ */
+export function checkSubmit(
+  provider: ProviderAdapter,
+  options: SubmitOptions,
+  validate = true,
+): Record<string, unknown> {
   const { provider: name, model } = options;
   if (typeof model !== 'string' || model.trim() === '') {
     throw invalidInput(
@@ -76,7 +83,7 @@ export function checkSubmit(provider: ProviderAdapter, options: SubmitOptions): 
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw invalidInput('input', `input must be an object of model parameters, got ${describe(input)}`, name);
   }
-  if (!provider.validateInput) return input;
+  if (!validate || !provider.validateInput) return input;
   try {
     return provider.validateInput(model, input) as Record<string, unknown>;
   } catch (error) {

@@ -4,11 +4,13 @@ import { createClientPush } from './clientPush';
 import type { ClientRuntime } from './clientRuntime';
 import { createDurationModel } from './durationModel';
 import type { Job } from './job';
+import { checkImages } from './imageInput';
 import { JobCache } from './jobCache';
 import type { JobRef, JobSnapshot } from './jobSnapshot';
 import { isTerminalStatus } from './jobStatus';
 import { createPollHistory } from './pollHistory';
 import { fetchStatus, pollDelay } from './pollJob';
+import { prepareImages, type PreparedImages } from './prepareImages';
 import { createProviderRegistry } from './providerRegistry';
 import { refreshJob } from './refreshJob';
 import { resolvePollingOptions } from './schedule';
@@ -39,7 +41,10 @@ export function createVideoClient(options: VideoClientOptions): VideoClient {
     requestTimeoutMs: options.requestTimeoutMs,
     random,
     now,
+    // In a browser, uploads go over XMLHttpRequest to report their progress (unless the app brought its own fetch).
+    xhr: options.fetch ? undefined : (globalThis as { XMLHttpRequest?: typeof XMLHttpRequest }).XMLHttpRequest,
   });
+  const preparedImages: PreparedImages = new WeakMap();
   const registry = createProviderRegistry(providers, transport, { now, fetch: clientFetch });
   const push = options.events ? createClientPush(options.events, (ref) => cache.find(ref), now) : undefined;
   const runtime: ClientRuntime = {
@@ -83,17 +88,38 @@ export function createVideoClient(options: VideoClientOptions): VideoClient {
     async submit(submitOptions) {
       const name = submitOptions?.provider;
       const provider = registry.adapter(name);
-      const input = checkSubmit(provider, submitOptions);
-      const { model, webhookUrl, idempotencyKey, signal } = submitOptions;
+      const { model, webhookUrl, idempotencyKey, signal, onUploadProgress } = submitOptions;
+      const checked = await checkImages(name, provider.image, checkSubmit(provider, submitOptions, false));
+      const input = checkSubmit(provider, { ...submitOptions, input: checked.rest });
+      if (signal?.aborted) throw abortReason(signal);
+      const context = registry.context(name);
+      const { images, uploads } = checked.images.length
+        ? await prepareImages(checked.images, {
+            provider: name,
+            model,
+            support: provider.image!,
+            context,
+            memo: preparedImages,
+            signal,
+            onProgress: onUploadProgress,
+          })
+        : { images: undefined, uploads: {} };
       if (signal?.aborted) throw abortReason(signal);
       const sentAt = now();
       let first: JobSnapshot;
       try {
-        first = await provider.submit(registry.context(name), { model, input, webhookUrl, idempotencyKey, signal });
+        first = await provider.submit(context, {
+          model,
+          input,
+          webhookUrl,
+          idempotencyKey,
+          signal,
+          ...(images ? { images, onUploadProgress } : {}),
+        });
       } catch (error) {
         throw toVideoJobError(error, { provider: name });
       }
-      const ref = { ...first.ref, provider: name };
+      const ref = { ...first.ref, provider: name, ...(Object.keys(uploads).length ? { uploads } : {}) };
       checkRef(ref);
       const job = cache.add(ref, createPollHistory(sentAt, { providerMinDelayMs: provider.minPollIntervalMs }));
       return job.dispatch({ type: 'pushed', snapshot: first, at: now() })!;

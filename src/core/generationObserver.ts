@@ -8,6 +8,7 @@ import {
 } from './jobObserver';
 import { toVideoJobState, withTrackedElapsed, type VideoJobState } from './jobState';
 import { isStoppedLocally, jobKey, type JobRef, type JobSnapshot } from './jobSnapshot';
+import type { UploadProgress } from './imageInput';
 import { isTerminalStatus, type JobStatus } from './jobStatus';
 import type { VideoClient } from './videoClient';
 import { VideoJobError, toVideoJobError } from './videoJobError';
@@ -66,12 +67,16 @@ export interface GenerationObserverResult<
 interface Attempt {
   /** `cancel()` calls that came while the submit was in flight: cancel the job as soon as it has an id. */
   cancelOnArrival?: Array<(final: JobSnapshot | undefined) => void>;
+  /** Aborts the input images' upload (never the submit request: once sent, the job may exist). */
+  uploads?: AbortController;
 }
 
 interface Session {
   attempt: Attempt | undefined;
   ref?: JobRef;
   submitting: boolean;
+  /** The input images' upload, while it runs. */
+  uploading?: UploadProgress;
   cancelling: boolean;
   /** Local submit time, for `elapsedMs` before the provider reports one. */
   startedAt?: number;
@@ -153,7 +158,7 @@ export class GenerationObserver<Input extends Record<string, unknown> = Record<s
       if (!options.replace) throw busyError(current, provider);
       void this.cancel();
     }
-    const attempt: Attempt = {};
+    const attempt: Attempt = { uploads: new AbortController() };
     this.#set({ attempt, submitting: true, cancelling: false, startedAt: Date.now() });
     this.#job.restart();
     let first: JobSnapshot;
@@ -164,16 +169,28 @@ export class GenerationObserver<Input extends Record<string, unknown> = Record<s
         input,
         webhookUrl: options.webhookUrl,
         idempotencyKey: options.idempotencyKey,
+        signal: attempt.uploads!.signal,
+        onUploadProgress: (uploading) => {
+          if (attempt.uploads) this.#patch(attempt, { uploading });
+        },
       });
     } catch (caught) {
       const error = toVideoJobError(caught, { provider });
-      this.#patch(attempt, { submitting: false, cancelling: false, error });
+      // A cancelled upload leaves nothing behind: back to idle, no error to show.
+      const aborted = attempt.uploads?.signal.aborted === true;
+      this.#patch(attempt, {
+        submitting: false,
+        cancelling: false,
+        uploading: undefined,
+        error: aborted ? undefined : error,
+      });
       attempt.cancelOnArrival?.forEach((resolve) => resolve(undefined));
       throw error;
     }
+    attempt.uploads = undefined;
     const ref = first.ref;
     const done = this.#wait(ref);
-    this.#patch(attempt, { ref, submitting: false });
+    this.#patch(attempt, { ref, submitting: false, uploading: undefined });
     if (attempt.cancelOnArrival) {
       const final = await this.#cancelJob(attempt, ref);
       attempt.cancelOnArrival.forEach((resolve) => resolve(final));
@@ -191,6 +208,11 @@ export class GenerationObserver<Input extends Record<string, unknown> = Record<s
     const current = this.#session;
     const attempt = current.attempt;
     if (!attempt) return Promise.resolve(undefined);
+    if (current.submitting && attempt.uploads && current.uploading) {
+      // Still uploading: nothing exists on the provider yet, so stopping the upload is the whole cancel.
+      attempt.uploads.abort(uploadCancelled(this.#options.provider));
+      return Promise.resolve(undefined);
+    }
     if (current.submitting) {
       this.#set({ ...current, cancelling: true });
       return new Promise((resolve) => {
@@ -351,11 +373,12 @@ export class GenerationObserver<Input extends Record<string, unknown> = Record<s
   }
 
   #toResult(follow: FollowState = this.#job.getFollowState()): GenerationObserverResult<Input> {
-    const { ref, submitting, cancelling, error, restoredStatus } = this.#session;
+    const { ref, submitting, uploading, cancelling, error, restoredStatus } = this.#session;
     const state = toVideoJobState({
       ref,
       job: follow.job,
       submitting,
+      uploading,
       following: follow.following,
       cancelling,
       errors: [error, follow.timeoutError, follow.job?.error, follow.pollError],
@@ -382,6 +405,14 @@ function failedWithoutReason(job: JobSnapshot): VideoJobError {
     provider: job.provider,
     jobId: job.id,
     message: 'the provider reported the job failed without a reason',
+  });
+}
+
+function uploadCancelled(provider: string): VideoJobError {
+  return new VideoJobError({
+    kind: 'cancelled',
+    provider,
+    message: 'the upload was cancelled before the job was submitted; nothing was created',
   });
 }
 

@@ -13,8 +13,13 @@ export interface StallState {
  */
 export function normalizeSnapshot(snapshot: JobSnapshot, ref: JobRef): JobSnapshot {
   let next = snapshot;
-  if (snapshot.ref.provider !== ref.provider) {
-    next = createSnapshot({ ...snapshot, ref: { ...snapshot.ref, provider: ref.provider } }, snapshot.updatedAt);
+  const lostUploads = ref.uploads !== undefined && snapshot.ref.uploads === undefined;
+  if (snapshot.ref.provider !== ref.provider || lostUploads) {
+    const uploads = lostUploads ? { uploads: ref.uploads } : {};
+    next = createSnapshot(
+      { ...snapshot, ref: { ...snapshot.ref, provider: ref.provider, ...uploads } },
+      snapshot.updatedAt,
+    );
   }
   if (next.status === 'failed') {
     const error =

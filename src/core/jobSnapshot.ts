@@ -18,6 +18,11 @@ export interface JobRef {
   createdAt?: number;
   /** Small provider-specific facts an adapter needs to poll again (e.g. Kling's endpoint family). */
   meta?: Record<string, string>;
+  /**
+   * The input images as the provider received them (an uploaded file's URL or file id, by field), so running the job
+   * again never uploads the file again.
+   */
+  uploads?: Partial<Record<'image' | 'endImage', string>>;
 }
 
 export interface JobUrls {

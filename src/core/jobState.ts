@@ -1,12 +1,19 @@
+import type { UploadProgress } from './imageInput';
 import type { JobRef, JobSnapshot, VideoResult } from './jobSnapshot';
 import { isTerminalStatus, type JobStatus } from './jobStatus';
 import type { VideoJobError } from './videoJobError';
 
 /**
  * Where a job stands, as the observers and hooks report it: the job's own status, plus `idle` (nothing submitted or
- * followed yet) and `submitting` (the submit request is on its way; there is no job id yet).
+ * followed yet), `uploading` (its input images are being uploaded; see `upload`) and `submitting` (the submit request
+ * is on its way; there is no job id yet).
  */
-export type VideoGenerationStatus = 'idle' | 'submitting' | JobStatus;
+export type VideoGenerationStatus = 'idle' | 'uploading' | 'submitting' | JobStatus;
+
+/** Bytes of the input images sent so far, and the share of them (0..1). */
+export interface UploadState extends UploadProgress {
+  progress: number;
+}
 
 /** The flat state `JobObserver`, `GenerationObserver` and the hooks report. */
 export interface VideoJobState {
@@ -29,11 +36,15 @@ export interface VideoJobState {
   queuePosition: number | undefined;
   /** 0..1 while `running`, when the provider tells it; 1 when completed. */
   progress: number | undefined;
+  /** While `uploading`: the input images' bytes sent so far. */
+  upload: UploadState | undefined;
   /** Time since the job was submitted; advances every `tickMs` while active, frozen once it ends. */
   elapsedMs: number;
   isIdle: boolean;
+  /** Uploading or submitting: there is no job id yet. */
   isSubmitting: boolean;
-  /** Submitting, queued or running, and still being followed (not timed out). */
+  isUploading: boolean;
+  /** Uploading, submitting, queued or running, and still being followed (not timed out). */
   isActive: boolean;
   isCompleted: boolean;
   isFailed: boolean;
@@ -46,6 +57,8 @@ export interface VideoJobStateInput {
   ref: JobRef | undefined;
   job: JobSnapshot | undefined;
   submitting: boolean;
+  /** Set while the submit's input images upload. */
+  uploading?: UploadProgress;
   /** Still following (not disabled, not timed out). */
   following: boolean;
   cancelling: boolean;
@@ -61,7 +74,9 @@ export function toVideoJobState(input: VideoJobStateInput): VideoJobState {
   const { ref, job, submitting } = input;
   const error = input.errors.find((candidate) => candidate != null) ?? undefined;
   let status: VideoGenerationStatus;
-  if (submitting) status = 'submitting';
+  const uploading = submitting ? input.uploading : undefined;
+  if (uploading && uploading.loaded < uploading.total) status = 'uploading';
+  else if (submitting) status = 'submitting';
   else if (!ref) status = error ? 'failed' : 'idle';
   else status = job?.status ?? input.lastKnownStatus ?? 'queued';
   const ended = status === 'completed' || status === 'failed' || status === 'cancelled';
@@ -74,9 +89,14 @@ export function toVideoJobState(input: VideoJobStateInput): VideoJobState {
     video: job?.video,
     queuePosition: job?.queuePosition,
     progress: job?.progress,
+    upload: uploading && {
+      ...uploading,
+      progress: uploading.total > 0 ? Math.min(1, uploading.loaded / uploading.total) : 1,
+    },
     elapsedMs: input.elapsedMs,
     isIdle: status === 'idle',
     isSubmitting: submitting,
+    isUploading: status === 'uploading',
     isActive: submitting || (ref !== undefined && !ended && input.following),
     isCompleted: status === 'completed',
     isFailed: status === 'failed',

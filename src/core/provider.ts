@@ -1,3 +1,4 @@
+import type { ImageField, PreparedImage, ProviderImageSupport, UploadProgress } from './imageInput';
 import type { JobRef, JobSnapshot } from './jobSnapshot';
 import type { HttpRequest, HttpResponse } from './transport';
 
@@ -36,6 +37,13 @@ export interface SubmitRequest<Input = unknown> {
   /** Sent where the provider accepts an idempotency key (the only case where a submit is retried). */
   idempotencyKey?: string;
   signal?: AbortSignal;
+  /**
+   * The job's input images (`image`, `endImage`), checked against `image.limits` and prepared by `image.prepare`: a
+   * URL, a provider file id, base64 text, or the bytes. The adapter puts each in its API's own field.
+   */
+  images?: Partial<Record<ImageField, PreparedImage>>;
+  /** For a submit that carries file bytes itself (multipart): pass to `request` to report them going out. */
+  onUploadProgress?: (progress: UploadProgress) => void;
 }
 
 export interface StatusRequest {
@@ -65,6 +73,8 @@ export interface ProviderAdapter<Input = Record<string, unknown>> {
   readonly capabilities: ProviderCapabilities;
   /** The shortest interval between status polls the provider tolerates (e.g. 3000 when it answers 304 faster). */
   readonly minPollIntervalMs?: number;
+  /** How the API takes a start image or end frame (`generate({ prompt, image })`); absent when it takes none. */
+  readonly image?: ProviderImageSupport;
   /**
    * Validates (and normalises) the input before any request is sent; throws `VideoJobError` of kind
    * `invalid_input` naming the field.

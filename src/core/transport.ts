@@ -1,4 +1,6 @@
+import type { UploadProgress } from './imageInput';
 import { abortReason, sleep } from './sleep';
+import { xhrFetch } from './xhrFetch';
 import { VideoJobError, isAbortError } from './videoJobError';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -9,6 +11,13 @@ export interface HttpRequest {
   headers?: Record<string, string>;
   /** Sent as JSON. */
   body?: unknown;
+  /**
+   * Sent as it is instead of `body`: file bytes (a `Blob` gets its own type as `content-type` unless a header says
+   * otherwise) or a multipart form. The time limit grows with its size (at least 50 KB/s are assumed).
+   */
+  rawBody?: Blob | FormData;
+  /** Called as the request body goes out (in a browser, over `XMLHttpRequest`; elsewhere once it is all sent). */
+  onUploadProgress?: (progress: UploadProgress) => void;
   /**
    * Whether the request may be repeated without side effects. Idempotent requests are retried on network
    * errors, timeouts, malformed bodies, 408, 429 and 5xx (except 501 and 505). Defaults to `true` for
@@ -66,6 +75,11 @@ export interface TransportOptions {
   random?: () => number;
   /** Defaults to `Date.now`. */
   now?: () => number;
+  /**
+   * Sends requests that report upload progress (`onUploadProgress`) with it. Pass `XMLHttpRequest` in a browser;
+   * without it (or with a custom `fetch`), uploads go through `fetch` and report progress once, at the end.
+   */
+  xhr?: typeof XMLHttpRequest;
 }
 
 export interface Transport {
@@ -97,19 +111,26 @@ export function createTransport(options: TransportOptions = {}): Transport {
   const now = options.now ?? Date.now;
 
   async function attempt<T>(req: HttpRequest, idempotent: boolean): Promise<HttpResponse<T>> {
-    const fetchFn = options.fetch ?? globalThis.fetch;
+    const upload = req.onUploadProgress;
+    const fetchFn: (url: string, init: RequestInit) => Promise<Response> =
+      upload && options.xhr ? xhrFetch(options.xhr, upload) : (options.fetch ?? globalThis.fetch);
     const controller = new AbortController();
     const onAbort = () => controller.abort(req.signal?.reason);
     req.signal?.addEventListener('abort', onAbort, { once: true });
     let timedOut = false;
+    const bodySize = req.rawBody instanceof Blob ? req.rawBody.size : 0;
+    const timeoutMs = requestTimeoutMs + Math.ceil(bodySize / 50);
     const timer = setTimeout(() => {
       timedOut = true;
       controller.abort();
-    }, requestTimeoutMs);
+    }, timeoutMs);
     try {
       const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
       const init: RequestInit = { method: req.method, headers, signal: controller.signal };
-      if (req.body !== undefined) {
+      if (req.rawBody !== undefined) {
+        if (req.rawBody instanceof Blob && req.rawBody.type) headers['content-type'] ??= req.rawBody.type;
+        init.body = req.rawBody;
+      } else if (req.body !== undefined) {
         headers['content-type'] ??= 'application/json';
         init.body = JSON.stringify(req.body);
       }
@@ -117,8 +138,9 @@ export function createTransport(options: TransportOptions = {}): Transport {
       try {
         response = await fetchFn(req.url, init);
       } catch (error) {
-        throw failure(req, error, timedOut, requestTimeoutMs);
+        throw failure(req, error, timedOut, timeoutMs);
       }
+      if (upload && !options.xhr && bodySize > 0) upload({ loaded: bodySize, total: bodySize });
       if (response.status === 304)
         return { status: 304, headers: response.headers, data: undefined as T, notModified: true };
       const ok = response.ok || req.allowStatus?.includes(response.status);
@@ -126,7 +148,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
       try {
         text = req.responseType === 'none' && ok ? '' : await response.text();
       } catch (error) {
-        throw failure(req, error, timedOut, requestTimeoutMs);
+        throw failure(req, error, timedOut, timeoutMs);
       }
       if (!ok) {
         const error = httpError(req, response, text, now(), idempotent);

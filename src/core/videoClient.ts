@@ -1,4 +1,5 @@
 import type { DurationModel } from './durationModel';
+import type { UploadProgress } from './imageInput';
 import type { JobRef, JobSnapshot } from './jobSnapshot';
 import type { ProviderAdapter } from './provider';
 import type { ClientPushState, PushUpdatesOptions } from './pushUpdates';
@@ -65,10 +66,18 @@ export interface VideoClientOptions {
 export interface SubmitOptions {
   provider: string;
   model: string;
+  /**
+   * The model's parameters. `image` and `endImage` take an `ImageInput` (a `File` or `Blob`, an `https:` URL, or a
+   * `data:` URL): checked against the provider's limits before any byte is sent, uploaded the provider's way, and put
+   * in its own field (`image_url`, `imageFileIds`, `input_reference`, ...).
+   */
   input: Record<string, unknown>;
   webhookUrl?: string;
   idempotencyKey?: string;
+  /** Aborts the upload or the submit (a submit already sent may still create the job). */
   signal?: AbortSignal;
+  /** Bytes of the input images sent so far, over all of them, while they upload. */
+  onUploadProgress?: (progress: UploadProgress) => void;
 }
 
 export interface WatchOptions {

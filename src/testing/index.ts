@@ -39,3 +39,6 @@ export {
   sampleVideoBytes,
   sampleVideoBlobUrl,
 } from './sampleVideo';
+// A real PNG of any size, for input-image tests: generate({ prompt, image: sampleImageFile() }).
+export { sampleImageBytes, sampleImageFile } from './sampleImage';
+export type { SampleImageOptions } from './sampleImage';

@@ -30,9 +30,9 @@ declare const client: VideoClient;
 declare const ref: JobRef;
 
 describe('public types', () => {
-  it('status is the job status plus idle and submitting', () => {
+  it('status is the job status plus idle, uploading and submitting', () => {
     expectTypeOf<VideoGenerationStatus>().toEqualTypeOf<
-      'idle' | 'submitting' | 'queued' | 'running' | 'completed' | 'failed' | 'cancelled'
+      'idle' | 'uploading' | 'submitting' | 'queued' | 'running' | 'completed' | 'failed' | 'cancelled'
     >();
   });
 

@@ -1,0 +1,249 @@
+import { IMAGE_HEADER_BYTES, readImageHeader, type ImageHeader } from './imageHeader';
+import type { ProviderContext } from './provider';
+import { VideoJobError } from './videoJobError';
+
+/**
+ * An image a job starts from (`image`) or ends on (`endImage`): a `File` or `Blob`, an `https:` URL the provider
+ * downloads itself, or a `data:` URL (decoded and handled like a file).
+ */
+export type ImageInput = Blob | string;
+
+/** The input fields that take an image, whatever the provider calls them on the wire. */
+export type ImageField = 'image' | 'endImage';
+
+export const IMAGE_FIELDS: readonly ImageField[] = ['image', 'endImage'];
+
+/** A provider's documented limits on an input image, checked before any byte is sent. */
+export interface ImageLimits {
+  /** The MIME types accepted, read from the bytes (not the file name). */
+  types: readonly string[];
+  /** The largest file, in bytes. */
+  maxBytes: number;
+  minWidth?: number;
+  minHeight?: number;
+  maxWidth?: number;
+  maxHeight?: number;
+  /** The narrowest width / height ratio accepted (e.g. `0.4` for 1:2.5). */
+  minAspectRatio?: number;
+  /** The widest width / height ratio accepted (e.g. `2.5` for 2.5:1). */
+  maxAspectRatio?: number;
+  /** The largest `data:` URL accepted before decoding, in characters. Defaults to `maxBytes * 4 / 3 + 100`. */
+  maxDataUrlLength?: number;
+  /** Where the provider documents these limits, or what was assumed where it does not. */
+  source: string;
+}
+
+/** Bytes sent so far of an upload. */
+export interface UploadProgress {
+  loaded: number;
+  total: number;
+}
+
+export interface PrepareImageRequest {
+  field: ImageField;
+  model: string;
+  /** What the bytes are, read from them. */
+  header: ImageHeader;
+  signal?: AbortSignal;
+  /** Report bytes sent, for the upload's progress bar. */
+  onProgress?: (progress: UploadProgress) => void;
+}
+
+/**
+ * What takes an image's place in the submit: a URL the provider downloads, a provider file id, base64 text, or the
+ * bytes themselves for a submit that carries them (multipart).
+ */
+export type PreparedImage = string | Blob;
+
+/** How a provider takes input images. */
+export interface ProviderImageSupport {
+  /** The fields this provider's models take. */
+  readonly fields: readonly ImageField[];
+  readonly limits: ImageLimits;
+  /**
+   * Whether an `https:` URL is passed as it is (the provider downloads it). Defaults to `true`; `false` refuses URLs
+   * with an `invalid_input` (the provider only reads its own uploads).
+   */
+  readonly urls?: boolean;
+  /**
+   * Puts a checked file where the provider reads it (its storage upload, a pre-signed URL, base64) and returns what
+   * the submit carries instead. Called once per file and provider: the client remembers the answer, so a retry or a
+   * second job with the same `File` does not upload it again.
+   */
+  prepare(ctx: ProviderContext, image: Blob, request: PrepareImageRequest): Promise<PreparedImage>;
+}
+
+/** One image of a submit, checked: a URL passed on, or a file to prepare. */
+export type CheckedImage = { field: ImageField; url: string } | { field: ImageField; blob: Blob; header: ImageHeader };
+
+/**
+ * Takes `image` / `endImage` out of a submit's input and checks each against the provider's limits before any request
+ * (type and size, read from the bytes, and dimensions where documented). Throws `invalid_input` naming the limit.
+ */
+export async function checkImages(
+  provider: string,
+  support: ProviderImageSupport | undefined,
+  input: Record<string, unknown>,
+): Promise<{ rest: Record<string, unknown>; images: CheckedImage[] }> {
+  const rest = { ...input };
+  const images: CheckedImage[] = [];
+  for (const field of IMAGE_FIELDS) {
+    const value = rest[field];
+    delete rest[field];
+    if (value === undefined || value === null || value === '') continue;
+    if (!support) {
+      throw imageError(provider, field, `${provider} takes no image input; remove ${field} or use another provider`);
+    }
+    if (!support.fields.includes(field)) {
+      throw imageError(
+        provider,
+        field,
+        `${provider} takes no ${field === 'endImage' ? 'end frame' : 'start image'} (it takes: ${support.fields.join(', ')})`,
+      );
+    }
+    images.push(await checkImage(provider, support, field, value));
+  }
+  return { rest, images };
+}
+
+async function checkImage(
+  provider: string,
+  support: ProviderImageSupport,
+  field: ImageField,
+  value: unknown,
+): Promise<CheckedImage> {
+  const limits = support.limits;
+  if (typeof value === 'string') {
+    if (value.startsWith('data:')) {
+      const maxLength = limits.maxDataUrlLength ?? Math.ceil((limits.maxBytes * 4) / 3) + 100;
+      if (value.length > maxLength) {
+        throw imageError(
+          provider,
+          field,
+          `${field} is a data: URL of ${formatBytes(value.length)}, over ${provider}'s limit of ${formatBytes(limits.maxBytes)} (${limits.source}); pass the File instead, or a smaller image`,
+        );
+      }
+      return checkImage(provider, support, field, decodeDataUrl(provider, field, value));
+    }
+    if (!isFetchableUrl(value)) {
+      throw imageError(
+        provider,
+        field,
+        `${field} must be a File or Blob, an https: URL or a data: URL; got ${JSON.stringify(value.slice(0, 60))}`,
+      );
+    }
+    if (support.urls === false) {
+      throw imageError(
+        provider,
+        field,
+        `${provider} reads only its own uploads, not URLs; pass the image as a File or Blob and it is uploaded`,
+      );
+    }
+    return { field, url: value };
+  }
+  if (!isBlob(value)) {
+    throw imageError(provider, field, `${field} must be a File or Blob, an https: URL or a data: URL`);
+  }
+  if (value.size > limits.maxBytes) {
+    throw imageError(
+      provider,
+      field,
+      `${field} is ${formatBytes(value.size)}, over ${provider}'s limit of ${formatBytes(limits.maxBytes)} (${limits.source}); use a smaller image`,
+    );
+  }
+  const header = readImageHeader(new Uint8Array(await value.slice(0, IMAGE_HEADER_BYTES).arrayBuffer()));
+  if (!header || !limits.types.includes(header.type)) {
+    const seen = header ? header.type.replace('image/', '').toUpperCase() : `not an image ${provider} can read`;
+    throw imageError(
+      provider,
+      field,
+      `${field} is ${header ? `a ${seen}` : seen}${value.type ? ` (declared ${value.type})` : ''}; ${provider} takes ${describeTypes(limits.types)} (${limits.source})`,
+    );
+  }
+  checkDimensions(provider, field, header, limits);
+  return { field, blob: value, header };
+}
+
+function checkDimensions(provider: string, field: ImageField, header: ImageHeader, limits: ImageLimits): void {
+  const { width, height } = header;
+  const size = `${width}x${height}`;
+  const fail = (rule: string) =>
+    imageError(provider, field, `${field} is ${size}; ${provider} needs ${rule} (${limits.source})`);
+  if (limits.minWidth !== undefined && width < limits.minWidth) throw fail(`a width of at least ${limits.minWidth} px`);
+  if (limits.minHeight !== undefined && height < limits.minHeight)
+    throw fail(`a height of at least ${limits.minHeight} px`);
+  if (limits.maxWidth !== undefined && width > limits.maxWidth) throw fail(`a width of at most ${limits.maxWidth} px`);
+  if (limits.maxHeight !== undefined && height > limits.maxHeight)
+    throw fail(`a height of at most ${limits.maxHeight} px`);
+  const ratio = width / height;
+  if (limits.minAspectRatio !== undefined && ratio < limits.minAspectRatio - 1e-9) {
+    throw fail(`a width / height ratio of at least ${formatRatio(limits.minAspectRatio)}`);
+  }
+  if (limits.maxAspectRatio !== undefined && ratio > limits.maxAspectRatio + 1e-9) {
+    throw fail(`a width / height ratio of at most ${formatRatio(limits.maxAspectRatio)}`);
+  }
+}
+
+/** A `data:` URL's bytes as a Blob of its declared type (base64 or percent-encoded). */
+function decodeDataUrl(provider: string, field: ImageField, url: string): Blob {
+  const comma = url.indexOf(',');
+  const meta = comma > 5 ? url.slice(5, comma) : '';
+  const parts = meta.split(';');
+  const type = parts[0] || 'text/plain';
+  const data = url.slice(comma + 1);
+  try {
+    if (parts.includes('base64')) {
+      const binary = atob(data.replace(/\s/g, ''));
+      const bytes = new Uint8Array(binary.length);
+      for (let index = 0; index < binary.length; index++) bytes[index] = binary.charCodeAt(index);
+      return new Blob([bytes], { type });
+    }
+    return new Blob([decodeURIComponent(data)], { type });
+  } catch (cause) {
+    throw imageError(provider, field, `${field} is a data: URL that does not decode; pass the File instead`, cause);
+  }
+}
+
+/** `https:` anywhere; `http:` only on this machine (a local simulator or storage). */
+function isFetchableUrl(value: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  if (url.protocol === 'https:') return true;
+  return url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+}
+
+export function isBlob(value: unknown): value is Blob {
+  return (
+    typeof Blob !== 'undefined' &&
+    (value instanceof Blob ||
+      (typeof value === 'object' &&
+        value !== null &&
+        typeof (value as Blob).arrayBuffer === 'function' &&
+        typeof (value as Blob).size === 'number' &&
+        typeof (value as Blob).slice === 'function'))
+  );
+}
+
+function imageError(provider: string, field: ImageField, message: string, cause?: unknown): VideoJobError {
+  return new VideoJobError({ kind: 'invalid_input', field, provider, message, cause });
+}
+
+function describeTypes(types: readonly string[]): string {
+  const names = types.map((type) => type.replace('image/', '').toUpperCase());
+  return names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)!}` : (names[0] ?? 'no image');
+}
+
+function formatRatio(ratio: number): string {
+  return ratio >= 1 ? `${Number(ratio.toFixed(2))}:1` : `1:${Number((1 / ratio).toFixed(2))}`;
+}
+
+/** `10 MB`, `256 KB`, `900 B`: decimal units, as providers state their limits. */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1_000_000) return `${Number((bytes / 1_000_000).toFixed(1))} MB`;
+  if (bytes >= 1000) return `${Number((bytes / 1000).toFixed(1))} KB`;
+  return `${bytes} B`;
+}
