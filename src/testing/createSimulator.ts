@@ -8,11 +8,13 @@ import type { SimJobInfo } from './simJobStore';
 import { jsonResponse, malformedResponse, videoFileResponse } from './simResponses';
 import { createWebhookDeliverer, FAL_JWKS_PATH } from './simWebhooks';
 import type { SimWebhookOptions, SimWebhooks } from './simWebhooks';
+import { createUploadStore, SIM_UPLOAD_PATH } from './simUploads';
+import type { SimUpload } from './simUploads';
 import { createWireContext, wireError } from './wireContext';
 import type { SimRequest, WireFormat, WireRoute } from './wireFormat';
 import { WIRE_FORMATS } from './wireFormats';
 
-export type { SimFault, SimJobInfo };
+export type { SimFault, SimJobInfo, SimUpload };
 
 export interface SimulatorOptions {
   /** The clock (epoch ms). Defaults to `Date.now`, so `vi.useFakeTimers()` drives every job. */
@@ -98,6 +100,8 @@ export interface Simulator {
   count(filter?: SimCountFilter): number;
   /** The webhook deliveries (with the `webhooks` option): every attempt, the fal key set's URL, `flush()`. */
   readonly webhooks: SimWebhooks;
+  /** Files uploaded through the providers' upload APIs, oldest first (at most 64 MB are kept). */
+  uploads(): SimUpload[];
   /** Forgets jobs, requests, webhook deliveries and one-shot faults; restores the options' faults and job spec. */
   reset(): void;
 }
@@ -114,7 +118,14 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const byName = new Map(wires.map((wire) => [wire.provider, wire]));
   const store = createJobStore(now, seed, options.job ?? {});
   const injector = createFaultInjector(seed, options.faults ?? {});
-  const contextOptions = { now, store, streamIntervalMs: options.streamIntervalMs ?? 250, videoUrl: options.videoUrl };
+  const uploads = createUploadStore(now, () => store.uuid());
+  const contextOptions = {
+    now,
+    store,
+    streamIntervalMs: options.streamIntervalMs ?? 250,
+    videoUrl: options.videoUrl,
+    uploads,
+  };
   let log: SimRequestLog[] = [];
   // When each job's status was last answered, for the 304 window.
   let lastPoll = new Map<string, number>();
@@ -146,9 +157,10 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     };
     if (proxied) entry.proxied = true;
     log.push(entry);
-    const text = method === 'GET' || method === 'HEAD' ? '' : await request.text();
+    const bytes =
+      method === 'GET' || method === 'HEAD' ? new Uint8Array(0) : new Uint8Array(await request.arrayBuffer());
     try {
-      const response = await answer(url, method, request.headers, text, signal, entry);
+      const response = await answer(url, method, request.headers, bytes, signal, entry);
       entry.status = response.status;
       return response;
     } catch (error) {
@@ -164,10 +176,11 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     url: URL,
     method: string,
     headers: Headers,
-    text: string,
+    bytes: Uint8Array,
     signal: AbortSignal | undefined,
     entry: SimRequestLog,
   ): Promise<Response> {
+    const text = bytes.length ? new TextDecoder().decode(bytes) : '';
     if (isFalJwks(url)) {
       // The key set is not a provider API: no faults, no auth, so a webhook handler can always verify.
       Object.assign(entry, { provider: 'fal', endpoint: 'jwks' });
@@ -176,10 +189,13 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
         : jsonResponse(405, { detail: 'Method Not Allowed' });
     }
     const file = /^\/files\/([^/]+)\.mp4$/.exec(url.pathname);
+    const upload = SIM_UPLOAD_PATH.exec(url.pathname);
     let wire: WireFormat | undefined;
     let route: WireRoute | undefined;
     let req: SimRequest | undefined;
-    if (file) {
+    if (upload) {
+      Object.assign(entry, { endpoint: 'upload', provider: uploads.get(upload[1]!)?.provider ?? 'uploads' });
+    } else if (file) {
       const id = decodeURIComponent(file[1]!);
       Object.assign(entry, { endpoint: 'file', jobId: id, provider: store.get(id)?.provider ?? 'files' });
     } else {
@@ -195,6 +211,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
           headers,
           body: parseJson(text),
           text,
+          bytes,
           ...(signal ? { signal } : {}),
         };
         route = wire.route(req);
@@ -225,7 +242,9 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     }
 
     let response: Response;
-    if (file) {
+    if (upload) {
+      response = uploads.answer(method, url, headers, bytes);
+    } else if (file) {
       const ready = store.get(entry.jobId!)?.status === 'completed';
       response = ready
         ? videoFileResponse(method, headers.get('range'))
@@ -311,9 +330,11 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
           (filter.jobId === undefined || entry.jobId === filter.jobId),
       ).length;
     },
+    uploads: () => uploads.all(),
     reset() {
       injector.reset(options.faults ?? {});
       store.reset(options.job ?? {});
+      uploads.reset();
       log = [];
       lastPoll = new Map();
       webhooks.reset();

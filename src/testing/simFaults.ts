@@ -1,5 +1,6 @@
 /** Logical endpoint names, the same for every wire format, so counts compare across providers. */
-export type SimEndpoint = 'submit' | 'status' | 'result' | 'cancel' | 'stream' | 'file';
+/** `upload`: a provider's file upload API, and the simulator's pre-signed upload URLs (`/sim-uploads/<id>`). */
+export type SimEndpoint = 'submit' | 'status' | 'result' | 'cancel' | 'stream' | 'file' | 'upload';
 
 /** Faults applied at random (seeded) to every request except video file downloads, unless `endpoints` says otherwise. */
 export interface SimFaults {

@@ -286,6 +286,7 @@ export function createWebhookDeliverer(
       headers: new Headers(),
       body: job.input,
       text: '',
+      bytes: new Uint8Array(0),
     };
   }
 

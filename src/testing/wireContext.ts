@@ -1,6 +1,7 @@
 import { isTerminalPhase } from './simJob';
 import type { SimJob } from './simJob';
 import type { SimJobStore } from './simJobStore';
+import type { SimUploadStore } from './simUploads';
 import { jsonResponse, sseResponse } from './simResponses';
 import { SAMPLE_MP4_CONTENT_TYPE, sampleVideoBytes } from './sampleVideo';
 import type { SimRequest, SimVideoFile, WireContext, WireFormat } from './wireFormat';
@@ -10,6 +11,7 @@ export interface WireContextOptions {
   store: SimJobStore;
   streamIntervalMs: number;
   videoUrl: string | ((job: SimJob) => string) | undefined;
+  uploads: SimUploadStore;
 }
 
 /** The error answer of a wire format, in its own shape. */
@@ -33,6 +35,9 @@ export function createWireContext(wire: WireFormat, req: SimRequest, options: Wi
     cancel: (id) => store.cancel(id, provider),
     video: (job) => videoFile(job, req.url.origin, options.videoUrl),
     uuid: () => store.uuid(),
+    reserveUpload: (init) => options.uploads.reserve(provider, req.url.origin, init),
+    storeUpload: (init) => options.uploads.store(provider, req.url.origin, init),
+    upload: (idOrUrl) => options.uploads.get(idOrUrl) ?? options.uploads.byUrl(idOrUrl),
     json: jsonResponse,
     error: (status, message, headers) => wireError(wire, status, message, headers),
     sse(jobId, render, sseOptions) {

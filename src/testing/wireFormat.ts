@@ -1,5 +1,6 @@
 import type { SimEndpoint } from './simFaults';
 import type { SimJob } from './simJob';
+import type { SimUpload } from './simUploads';
 
 /** A request as a wire format sees it, already routed to its provider. */
 export interface SimRequest {
@@ -20,6 +21,8 @@ export interface SimRequest {
   body: unknown;
   /** The raw body text. */
   text: string;
+  /** The raw body bytes (file uploads, multipart forms). */
+  bytes: Uint8Array;
   signal?: AbortSignal;
 }
 
@@ -74,6 +77,15 @@ export interface WireContext {
   cancel(id: string): 'cancelled' | 'already_ended' | 'not_found';
   /** The finished video of a job (a URL served by `sim.fetch` unless the simulator's `videoUrl` says otherwise). */
   video(job: SimJob): SimVideoFile;
+  /**
+   * A pre-signed upload target, as a provider's storage hands out: `PUT` the bytes to `uploadUrl` (no key, once), then
+   * read them at `url`. For upload APIs that answer an upload URL (fal, VideoGen).
+   */
+  reserveUpload(init?: { contentType?: string; fileName?: string }): SimUpload & { uploadUrl: string };
+  /** Keeps bytes that came in the request itself (a multipart file, base64) as an upload readable at its `url`. */
+  storeUpload(init: { bytes: Uint8Array; contentType: string; fileName?: string }): SimUpload;
+  /** An upload by id, or by the URL it is read from; `undefined` when unknown. */
+  upload(idOrUrl: string): SimUpload | undefined;
   /** A fresh UUID (v4 format) from the simulator's own seeded sequence. */
   uuid(): string;
   /** A JSON response. */
