@@ -237,9 +237,9 @@ export function createProxyHandler(options: ProxyHandlerOptions): FetchHandler {
     let body: Uint8Array | undefined;
     if (method !== 'GET' && method !== 'HEAD') {
       try {
-        body = await readBody(request, maxBodyBytes, options.bodyTimeoutMs ?? 30_000);
+        body = await readBody(request, route.maxBodyBytes ?? maxBodyBytes, options.bodyTimeoutMs ?? 30_000);
       } catch (error) {
-        if (error instanceof BodyTooLargeError) return tooLargeResponse(maxBodyBytes);
+        if (error instanceof BodyTooLargeError) return tooLargeResponse(route.maxBodyBytes ?? maxBodyBytes);
         if (error instanceof BodyTimeoutError) return bodyTimeoutResponse(error.timeoutMs);
         throw error;
       }

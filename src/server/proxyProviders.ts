@@ -18,6 +18,11 @@ export interface ProxyRoute {
    * because a media element cannot send headers. A `GET` route also answers `HEAD`. Defaults to `false`.
    */
   media?: boolean;
+  /**
+   * The largest request body this route forwards, instead of the proxy's `maxBodyBytes`: a route that carries an
+   * input image (base64 in JSON, a multipart file) is sized to the provider's documented image limit.
+   */
+  maxBodyBytes?: number;
 }
 
 /** How the proxy reaches one provider. Every field has a default for the built-in providers. */
