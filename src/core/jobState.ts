@@ -89,10 +89,10 @@ export function toVideoJobState(input: VideoJobStateInput): VideoJobState {
     video: job?.video,
     queuePosition: job?.queuePosition,
     progress: job?.progress,
-    upload: uploading && {
-      ...uploading,
-      progress: uploading.total > 0 ? Math.min(1, uploading.loaded / uploading.total) : 1,
-    },
+    upload:
+      status === 'uploading' && uploading
+        ? { ...uploading, progress: uploading.total > 0 ? Math.min(1, uploading.loaded / uploading.total) : 1 }
+        : undefined,
     elapsedMs: input.elapsedMs,
     isIdle: status === 'idle',
     isSubmitting: submitting,
