@@ -54,6 +54,21 @@ export function snapshotFromJSON(value: unknown): JobSnapshot {
     const meta = asRecord(refRecord.meta, 'ref.meta');
     ref.meta = Object.fromEntries(Object.entries(meta).map(([k, v]) => [k, check.string(v, `ref.meta.${k}`)]));
   }
+  if (refRecord.uploads !== undefined) {
+    // An uploaded image's URL (https:/http: only) or a provider file id (a short string that is not a URL).
+    const uploads = asRecord(refRecord.uploads, 'ref.uploads');
+    ref.uploads = {};
+    for (const name of ['image', 'endImage'] as const) {
+      const value = uploads[name];
+      if (value === undefined) continue;
+      const text = check.string(value, `ref.uploads.${name}`);
+      ref.uploads[name] = /^[a-z][a-z0-9+.-]*:/i.test(text)
+        ? check.url(text, `ref.uploads.${name}`, WEB_PROTOCOLS)
+        : text.length <= 256
+          ? text
+          : check.fail(`ref.uploads.${name}`, 'neither a URL nor a file id');
+    }
+  }
 
   const status = record.status as JobStatus;
   if (!JOB_STATUSES.includes(status)) check.fail('status', `unknown status ${JSON.stringify(record.status)}`);

@@ -36,6 +36,16 @@ describe('snapshotToJSON / snapshotFromJSON', () => {
     }
   });
 
+  it("carries the ref's uploaded images (URL or file id) and refuses anything else there", () => {
+    const uploads = { image: 'https://v3.fal.media/files/a.png', endImage: 'vg_file_123' };
+    const snapshot = createSnapshot({ ref: { ...ref, uploads }, status: 'queued' }, 1000);
+    expect(snapshotFromJSON(JSON.parse(JSON.stringify(snapshotToJSON(snapshot)))).ref.uploads).toEqual(uploads);
+    for (const image of ['javascript:alert(1)', 'data:image/png;base64,AAAA', 'x'.repeat(300), 42]) {
+      const json = { ...snapshotToJSON(snapshot), ref: { ...ref, uploads: { image } } };
+      expect(() => snapshotFromJSON(json)).toThrow(expect.objectContaining({ kind: 'invalid_response' }));
+    }
+  });
+
   it('revives the error as a VideoJobError', () => {
     const error = new VideoJobError({ kind: 'provider_failed', provider: 'fal', jobId: 'req-1', message: 'NSFW' });
     const snapshot = createSnapshot({ ref, status: 'failed', error }, 5);
