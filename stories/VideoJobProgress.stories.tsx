@@ -29,6 +29,11 @@ export const Idle: Story = { args: { state: { status: 'idle' } } };
 
 export const Submitting: Story = { args: { state: { status: 'submitting', elapsedMs: 600 } } };
 
+/** The start image is on its way (`useVideoGeneration` reports `status: 'uploading'` and `upload`): Cancel stops it. */
+export const Uploading: Story = {
+  args: { state: { status: 'uploading', upload: { loaded: 276_000, total: 690_000 }, elapsedMs: 2_400 } },
+};
+
 export const Queued: Story = { render: (args) => <VideoJobProgress {...args} job={queued(2)} /> };
 
 export const LongQueue: Story = {
@@ -140,7 +145,10 @@ const seconds = (ms: number) => `${Math.max(1, Math.round(ms / 1000))} ث`;
 const arabic: VideoJobProgressLabels = {
   group: 'إنشاء الفيديو',
   progressbar: 'تقدم الإنشاء',
+  uploadProgressbar: 'تقدم الرفع',
   idle: 'لم يبدأ بعد',
+  uploading: (percent) => (percent === undefined ? 'جارٍ رفع الصورة…' : `جارٍ رفع الصورة – ${percent}٪`),
+  uploaded: (loaded, total) => `${Math.round(loaded / 1000)} من ${Math.round(total / 1000)} ك.ب`,
   submitting: 'جارٍ الإرسال…',
   queued: (position) => (position === undefined ? 'في قائمة الانتظار' : `في قائمة الانتظار – المركز ${position}`),
   running: (percent) => (percent === undefined ? 'جارٍ الإنشاء…' : `جارٍ الإنشاء – ${percent}٪`),
@@ -174,6 +182,9 @@ const arabic: VideoJobProgressLabels = {
   retry: 'إعادة المحاولة',
   runAgain: 'تشغيل مرة أخرى',
   checkAgain: 'التحقق مجددًا',
+  announceUploading: 'جارٍ رفع الصورة',
+  announceUploaded: 'رُفعت الصورة',
+  announceUploadCancelled: 'أُلغي الرفع',
   announceQueued: 'أُضيف الفيديو إلى قائمة الانتظار',
   announceRunning: 'بدأ إنشاء الفيديو',
   announceCompleted: 'الفيديو جاهز',
@@ -188,6 +199,11 @@ export const RightToLeft: Story = {
   render: (args) => (
     <>
       <VideoJobProgress {...args} labels={arabic} job={running(0.42)} />
+      <VideoJobProgress
+        {...args}
+        labels={arabic}
+        state={{ status: 'uploading', upload: { loaded: 276_000, total: 690_000 }, elapsedMs: 2_400 }}
+      />
       <VideoJobProgress
         {...args}
         labels={arabic}
@@ -210,6 +226,10 @@ export const Dark: Story = {
   globals: { theme: 'dark' },
   render: (args) => (
     <>
+      <VideoJobProgress
+        {...args}
+        state={{ status: 'uploading', upload: { loaded: 276_000, total: 690_000 }, elapsedMs: 2_400 }}
+      />
       <VideoJobProgress {...args} job={queued(2)} />
       <VideoJobProgress {...args} job={job({ queuePosition: 9, agoMs: 250_000, stalledSince: Date.now() - 130_000 })} />
       <VideoJobProgress {...args} job={running(0.42)} />

@@ -37,6 +37,11 @@ export const Waiting: Story = {
   render: (args) => <VideoPlayer {...args} job={job({ status: 'running', progress: 0.3 })} />,
 };
 
+/** Before there is a job: the hook's `status` prop keeps the frame waiting while the start image uploads. */
+export const WaitingForUpload: Story = {
+  render: (args) => <VideoPlayer {...args} status="uploading" aspectRatio="16 / 9" />,
+};
+
 export const NoVideoYet: Story = {
   render: (args) => <VideoPlayer {...args} />,
 };

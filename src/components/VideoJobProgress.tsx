@@ -15,7 +15,12 @@ import type { JobSnapshot } from '../core/jobSnapshot';
 import { FailureDetails } from './FailureDetails';
 import { useNow } from './useNow';
 import { defaultVideoJobProgressLabels, type VideoJobProgressLabels } from './videoJobProgressLabels';
-import { buildProgressView, isActive, type VideoJobProgressState } from './videoJobProgressView';
+import {
+  buildProgressView,
+  isActive,
+  type VideoJobDisplayStatus,
+  type VideoJobProgressState,
+} from './videoJobProgressView';
 import { visuallyHidden } from './visuallyHidden';
 import type { FirstSeen } from './waitEstimate';
 
@@ -93,6 +98,21 @@ export const VideoJobProgress = forwardRef<VideoJobProgressElement, VideoJobProg
   }
 
   const view = buildProgressView({ job, state, now, labels, firstRunning, firstQueued, estimate });
+
+  // How an upload ended shows only in the status that follows it (the hook drops `upload`): submitting means the
+  // bytes are sent, idle that Cancel stopped them. Said once, until the next status.
+  const [shownStatus, setShownStatus] = useState(view.status);
+  const [afterUpload, setAfterUpload] = useState<VideoJobDisplayStatus>();
+  if (shownStatus !== view.status) {
+    setShownStatus(view.status);
+    setAfterUpload(shownStatus === 'uploading' ? view.status : undefined);
+  }
+  const announcement =
+    afterUpload === 'submitting'
+      ? labels.announceUploaded
+      : afterUpload === 'idle'
+        ? labels.announceUploadCancelled
+        : view.announcement;
 
   // Let the (empty) live region exist before its first announcement; see ANNOUNCE_DELAY_MS.
   const [announcerReady, setAnnouncerReady] = useState(false);
@@ -188,20 +208,22 @@ export const VideoJobProgress = forwardRef<VideoJobProgressElement, VideoJobProg
         {view.showProgressbar && (
           <div
             role="progressbar"
-            aria-label={labels.progressbar}
+            aria-label={view.status === 'uploading' ? labels.uploadProgressbar : labels.progressbar}
             aria-valuemin={0}
             aria-valuemax={100}
             aria-valuenow={barPercent}
             aria-valuetext={view.remainingText ? `${view.text}, ${view.remainingText}` : view.text}
             data-part="progress"
             data-state={
-              view.percent !== undefined
-                ? view.percent >= 100
-                  ? 'complete'
-                  : 'determinate'
-                : view.queuePercent !== undefined
-                  ? 'queue'
-                  : 'indeterminate'
+              view.status === 'uploading'
+                ? 'upload'
+                : view.percent !== undefined
+                  ? view.percent >= 100
+                    ? 'complete'
+                    : 'determinate'
+                  : view.queuePercent !== undefined
+                    ? 'queue'
+                    : 'indeterminate'
             }
             style={progressStyle}
           >
@@ -264,7 +286,7 @@ export const VideoJobProgress = forwardRef<VideoJobProgressElement, VideoJobProg
         )}
       </div>
       <div role="status" aria-live="polite" aria-atomic="true" data-part="announcer" style={visuallyHidden}>
-        {announcerReady ? view.announcement : ''}
+        {announcerReady ? announcement : ''}
       </div>
     </div>
   );

@@ -26,6 +26,11 @@ export interface VideoPlayerProps extends Omit<ComponentPropsWithoutRef<'div'>, 
    * its status (and the provider's `thumbnail`, when there is one).
    */
   job?: JobSnapshot | null;
+  /**
+   * The generation hook's status (`useVideoGeneration().status`), for the time before there is a job: while
+   * `uploading` or `submitting` the frame waits too, instead of saying "Not started". Defaults to the job's status.
+   */
+  status?: string;
   /** A URL to play instead of the job's. Only `https:`, `http:` and `blob:` URLs are ever loaded. */
   src?: string;
   /** Image shown before playback. Same URL rules as `src`. Defaults to the job's `thumbnail`, when the provider gave one. */
@@ -81,13 +86,15 @@ function VideoPlayerPlaceholder({
 }: VideoPlayerProps & { forwardedRef: ForwardedRef<VideoPlayerElement> }) {
   const labels = { ...defaultVideoPlayerLabels, ...props.labels };
   const { job } = props;
-  const status = job?.status;
-  const waiting = status === 'queued' || status === 'running';
+  const status = job?.status ?? props.status;
+  const waiting = status === 'uploading' || status === 'submitting' || status === 'queued' || status === 'running';
   // No job is the progress card's idle state; an own `empty` (reworded before `idle` existed) still counts for it.
   const idle = props.labels?.idle ?? props.labels?.empty ?? labels.idle;
   const thumbnail = waiting ? safeMediaUrl(job?.thumbnail?.url) : undefined;
   let statusText: string | undefined;
-  if (status === 'queued')
+  if (status === 'uploading') statusText = labels.uploading;
+  else if (status === 'submitting') statusText = labels.submitting;
+  else if (status === 'queued')
     statusText = labels.queued(job?.queuePosition === undefined ? undefined : job.queuePosition + 1);
   else if (status === 'running')
     statusText = labels.running(job?.progress === undefined ? undefined : Math.round(job.progress * 100));
@@ -121,6 +128,7 @@ interface VideoPlayerMediaProps extends VideoPlayerProps {
 
 function VideoPlayerMedia({
   job,
+  status: _status,
   src,
   url: originalUrl,
   poster,
@@ -297,6 +305,7 @@ function VideoPlayerMedia({
 
 const PLAYER_PROPS = new Set<string>([
   'job',
+  'status',
   'src',
   'poster',
   'autoPlay',

@@ -1,6 +1,7 @@
 import type { JobCancellation } from '../core/jobSnapshot';
 import type { VideoJobErrorKind } from '../core/videoJobError';
 import { formatDuration, roundDuration } from '../core/formatDuration';
+import { formatBytes } from '../core/imageInput';
 
 /**
  * Every string `<VideoJobProgress>` shows or announces. Pass a partial object as `labels` to translate or
@@ -11,8 +12,14 @@ export interface VideoJobProgressLabels {
   group: string;
   /** Accessible name of the progress bar. Defaults to `"Generation progress"`. */
   progressbar: string;
+  /** Accessible name of the progress bar while the input image uploads. Defaults to `"Upload progress"`. */
+  uploadProgressbar: string;
   /** No job yet. Defaults to `"Not started"`. */
   idle: string;
+  /** The input image is being uploaded; `percent` is 0..100, whole. Defaults to `"Uploading – 40 %"` / `"Uploading…"`. */
+  uploading: (percent: number | undefined) => string;
+  /** Bytes of the upload sent so far, beside the time. Defaults to `"276 KB of 690 KB"`. */
+  uploaded: (loadedBytes: number, totalBytes: number) => string;
   /** The job is being submitted. Defaults to `"Submitting…"`. */
   submitting: string;
   /** `position` is 1-based (the job's `queuePosition + 1`). Defaults to `"In queue – position 3"` / `"In queue"`. */
@@ -86,6 +93,12 @@ export interface VideoJobProgressLabels {
   runAgain: string;
   /** Asks the provider about a job we stopped following. Defaults to `"Check again"`. */
   checkAgain: string;
+  /** Announced once when the input image starts uploading. Defaults to `"Uploading the image"`. */
+  announceUploading: string;
+  /** Announced once when the upload is over and the job is being submitted. Defaults to `"Image uploaded"`. */
+  announceUploaded: string;
+  /** Announced once when Cancel stopped the upload (no job was created). Defaults to `"Upload cancelled"`. */
+  announceUploadCancelled: string;
   /** Announced once when the job enters the queue. Defaults to `"Video generation queued"`. */
   announceQueued: string;
   /** Announced once when the job starts running. Defaults to `"Video generation started"`. */
@@ -103,7 +116,10 @@ export interface VideoJobProgressLabels {
 export const defaultVideoJobProgressLabels: VideoJobProgressLabels = {
   group: 'Video generation',
   progressbar: 'Generation progress',
+  uploadProgressbar: 'Upload progress',
   idle: 'Not started',
+  uploading: (percent) => (percent === undefined ? 'Uploading…' : `Uploading – ${percent} %`),
+  uploaded: (loaded, total) => `${formatBytes(loaded)} of ${formatBytes(total)}`,
   submitting: 'Submitting…',
   queued: (position) => (position === undefined ? 'In queue' : `In queue – position ${position}`),
   running: (percent) => (percent === undefined ? 'Generating…' : `Generating – ${percent} %`),
@@ -136,6 +152,9 @@ export const defaultVideoJobProgressLabels: VideoJobProgressLabels = {
   retry: 'Retry',
   runAgain: 'Run again',
   checkAgain: 'Check again',
+  announceUploading: 'Uploading the image',
+  announceUploaded: 'Image uploaded',
+  announceUploadCancelled: 'Upload cancelled',
   announceQueued: 'Video generation queued',
   announceRunning: 'Video generation started',
   announceCompleted: 'Video ready',

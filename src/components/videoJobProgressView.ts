@@ -13,10 +13,10 @@ import {
 } from './waitEstimate';
 
 /**
- * What `<VideoJobProgress>` shows: the job's own status, `idle` / `submitting` before there is a job, or `stopped`
- * for a cancelled job the provider could not stop (we only stopped following it; it may still finish).
+ * What `<VideoJobProgress>` shows: the job's own status, `idle` / `uploading` / `submitting` before there is a job, or
+ * `stopped` for a cancelled job the provider could not stop (we only stopped following it; it may still finish).
  */
-export type VideoJobDisplayStatus = 'idle' | 'submitting' | 'stopped' | JobStatus;
+export type VideoJobDisplayStatus = 'idle' | 'uploading' | 'submitting' | 'stopped' | JobStatus;
 
 /**
  * The part of a generation hook's result the component reads (`useVideoGeneration`, `useJobStatus`).
@@ -24,8 +24,10 @@ export type VideoJobDisplayStatus = 'idle' | 'submitting' | 'stopped' | JobStatu
  */
 export interface VideoJobProgressState {
   job?: JobSnapshot | null;
-  /** The hook's status; `"submitting"` / `"pending"` before the first snapshot. */
+  /** The hook's status; `"uploading"`, `"submitting"` / `"pending"` before the first snapshot. */
   status?: string;
+  /** The input images' bytes sent so far, while `uploading`. */
+  upload?: { loaded: number; total: number } | null;
   /** Used when the job carries no timestamps to count from. */
   elapsedMs?: number | null;
   /** A failure with no job to show it on (e.g. the submit itself was rejected). */
@@ -43,7 +45,7 @@ export interface VideoJobProgressView {
   text: string;
   /** What the live region says: changes only at milestones. */
   announcement: string;
-  /** 0..100 when progress is known; `undefined` means indeterminate. */
+  /** 0..100 when progress (of the job, or of the upload while `uploading`) is known; `undefined` means indeterminate. */
   percent: number | undefined;
   /** 0..100 of the queue (as first seen) now behind a queued job; `undefined` until the queue has moved. */
   queuePercent: number | undefined;
@@ -65,6 +67,8 @@ export function displayStatus(
   if (job) return job.status === 'cancelled' && job.cancellation?.remote === 'unsupported' ? 'stopped' : job.status;
   if (state?.error) return 'failed';
   switch (state?.status) {
+    case 'uploading':
+      return 'uploading';
     case 'submitting':
     case 'pending':
     case 'loading':
@@ -96,7 +100,10 @@ function stoppedFollowing(job: JobSnapshot | undefined, state: VideoJobProgressS
 /** Work is under way and being followed: the clock ticks and the component is busy. */
 export function isActive(job: JobSnapshot | undefined, state: VideoJobProgressState | undefined): boolean {
   const status = displayStatus(job, state);
-  return (status === 'submitting' || status === 'queued' || status === 'running') && !stoppedFollowing(job, state);
+  return (
+    (status === 'uploading' || status === 'submitting' || status === 'queued' || status === 'running') &&
+    !stoppedFollowing(job, state)
+  );
 }
 
 export function buildProgressView(options: {
@@ -115,13 +122,18 @@ export function buildProgressView(options: {
   // Never trust the ticking clock to be fresher than the snapshot on screen.
   const now = job ? Math.max(options.now, job.updatedAt) : options.now;
   const reason = failureReason(job, state?.error);
-  const percent = progressPercent(job, status);
+  const upload = state?.upload ?? undefined;
+  const percent = status === 'uploading' ? uploadPercent(upload) : progressPercent(job, status);
 
   let text: string;
   let announcement = '';
   switch (status) {
     case 'idle':
       text = labels.idle;
+      break;
+    case 'uploading':
+      text = labels.uploading(percent);
+      announcement = labels.announceUploading;
       break;
     case 'submitting':
       text = labels.submitting;
@@ -164,7 +176,12 @@ export function buildProgressView(options: {
     queuePercent: active && status === 'queued' && job ? queuePercent(job, options.firstQueued) : undefined,
     showProgressbar: active || status === 'completed',
     elapsedText: elapsedMs === undefined ? undefined : elapsedLabel(status, labels)(elapsedMs),
-    remainingText: active ? waitText(status, job, now, labels, options) : undefined,
+    remainingText:
+      status === 'uploading'
+        ? upload && labels.uploaded(upload.loaded, upload.total)
+        : active
+          ? waitText(status, job, now, labels, options)
+          : undefined,
     noteText: timedOut
       ? labels.timedOut
       : status === 'stopped'
@@ -205,6 +222,11 @@ function progressPercent(job: JobSnapshot | undefined, status: VideoJobDisplaySt
   if (status === 'completed') return 100;
   if (status !== 'running' || job?.progress === undefined || !Number.isFinite(job.progress)) return undefined;
   return Math.min(100, Math.max(0, Math.floor(job.progress * 100)));
+}
+
+function uploadPercent(upload: { loaded: number; total: number } | undefined): number | undefined {
+  if (!upload || !(upload.total > 0) || !Number.isFinite(upload.loaded)) return undefined;
+  return Math.min(100, Math.max(0, Math.floor((upload.loaded / upload.total) * 100)));
 }
 
 function elapsed(

@@ -11,8 +11,12 @@ export interface VideoPlayerLabels {
   idle: string;
   /** A job that ended without a video (failed, cancelled). Defaults to `"No video yet"`. */
   empty: string;
-  /** In the skeleton frame while the job is queued or running. Defaults to `"Your video will appear here"`. */
+  /** In the skeleton frame while the job is under way. Defaults to `"Your video will appear here"`. */
   waiting: string;
+  /** Over the waiting frame while the input image uploads (`status` prop). Defaults to `"Uploading…"`. */
+  uploading: string;
+  /** Over the waiting frame while the job is submitted (`status` prop). Defaults to `"Submitting…"`. */
+  submitting: string;
   /** Over the waiting frame while queued; `position` is 1-based. Defaults to `"In queue – position 3"` / `"In queue"`. */
   queued: (position: number | undefined) => string;
   /** Over the waiting frame while running; `percent` is 0..100, whole. Defaults to `"Generating – 42 %"` / `"Generating…"`. */
@@ -36,6 +40,8 @@ export const defaultVideoPlayerLabels: VideoPlayerLabels = {
   idle: defaultVideoJobProgressLabels.idle,
   empty: 'No video yet',
   waiting: 'Your video will appear here',
+  uploading: defaultVideoJobProgressLabels.uploading(undefined),
+  submitting: defaultVideoJobProgressLabels.submitting,
   queued: defaultVideoJobProgressLabels.queued,
   running: defaultVideoJobProgressLabels.running,
   loading: 'Loading video…',

@@ -224,6 +224,82 @@ describe('VideoJobProgress, given each status', () => {
   });
 });
 
+describe('VideoJobProgress, uploading the start image', () => {
+  const uploading = (loaded: number, total = 690_000) => ({
+    status: 'uploading',
+    upload: { loaded, total },
+    elapsedMs: 2_000,
+  });
+
+  it('says "Uploading – 40 %" with a determinate upload bar, the bytes sent, and offers Cancel', () => {
+    const cancel = vi.fn();
+    render(<VideoJobProgress state={{ ...uploading(276_000), cancel }} />);
+    expect(screen.getByText('Uploading – 40 %', { selector: '[data-part="status"]' })).toBeInTheDocument();
+    const bar = screen.getByRole('progressbar', { name: 'Upload progress' });
+    expect(bar).toHaveAttribute('aria-valuenow', '40');
+    expect(bar).toHaveAttribute('aria-valuetext', 'Uploading – 40 %, 276 KB of 690 KB');
+    expect(bar).toHaveAttribute('data-state', 'upload');
+    expect(bar.style.getPropertyValue('--rvj-progress')).toBe('0.4');
+    expect(screen.getByText('276 KB of 690 KB')).toBeInTheDocument();
+    expect(screen.getByText('Elapsed 2 s')).toBeInTheDocument();
+    expect(screen.getByRole('group', { name: 'Video generation' })).toHaveAttribute('aria-busy', 'true');
+    expect(screen.getByRole('group').parentElement).toHaveAttribute('data-status', 'uploading');
+    expect(screen.getByRole('button', { name: 'Cancel' })).toBeInTheDocument();
+  });
+
+  it('announces the upload starting and ending once each, not every percent, then the queue', async () => {
+    const { rerender } = render(<VideoJobProgress state={uploading(0)} />);
+    await settle();
+    const region = announcer();
+    const said = [region.textContent];
+    for (const loaded of [100_000, 276_000, 500_000, 689_999]) {
+      rerender(<VideoJobProgress state={uploading(loaded)} />);
+      said.push(region.textContent);
+    }
+    expect(screen.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '99');
+    rerender(<VideoJobProgress state={{ status: 'submitting' }} />);
+    said.push(region.textContent);
+    expect(screen.getByText('Submitting…')).toBeInTheDocument();
+    rerender(<VideoJobProgress state={{ status: 'queued', job: makeJob() }} />);
+    said.push(region.textContent);
+    expect(said).toEqual([
+      ...Array<string>(5).fill('Uploading the image'),
+      'Image uploaded',
+      'Video generation queued',
+    ]);
+  });
+
+  it('says nothing about an upload when a submit carried no image', async () => {
+    render(<VideoJobProgress state={{ status: 'submitting' }} />);
+    await settle();
+    expect(announcer()).toHaveTextContent(/^$/);
+  });
+
+  it('given Cancel pressed from the keyboard while uploading, back to idle: announces "Upload cancelled", focus on the panel', async () => {
+    const cancel = vi.fn(async () => undefined);
+    const { rerender } = render(<VideoJobProgress state={{ ...uploading(276_000), cancel }} />);
+    await settle();
+    await user().tab();
+    expect(screen.getByRole('button', { name: 'Cancel' })).toHaveFocus();
+    await user().keyboard('{Enter}');
+    expect(cancel).toHaveBeenCalledTimes(1);
+    rerender(<VideoJobProgress state={{ status: 'idle', cancel }} />);
+    expect(screen.getByText('Not started')).toBeInTheDocument();
+    expect(screen.queryByRole('progressbar')).not.toBeInTheDocument();
+    expect(screen.getByRole('group', { name: 'Video generation' })).toHaveFocus();
+    expect(announcer()).toHaveTextContent('Upload cancelled');
+    // A new job replaces the note.
+    rerender(<VideoJobProgress state={uploading(0)} />);
+    expect(announcer()).toHaveTextContent('Uploading the image');
+  });
+
+  it('shows an upload of unknown size as "Uploading…" with an empty bar, never NaN', () => {
+    render(<VideoJobProgress state={{ status: 'uploading', upload: { loaded: 0, total: 0 } }} />);
+    expect(screen.getByText('Uploading…', { selector: '[data-part="status"]' })).toBeInTheDocument();
+    expect(screen.getByRole('progressbar')).not.toHaveAttribute('aria-valuenow');
+  });
+});
+
 describe('VideoJobProgress, how long', () => {
   const estimate = { mu: Math.log(62_000), sigma: 0.3, count: 4, median: 62_000, p10: 42_000, p90: 91_000 };
 
@@ -442,6 +518,10 @@ describe('VideoJobProgress, labels', () => {
     announceCancelled: 'Abgebrochen',
     idle: 'Noch nicht gestartet',
     submitting: 'Wird gesendet…',
+    uploadProgressbar: 'Hochladen',
+    uploading: (percent) => `Bild wird hochgeladen – ${percent} %`,
+    uploaded: (loaded, total) => `${loaded} von ${total} Bytes`,
+    announceUploading: 'Bild wird hochgeladen',
   };
 
   it('replaces every visible and announced string', async () => {
@@ -500,6 +580,11 @@ describe('VideoJobProgress, labels', () => {
     expect(screen.getByText('Noch nicht gestartet')).toBeInTheDocument();
     rerender(<VideoJobProgress labels={german} state={{ status: 'submitting' }} />);
     expect(screen.getByText('Wird gesendet…')).toBeInTheDocument();
+    rerender(<VideoJobProgress labels={german} state={{ status: 'uploading', upload: { loaded: 50, total: 200 } }} />);
+    expect(screen.getByText('Bild wird hochgeladen – 25 %')).toBeInTheDocument();
+    expect(screen.getByText('50 von 200 Bytes')).toBeInTheDocument();
+    expect(screen.getByRole('progressbar', { name: 'Hochladen' })).toBeInTheDocument();
+    expect(announcer()).toHaveTextContent('Bild wird hochgeladen');
   });
 });
 
@@ -507,6 +592,12 @@ describe('VideoJobProgress, accessibility (axe)', () => {
   const states = {
     idle: <VideoJobProgress state={{ status: 'idle' }} />,
     submitting: <VideoJobProgress state={{ status: 'submitting' }} onCancel={() => {}} />,
+    uploading: (
+      <VideoJobProgress
+        state={{ status: 'uploading', upload: { loaded: 276_000, total: 690_000 }, elapsedMs: 2_000 }}
+        onCancel={() => {}}
+      />
+    ),
     queued: <VideoJobProgress job={makeJob({ queuePosition: 4, logs: ['waiting'] })} onCancel={() => {}} />,
     stalled: <VideoJobProgress job={makeJob({ queuePosition: 40, stalledSince: NOW - 200_000 })} onCancel={() => {}} />,
     'running, determinate': (

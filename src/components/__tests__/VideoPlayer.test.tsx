@@ -171,6 +171,22 @@ describe('VideoPlayer, given a finished job', () => {
     expect(container.querySelector('[data-part="waiting-status"]')).toBeNull();
   });
 
+  it('waits, not "Not started", before there is a job when the hook\'s status says uploading or submitting', () => {
+    const { container, rerender } = render(<VideoPlayer status="uploading" />);
+    expect(root(container)).toHaveAttribute('data-status', 'waiting');
+    expect(screen.getByText('Your video will appear here')).toBeInTheDocument();
+    expect(container.querySelector('[data-part="waiting-status"]')).toHaveTextContent('Uploading…');
+    expect(container.querySelector('[data-part="waiting-status"]')).toHaveAttribute('aria-hidden', 'true');
+    expect(root(container)).not.toHaveAttribute('status');
+    rerender(<VideoPlayer status="submitting" labels={{ submitting: 'Wird gesendet…' }} />);
+    expect(container.querySelector('[data-part="waiting-status"]')).toHaveTextContent('Wird gesendet…');
+    rerender(<VideoPlayer status="idle" />);
+    expect(screen.getByText('Not started')).toBeInTheDocument();
+    // The job's own status wins once there is one.
+    rerender(<VideoPlayer status="uploading" job={makeJob({ status: 'queued' })} />);
+    expect(container.querySelector('[data-part="waiting-status"]')).toHaveTextContent('In queue');
+  });
+
   it("shows the provider's thumbnail in the waiting frame, as decoration, and only a web URL", () => {
     const thumbnail = { url: 'https://cdn.example.com/t.jpg', width: 256, height: 144 };
     const { container, rerender } = render(<VideoPlayer job={makeJob({ status: 'running', thumbnail })} />);
