@@ -23,7 +23,10 @@ export { GenerationObserver } from './core/generationObserver';
 export type { GenerationObserverOptions, GenerationObserverResult } from './core/generationObserver';
 export { JobObserver } from './core/jobObserver';
 export type { JobObserverOptions, JobObserverResult } from './core/jobObserver';
-// Push updates: createVideoClient({ events }) with the job event stream of react-video-jobs/server.
+// Push updates: createVideoClient({ events: pushEvents('/api/video/events') }) with the job event stream of
+// react-video-jobs/server (opt-in: an app that never imports pushEvents does not ship the stream code).
+export { pushEvents } from './core/clientPush';
+export type { PushEvents } from './core/clientPush';
 export type { PushUpdatesOptions, ClientPushState } from './core/pushUpdates';
 // Snapshots as plain JSON, e.g. from a Server Component to a client component.
 export { snapshotToJSON, snapshotFromJSON } from './core/snapshotJson';

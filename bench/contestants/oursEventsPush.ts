@@ -1,3 +1,4 @@
+import { pushEvents } from '../../src/core/clientPush';
 import { createVideoClient } from '../../src/core/createVideoClient';
 import { createSnapshot } from '../../src/core/jobSnapshot';
 import { fal } from '../../src/providers/fal';
@@ -90,11 +91,11 @@ export function oursEventsPush(config: EventsPushCase): { contestant: Contestant
         createVideoClient({
           providers: { fal: fal({ baseUrl: sim.baseUrl('fal'), streaming: false }) },
           fetch: sim.fetch,
-          events: {
+          events: pushEvents({
             url: `${APP}/api/video/events`,
             fetch: eventsFetch,
             ...(config.unwatchedIntervalMs ? { unwatchedIntervalMs: config.unwatchedIntervalMs } : {}),
-          },
+          }),
         });
       const shared = config.browserPerJob ? undefined : newBrowser();
       return {

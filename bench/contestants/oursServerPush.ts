@@ -1,4 +1,5 @@
 import { Webhook } from 'standardwebhooks';
+import { pushEvents } from '../../src/core/clientPush';
 import { createVideoClient } from '../../src/core/createVideoClient';
 import { replicate } from '../../src/providers/replicate';
 import { createJobEventsHandler } from '../../src/server/createJobEventsHandler';
@@ -46,7 +47,7 @@ export const oursServerPush: Contestant = {
     const client = createVideoClient({
       providers: { replicate: adapter },
       fetch: sim.fetch,
-      events: { url: `${APP}/api/video/events`, fetch: eventsFetch },
+      events: pushEvents({ url: `${APP}/api/video/events`, fetch: eventsFetch }),
     });
     const signer = new Webhook(SECRET);
     let deliveries = 0;

@@ -1,6 +1,6 @@
 import { cancelJob } from './cancelJob';
-import { checkLimits, checkProviders, checkRef, checkSubmit } from './clientInput';
-import { createClientPush } from './clientPush';
+import { checkLimits, checkProviders, checkRef, checkSubmit, invalidInput } from './clientInput';
+import type { PushEvents } from './clientPush';
 import type { ClientRuntime } from './clientRuntime';
 import { createDurationModel } from './durationModel';
 import type { Job } from './job';
@@ -46,7 +46,7 @@ export function createVideoClient(options: VideoClientOptions): VideoClient {
   });
   const preparedImages: PreparedImages = new WeakMap();
   const registry = createProviderRegistry(providers, transport, { now, fetch: clientFetch });
-  const push = options.events ? createClientPush(options.events, (ref) => cache.find(ref), now) : undefined;
+  const push = checkEvents(options.events)?.connect((ref) => cache.find(ref), now);
   const runtime: ClientRuntime = {
     now,
     random,
@@ -179,4 +179,17 @@ export function createVideoClient(options: VideoClientOptions): VideoClient {
     },
     ...(push ? { push: push.state } : {}),
   };
+}
+
+/**
+ * `events` is what `pushEvents` made: the stream code comes with it, so a client without push does not ship it. The
+ * route or options alone (as `events` took them before push became opt-in) are refused with the fix.
+ */
+function checkEvents(events: PushEvents | undefined): PushEvents | undefined {
+  if (events === undefined || typeof events?.connect === 'function') return events;
+  const call = typeof events === 'string' ? `pushEvents(${JSON.stringify(events)})` : 'pushEvents({ url, ...options })';
+  throw invalidInput(
+    'events',
+    `events takes ${call}, imported from react-video-jobs, not the route or its options: push updates are opt-in, so an app without them does not ship the stream code`,
+  );
 }

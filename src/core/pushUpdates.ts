@@ -75,7 +75,7 @@ export interface PushUpdates {
   close(): void;
 }
 
-/** `'/api/video/events'` or the full options, as `createVideoClient({ events })` takes them. */
+/** `'/api/video/events'` or the full options, as `pushEvents` takes them. */
 export function resolvePushOptions(events: string | PushUpdatesOptions): PushUpdatesOptions {
   return typeof events === 'string' ? { url: events } : events;
 }

@@ -2,7 +2,8 @@ import type { DurationModel } from './durationModel';
 import type { UploadProgress } from './imageInput';
 import type { JobRef, JobSnapshot } from './jobSnapshot';
 import type { ProviderAdapter } from './provider';
-import type { ClientPushState, PushUpdatesOptions } from './pushUpdates';
+import type { PushEvents } from './clientPush';
+import type { ClientPushState } from './pushUpdates';
 import type { PollingOptions } from './schedule';
 import type { RetryOptions } from './transport';
 
@@ -34,15 +35,17 @@ export interface VideoClientOptions {
    */
   durationModel?: DurationModel;
   /**
-   * The app's job events route, served by `createJobEventsHandler` from `react-video-jobs/server` (e.g.
-   * `'/api/video/events'`), or its full options. Each job the client follows gets a stream; while it is healthy,
-   * updates arrive as they happen and polls slow down: to a safety interval (5 min) once the stream is known to
-   * deliver the job's end (the server watches the job, `createJobEventsHandler({ watch })`, or a webhook update of
-   * the same provider already came through), else to every 20 s (`unwatchedIntervalMs`), so a job whose webhook
-   * never arrives is still noticed within 30 s of its end. When the stream drops, polling resumes on the schedule
-   * (the stream resumes with `Last-Event-ID`). Defaults to none: polling only.
+   * Push updates over the app's job events route, served by `createJobEventsHandler` from `react-video-jobs/server`:
+   * `pushEvents('/api/video/events')`, or `pushEvents({ url, ...options })`. Each job the client follows gets a
+   * stream; while it is healthy, updates arrive as they happen and polls slow down: to a safety interval (5 min) once
+   * the stream is known to deliver the job's end (the server watches the job, `createJobEventsHandler({ watch })`, or
+   * a webhook update of the same provider already came through), else to every 20 s (`unwatchedIntervalMs`), so a job
+   * whose webhook never arrives is still noticed within 30 s of its end. When the stream drops, polling resumes on the
+   * schedule (the stream resumes with `Last-Event-ID`). Opt-in through `pushEvents`, so an app without it does not
+   * ship the stream code; the bare route (`events: '/api/video/events'`) is refused with an `invalid_input`. Defaults
+   * to none: polling only.
    */
-  events?: string | PushUpdatesOptions;
+  events?: PushEvents;
   /**
    * How many finished jobs (completed, failed, cancelled) the client keeps in memory (last snapshot, schedule
    * history), so an app that runs jobs all day does not grow without bound. Beyond it, the least recently used

@@ -1,5 +1,6 @@
 // Attacks through the job event stream: an events endpoint (compromised, misconfigured, or a man in the middle on
 // plain http) sends snapshots with a script URL or impossible figures. None of it may reach the client's state.
+import { pushEvents } from '../../src/core/clientPush';
 import { createVideoClient } from '../../src/core/createVideoClient';
 import type { JobSnapshot } from '../../src/core/jobSnapshot';
 import { fal } from '../../src/providers/fal';
@@ -39,7 +40,7 @@ describe('pushed snapshots are vetted like polled ones', () => {
     const client = createVideoClient({
       providers: { fal: fal({ baseUrl: sim.baseUrl('fal'), streaming: false }) },
       fetch: sim.fetch,
-      events: { url: EVENTS_URL, fetch: forgedEvents(forged) },
+      events: pushEvents({ url: EVENTS_URL, fetch: forgedEvents(forged) }),
     });
     const submitted = await client.submit({ provider: 'fal', model: 'fal-ai/veo3', input: { prompt: 'a cat' } });
     const seen: JobSnapshot[] = [];

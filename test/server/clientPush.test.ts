@@ -4,6 +4,7 @@ import { fal } from '../../src/providers/fal';
 import { createJobEventsHandler } from '../../src/server/createJobEventsHandler';
 import { createMemoryJobEventBus, type JobEventBus } from '../../src/server/jobEventBus';
 import { createSimulator, type Simulator } from '../../src/testing';
+import { pushEvents, type PushEvents } from '../../src/core/clientPush';
 import { createVideoClient } from '../../src/core/createVideoClient';
 import { createSnapshot, type JobSnapshot } from '../../src/core/jobSnapshot';
 
@@ -48,7 +49,11 @@ function setup(options: { runMs?: number; safetyIntervalMs?: number; heartbeatMs
   const client = createVideoClient({
     providers: { fal: fal({ baseUrl: sim.baseUrl('fal'), streaming: false }) },
     fetch: sim.fetch,
-    events: { url: EVENTS_URL, fetch: route.fetch, ...(safety === undefined ? {} : { safetyIntervalMs: safety }) },
+    events: pushEvents({
+      url: EVENTS_URL,
+      fetch: route.fetch,
+      ...(safety === undefined ? {} : { safetyIntervalMs: safety }),
+    }),
   });
   return { sim, bus, route, client };
 }
@@ -188,5 +193,34 @@ describe('createVideoClient({ events })', () => {
     await vi.advanceTimersByTimeAsync(10_000);
     expect((await done).status).toBe('completed');
     expect(sim.count({ endpoint: 'status' })).toBeGreaterThan(0);
+  });
+
+  it('refuses the bare route (events before pushEvents) with the fix, and opens no stream', () => {
+    const sim = createSimulator();
+    const route = eventsRoute(createMemoryJobEventBus());
+    for (const events of ['/api/video/events', { url: EVENTS_URL, fetch: route.fetch }]) {
+      const create = () =>
+        createVideoClient({
+          providers: { fal: fal({ baseUrl: sim.baseUrl('fal') }) },
+          fetch: sim.fetch,
+          // The option as it was typed before push became opt-in.
+          events: events as unknown as PushEvents,
+        });
+      expect(create).toThrow(
+        expect.objectContaining({
+          kind: 'invalid_input',
+          field: 'events',
+          message: expect.stringContaining(
+            typeof events === 'string' ? 'pushEvents("/api/video/events")' : 'pushEvents({ url, ...options })',
+          ),
+        }),
+      );
+    }
+    expect(route.state.requests).toBe(0);
+  });
+
+  it('pushEvents needs a route', () => {
+    expect(() => pushEvents('')).toThrow(expect.objectContaining({ kind: 'invalid_input', field: 'events' }));
+    expect(pushEvents('/api/video/events').options).toEqual({ url: '/api/video/events' });
   });
 });

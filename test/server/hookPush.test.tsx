@@ -2,6 +2,7 @@
 // A rendered useVideoGeneration on a client created with `events`: the job reaches `completed` from the app's job
 // event stream (fed by the webhook handler's bus) with zero status polls; when the stream drops, polling resumes.
 import { fireEvent, screen } from '@testing-library/react';
+import { pushEvents } from '../../src/core/clientPush';
 import { createSnapshot } from '../../src/core/jobSnapshot';
 import { useVideoGeneration } from '../../src/react/useVideoGeneration';
 import { advance, createHarness, MODEL } from '../../src/react/__tests__/harness';
@@ -52,7 +53,7 @@ describe('useVideoGeneration with push updates', () => {
     const route = eventsRoute(bus);
     const h = createHarness({
       sim: { job: { queueMs: 0, runMs: 3_600_000 } },
-      client: { events: { url: 'https://app.test/api/video/events', fetch: route.fetch } },
+      client: { events: pushEvents({ url: 'https://app.test/api/video/events', fetch: route.fetch }) },
     });
     h.mount(<Generator />);
     return { bus, route, h };

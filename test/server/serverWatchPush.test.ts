@@ -4,6 +4,7 @@
 // streams with its own keyed client (the browser keeps one request, its stream), and without it the browser keeps a
 // widened poll (20 s) until a webhook of the provider has come through. Everything runs in process on fake timers;
 // the browser's client and the server's client each have their own counted `fetch` to the simulator.
+import { pushEvents } from '../../src/core/clientPush';
 import { createVideoClient } from '../../src/core/createVideoClient';
 import { createSnapshot, type JobRef } from '../../src/core/jobSnapshot';
 import type { PushUpdatesOptions } from '../../src/core/pushUpdates';
@@ -84,7 +85,7 @@ function setup(options: SetupOptions = {}) {
     createVideoClient({
       providers: { fal: fal({ baseUrl: sim.baseUrl('fal'), streaming: false }) },
       fetch: browserProvider.fetch,
-      events: { url: EVENTS_URL, fetch: eventsFetch, ...options.events },
+      events: pushEvents({ url: EVENTS_URL, fetch: eventsFetch, ...options.events }),
       random: () => 0.5,
     });
   const browser = newBrowser();

@@ -4,7 +4,7 @@
 // children in <Providers>.
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
-import { createVideoClient, fal, kling, replicate, VideoJobsProvider } from 'react-video-jobs';
+import { createVideoClient, fal, kling, pushEvents, replicate, VideoJobsProvider } from 'react-video-jobs';
 
 const proxyUrl = '/api/video/proxy';
 
@@ -14,7 +14,7 @@ export function Providers({ children }: { children: ReactNode }) {
   const [client] = useState(() =>
     createVideoClient({
       providers: { fal: fal({ proxyUrl }), kling: kling({ proxyUrl }), replicate: replicate({ proxyUrl }) },
-      events: '/api/video/events',
+      events: pushEvents('/api/video/events'),
     }),
   );
   return (
