@@ -217,7 +217,7 @@ export function nextPollDelay(
         if (state.progress?.length) step = { delayMs: Math.min(step.delayMs, blindCap), localMs: blindCap };
       }
       nominal = step.delayMs;
-      spread = Math.min(step.delayMs, step.localMs);
+      spread = step.steady ? 0 : Math.min(step.delayMs, step.localMs);
     }
   }
 

@@ -296,6 +296,40 @@ describe('nextPollDelay ETA mode', () => {
     for (const g of early) expect(g.gap).toBeGreaterThanOrEqual(16_000);
   });
 
+  it("keeps a plan's dense polls evenly spaced, without jitter (jobs differ only in when they enter the window)", () => {
+    const gapsOf = (seed: number) => {
+      const { polls } = simulate({
+        queueMs: 2000,
+        runMs: 180_000,
+        progress: false,
+        seed,
+        polling: { expectedDurationMs: 180_000 },
+      });
+      return polls.slice(1).map((t, i) => t - polls[i]!);
+    };
+    for (const seed of [1, 7, 42]) {
+      // The first short gap is the entry into the window (up to its start); the ones after it are the window's.
+      const dense = gapsOf(seed)
+        .filter((gap) => gap < 12_000 && gap > 2000)
+        .slice(1);
+      expect(dense.length).toBeGreaterThan(2);
+      // One spacing for the whole window, whatever the random numbers (rounding to the ms aside).
+      expect(Math.max(...dense) - Math.min(...dense)).toBeLessThanOrEqual(1);
+    }
+    // ...and the entry into the window is still jittered, so jobs submitted together do not poll in step.
+    const firstDense = (seed: number) => {
+      const { polls } = simulate({
+        queueMs: 2000,
+        runMs: 180_000,
+        progress: false,
+        seed,
+        polling: { expectedDurationMs: 180_000 },
+      });
+      return polls.find((t, i) => i > 0 && t - polls[i - 1]! < 12_000 && t - polls[i - 1]! > 2000);
+    };
+    expect(new Set([1, 7, 42].map(firstDense)).size).toBeGreaterThan(1);
+  });
+
   it('falls back to growing intervals, up to blindMaxDelayMs, when the job overruns its estimate', () => {
     const { polls } = simulate({
       queueMs: 0,
