@@ -198,7 +198,11 @@ describe('client.submit with an input image', () => {
 
   it('refuses an image on a provider without image support, and a field it does not take', async () => {
     const sim = createSimulator();
-    const plain = createVideoClient({ providers: { fal: fal({ baseUrl: sim.baseUrl('fal') }) }, fetch: sim.fetch });
+    // An adapter that declares no image support (a custom API of the app's own).
+    const plain = createVideoClient({
+      providers: { fal: { ...fal({ baseUrl: sim.baseUrl('fal') }), image: undefined } },
+      fetch: sim.fetch,
+    });
     await expect(
       plain.submit({ provider: 'fal', model: MODEL, input: { prompt: 'p', image: sampleImageFile() } }),
     ).rejects.toMatchObject({
