@@ -1,15 +1,25 @@
 import * as z from 'zod/mini';
+import type { ImageField, ImageLimits, PreparedImage, ProviderImageSupport } from '../core/imageInput';
 import { createSnapshot } from '../core/jobSnapshot';
 import type { JobRef, JobSnapshot, VideoResult } from '../core/jobSnapshot';
 import { UNCHANGED } from '../core/provider';
-import type { CancelOutcome, ProviderAdapter, ProviderContext, StatusRequest } from '../core/provider';
+import type { CancelOutcome, ProviderAdapter, ProviderContext, StatusRequest, SubmitRequest } from '../core/provider';
 import { VideoJobError } from '../core/videoJobError';
 import { falStatusSchema } from './falStatus';
 import type { FalStatus } from './falStatus';
+import {
+  FAL_IMAGE_LIMITS,
+  FAL_MULTIPART_THRESHOLD,
+  FAL_REST_URL,
+  falImageFields,
+  falInitiateUrl,
+  isFalFileUrl,
+  uploadToFal,
+} from './falStorage';
+import type { FalImageFieldsOption } from './falStorage';
 import { readFalStream } from './falStream';
 import {
   buildRequest,
-  isAbsoluteHttpsUrl,
   isOnOrigins,
   joinUrl,
   parseWith,
@@ -44,6 +54,8 @@ import type { ApiRequest, CommonProviderOptions, EndpointOptions } from './share
 // - Cancel is PUT: 202 `CANCELLATION_REQUESTED` (a running job may still finish), 400 `ALREADY_COMPLETED`.
 // - Browsers go through a proxy that reads the real URL from `x-fal-target-url`, as fal's own client and
 //   `@fal-ai/server-proxy` do, so this adapter works with an existing fal proxy route.
+// - Input images (`image`, `endImage`) are uploaded to fal's CDN the way @fal-ai/client does (falStorage.ts) and
+//   their URLs go in the model's own fields (`image_url`, `start_image_url`, `tail_image_url`...).
 
 export interface FalOptions extends CommonProviderOptions {
   /** The queue origin. Defaults to `https://queue.fal.run`. */
@@ -61,6 +73,24 @@ export interface FalOptions extends CommonProviderOptions {
    * bodies. Defaults to the client's own `fetch` when the context offers it, else `globalThis.fetch`.
    */
   fetch?: typeof fetch;
+  /**
+   * fal's REST API root, where input images are uploaded (`/storage/upload/initiate`). Defaults to
+   * `https://rest.fal.ai` (as @fal-ai/client), or to `baseUrl` when that is not fal's queue: a simulator
+   * (`sim.baseUrl('fal')`) or a gateway serves both under one root.
+   */
+  storageUrl?: string;
+  /**
+   * Where `image` and `endImage` go in the model's input, for every model or per model (return `undefined` to keep
+   * the built-in names). Defaults to the names @fal-ai/client types for the model (`start_image_url` for Kling 3,
+   * `tail_image_url` for Kling 2.5 Turbo Pro, `first_frame_url` / `last_frame_url` for Veo 3.1 first-last-frame),
+   * else `image_url` and `end_image_url`.
+   */
+  imageFields?: FalImageFieldsOption;
+  /**
+   * The input image limits checked before the upload. Defaults to Kling O1's on fal (JPEG, PNG or WebP,
+   * 10 MB, at least 300x300 px, width / height 0.4 to 2.5); give your model's own from its fal page.
+   */
+  imageLimits?: ImageLimits;
 }
 
 /** fal inputs are model-specific; only fields every video model shares are checked here. */
@@ -69,7 +99,7 @@ export type FalInput = Record<string, unknown>;
 export const FAL_QUEUE_URL = 'https://queue.fal.run';
 export const FAL_TARGET_URL_HEADER = 'x-fal-target-url';
 
-/** Input fields fal downloads itself: they must be absolute https: URLs (upload local files first). */
+/** Input fields fal downloads itself: they must be absolute https: URLs (or pass the file as `image`). */
 const IMAGE_FIELDS = [
   'image_url',
   'start_image_url',
@@ -129,6 +159,13 @@ export function fal(options: FalOptions = {}): ProviderAdapter<FalInput> {
   const baseUrl = options.baseUrl ?? FAL_QUEUE_URL;
   const logs = options.logs ?? true;
   const streaming = options.streaming ?? true;
+  const storageUrl = options.storageUrl ?? (new URL(baseUrl).origin === FAL_QUEUE_URL ? FAL_REST_URL : baseUrl);
+  const imageLimits = options.imageLimits ?? FAL_IMAGE_LIMITS;
+  if (imageLimits.maxBytes > FAL_MULTIPART_THRESHOLD) {
+    throw new TypeError(
+      `[react-video-jobs] fal imageLimits.maxBytes is ${imageLimits.maxBytes}: files above 90 MiB need fal's multipart upload, which this adapter does not do; lower the limit`,
+    );
+  }
 
   const endpoint: EndpointOptions = {
     auth: (key) => ['authorization', `Key ${key}`],
@@ -282,9 +319,46 @@ export function fal(options: FalOptions = {}): ProviderAdapter<FalInput> {
     return failed(ref, base, reason === NO_REASON && known ? known.error : reason, code, now, status, hint);
   }
 
+  /** The input with each prepared image (a fal CDN URL, or a URL passed as it is) in the model's own field. */
+  function withImages(model: string, input: FalInput, images: SubmitRequest['images']): FalInput {
+    if (!images) return input;
+    const fields = falImageFields(model, options.imageFields);
+    const out = { ...input };
+    for (const [field, value] of Object.entries(images) as Array<[ImageField, PreparedImage | undefined]>) {
+      if (value === undefined) continue;
+      const target = fields[field];
+      if (!isFalFileUrl(value)) {
+        throw new VideoJobError({
+          kind: 'invalid_input',
+          provider: name,
+          field,
+          message: `${field} for ${model} must be an https: URL fal can download, got ${typeof value === 'string' ? JSON.stringify(value.slice(0, 60)) : 'bytes'}; nothing was sent`,
+        });
+      }
+      if (out[target] !== undefined && out[target] !== value) {
+        throw new VideoJobError({
+          kind: 'invalid_input',
+          provider: name,
+          field: target,
+          message: `input for ${model} sets ${target} and ${field}, which fal receives as ${target}; pass one of them, nothing was sent`,
+        });
+      }
+      out[target] = value;
+    }
+    return out;
+  }
+
+  const image: ProviderImageSupport = {
+    fields: ['image', 'endImage'],
+    limits: imageLimits,
+    prepare: (ctx, blob, request) =>
+      uploadToFal(ctx, blob, { ...request, initiateUrl: falInitiateUrl(storageUrl), send }),
+  };
+
   const adapter: ProviderAdapter<FalInput> = {
     name,
     capabilities: { cancel: true, progress: false, queuePosition: true, webhooks: true, streaming },
+    image,
 
     validateInput(model, input) {
       if (!model || model.split('/').filter(Boolean).length < 2) {
@@ -296,9 +370,10 @@ export function fal(options: FalOptions = {}): ProviderAdapter<FalInput> {
         });
       }
       const parsed = validateWith(name, model, inputSchema, input) as FalInput;
-      for (const field of IMAGE_FIELDS) {
+      const fields = new Set([...IMAGE_FIELDS, ...Object.values(falImageFields(model, options.imageFields))]);
+      for (const field of fields) {
         const value = parsed[field];
-        if (value !== undefined && !isAbsoluteHttpsUrl(value)) {
+        if (value !== undefined && !isFalFileUrl(value)) {
           throw new VideoJobError({
             kind: 'invalid_input',
             provider: name,
@@ -315,7 +390,7 @@ export function fal(options: FalOptions = {}): ProviderAdapter<FalInput> {
       const response = await send(ctx, {
         method: 'POST',
         url: submitUrl,
-        body: request.input,
+        body: withImages(request.model, request.input, request.images),
         idempotent: false,
         ...(request.signal ? { signal: request.signal } : {}),
       });

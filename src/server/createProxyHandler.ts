@@ -2,6 +2,7 @@ import { type Authorize, defaultEnv, runAuthorize } from './authorize';
 import { createMemoryOwnerStore, type OwnerStore } from './ownerStore';
 import {
   DEFAULT_PROXY_PROVIDERS,
+  findRoute,
   resolveProxyProvider,
   type ProxyProviderConfig,
   type ResolvedProxyProvider,
@@ -189,7 +190,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): FetchHandler {
     }
     const routeMethod = method === 'HEAD' ? 'GET' : method;
     const paths = resolved ? resolved.paths : [target.pathname];
-    const route = provider.routes.find((r) => r.method === routeMethod && paths.some((path) => r.path.test(path)));
+    const route = findRoute(provider, routeMethod, target, paths, resolved !== undefined);
     if (!route) {
       return errorResponse(
         403,

@@ -23,6 +23,13 @@ export interface ProxyRoute {
    * input image (base64 in JSON, a multipart file) is sized to the provider's documented image limit.
    */
   maxBodyBytes?: number;
+  /**
+   * The one host this route serves (a host name or an origin, like `hosts`). A host some route names is served by
+   * those routes alone, and routes without a `host` serve the provider's other hosts: fal's storage host takes its
+   * upload call and none of the queue's paths. Not checked on the simulator, which serves a provider's every host
+   * under one root.
+   */
+  host?: string;
 }
 
 /** How the proxy reaches one provider. Every field has a default for the built-in providers. */
@@ -99,13 +106,18 @@ const route = (method: HttpMethod, path: string, kind?: 'submit' | 'media'): Pro
   ...(kind ? { [kind]: true } : {}),
 });
 
+/** fal's REST host: the proxy forwards only the storage upload's initiate call there (@fal-ai/client's storage.upload). */
+const FAL_REST_HOST = 'rest.fal.ai';
+
 /** The built-in providers: their real API hosts, the requests their adapters make, and their key variables. */
 export const DEFAULT_PROXY_PROVIDERS: Readonly<
   Record<string, Required<Omit<ProxyProviderConfig, 'apiKey' | 'webhookField' | 'webhookToken'>> & ProxyProviderConfig>
 > = {
   fal: {
-    hosts: ['queue.fal.run'],
+    hosts: ['queue.fal.run', FAL_REST_HOST],
     routes: [
+      // An input image's upload: a pre-signed URL to PUT it to (no key), and the URL the model downloads.
+      { ...route('POST', '/storage/upload/initiate'), host: FAL_REST_HOST },
       // The model path (`fal-ai/veo3`, `fal-ai/kling-video/v2/master/text-to-video`), never a `requests/` path.
       route('POST', `(?!.*/requests(?:/|$))/${SEGMENT}(?:/${SEGMENT})+`, 'submit'),
       route('GET', `/${SEGMENT}(?:/${SEGMENT})*/requests/${ID}(?:/status(?:/stream)?)?`),
@@ -210,6 +222,7 @@ export function resolveProxyProvider(name: string, config: ProxyProviderConfig |
       `[react-video-jobs/server] proxy provider "${name}" is not built in: give it \`hosts\` and \`routes\` (built in: ${Object.keys(DEFAULT_PROXY_PROVIDERS).join(', ')})`,
     );
   }
+  for (const { host } of routes) if (host !== undefined) toOrigin(host);
   return {
     name,
     simulatorName: ALIASES[name] ?? name,
@@ -223,6 +236,28 @@ export function resolveProxyProvider(name: string, config: ProxyProviderConfig |
     webhookField: given.webhookField ?? base?.webhookField,
     webhookToken: given.webhookToken ?? base?.webhookToken ?? false,
   };
+}
+
+/**
+ * The route a request to `target` takes, tried against each of `paths` (the target's path, or its paths on the
+ * simulator): a host a route names is served by those routes alone (see `ProxyRoute.host`); on the simulator every
+ * route applies.
+ */
+export function findRoute(
+  provider: ResolvedProxyProvider,
+  method: string,
+  target: URL,
+  paths: readonly string[],
+  onSimulator: boolean,
+): ProxyRoute | undefined {
+  const names = (r: ProxyRoute) => r.host !== undefined && toOrigin(r.host) === target.origin;
+  const claimed = !onSimulator && provider.routes.some(names);
+  return provider.routes.find(
+    (r) =>
+      r.method === method &&
+      (onSimulator || (claimed ? names(r) : r.host === undefined)) &&
+      paths.some((path) => r.path.test(path)),
+  );
 }
 
 /** `"queue.fal.run"` -> `"https://queue.fal.run"`; a full origin is kept as the URL parser writes it. */

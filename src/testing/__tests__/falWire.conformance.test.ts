@@ -1,8 +1,9 @@
 // What the simulator's fal wire format sends must have the shape of fal's documented examples
 // (test/fixtures/wire/fal/): it may not say anything the docs don't.
-import { expectDocumentedShape, fixturesOf } from '../../../test/fixtures/wire/wireFixtures';
+import { expectDocumentedShape, fixturesOf, wireFixture } from '../../../test/fixtures/wire/wireFixtures';
 import { createSimulator } from '../createSimulator';
 import type { Simulator } from '../createSimulator';
+import { sampleImageBytes } from '../sampleImage';
 
 interface Submitted {
   request_id: string;
@@ -110,5 +111,70 @@ describe('the simulated fal queue speaks as fal documents it', () => {
     for (const event of events) {
       expectDocumentedShape(event, fixturesOf('fal', 'status', state[event.status as keyof typeof state]));
     }
+  });
+});
+
+describe("the simulated fal storage takes uploads as @fal-ai/client's storage.upload sends them", () => {
+  const initiate = wireFixture('fal', 'upload-initiate');
+
+  async function initiated(sim: Simulator, root: string) {
+    const answer = await sim.fetch(`${root}${initiate.request!.path!}`, {
+      method: 'POST',
+      body: JSON.stringify(initiate.request!.body),
+      headers: { 'content-type': 'application/json', authorization: 'Key sim' },
+    });
+    return read(answer);
+  }
+
+  it.each([
+    ['on fal`s REST host', 'https://rest.fal.ai'],
+    ['under the simulator`s fal root', 'https://sim.local/fal'],
+  ])('initiate %s answers { upload_url, file_url }; the PUT stores the bytes file_url serves', async (_where, root) => {
+    const sim = createSimulator();
+    const { status, body } = await initiated(sim, root);
+    expect(status).toBe(200);
+    expectDocumentedShape(body, initiate);
+    const { upload_url: uploadUrl, file_url: fileUrl } = body as { upload_url: string; file_url: string };
+    const bytes = sampleImageBytes({ width: 320, height: 320 });
+    const put = await sim.fetch(uploadUrl, { method: 'PUT', body: bytes, headers: { 'content-type': 'image/png' } });
+    expect(put.status).toBe(200);
+    const served = await sim.fetch(fileUrl);
+    expect(served.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await served.arrayBuffer()).equals(Buffer.from(bytes))).toBe(true);
+    expect(sim.uploads()).toMatchObject([{ provider: 'fal', fileName: 'image.png', status: 'stored' }]);
+  });
+
+  it('needs the key like the rest of fal, and both documented fields', async () => {
+    const sim = createSimulator({ apiKeys: { fal: 'right' } });
+    expect((await initiated(sim, 'https://rest.fal.ai')).status).toBe(401);
+    const open = createSimulator();
+    const missing = await open.fetch('https://rest.fal.ai/storage/upload/initiate?storage_type=fal-cdn-v3', {
+      method: 'POST',
+      body: JSON.stringify({ content_type: 'image/png' }),
+    });
+    expect(await read(missing)).toMatchObject({ status: 422, body: { detail: [{ loc: ['body', 'file_name'] }] } });
+  });
+
+  it('serves nothing else on the REST host', async () => {
+    const sim = createSimulator();
+    const queuePath = await sim.fetch('https://rest.fal.ai/fal-ai/veo3', { method: 'POST', body: '{}' });
+    expect(queuePath.status).toBe(404);
+    expect(sim.jobs()).toHaveLength(0);
+  });
+
+  it('a submit naming an upload that holds no file is refused 422, one that holds it is queued', async () => {
+    const sim = createSimulator();
+    const { body } = await initiated(sim, sim.baseUrl('fal'));
+    const { upload_url: uploadUrl, file_url: fileUrl } = body as { upload_url: string; file_url: string };
+    const model = `${sim.baseUrl('fal')}/fal-ai/kling-video/v2.1/master/image-to-video`;
+    const early = await sim.fetch(model, { method: 'POST', body: JSON.stringify({ prompt: 'a', image_url: fileUrl }) });
+    expect(await read(early)).toMatchObject({
+      status: 422,
+      body: { detail: [{ loc: ['body', 'image_url'], type: 'file_download_error' }] },
+    });
+    await sim.fetch(uploadUrl, { method: 'PUT', body: sampleImageBytes(), headers: { 'content-type': 'image/png' } });
+    const late = await sim.fetch(model, { method: 'POST', body: JSON.stringify({ prompt: 'a', image_url: fileUrl }) });
+    expect(late.status).toBe(200);
+    expect(sim.jobs()[0]!.input).toEqual({ prompt: 'a', image_url: fileUrl });
   });
 });

@@ -17,6 +17,12 @@ import type {
 //                                                     or a request error { detail, error_type } + X-Fal-Error-Type
 //                                                     (500 runner_server_error, 499 client_cancelled)
 //   PUT  {base}/{app}/requests/{id}/cancel         -> 202 { status: 'CANCELLATION_REQUESTED' } | 400 { status: 'ALREADY_COMPLETED' }
+//   POST {rest}/storage/upload/initiate?storage_type=fal-cdn-v3  { content_type, file_name }
+//                                                  -> { upload_url, file_url }: PUT the bytes to upload_url (pre-signed,
+//                                                     served by the simulator's /sim-uploads/), the model reads file_url
+// `{rest}` is fal's REST host (`rest.fal.ai`, as @fal-ai/client's storage.upload calls it) or, like the queue, the
+// simulator's `/fal` root. A submit whose image field points at a simulator upload that holds no file is refused 422
+// `file_download_error` (an assumed type: real fal accepts the submit and fails the run when it cannot download).
 // Quirk kept from the real API: `{model}` may carry a sub-path (`fal-ai/kling-video/v2/master/text-to-video`)
 // but the request URLs use only the app id (`fal-ai/kling-video`); clients must use the URLs handed back.
 // The queue's status enum is closed (IN_QUEUE / IN_PROGRESS / COMPLETED): a failed or cancelled request is
@@ -28,12 +34,29 @@ const NAMESPACES = new Set(['workflows', 'comfy']);
 
 const REQUEST_PATH = /^\/(.+?)\/requests\/([^/]+)(\/status(?:\/stream)?|\/cancel)?\/?$/;
 
+/** fal's REST API host, where @fal-ai/client initiates uploads (`getRestApiUrl()`). */
+const REST_HOST = 'rest.fal.ai';
+const INITIATE_PATH = '/storage/upload/initiate';
+
+/** The input fields fal's image-to-video models download an image from (@fal-ai/client's endpoint types). */
+const IMAGE_FIELDS = [
+  'image_url',
+  'start_image_url',
+  'end_image_url',
+  'tail_image_url',
+  'first_frame_url',
+  'last_frame_url',
+];
+
 function appIdOf(model: string): string {
   const parts = model.split('/').filter(Boolean);
   return parts.slice(0, NAMESPACES.has(parts[0] ?? '') ? 3 : 2).join('/');
 }
 
-function route(req: { method: string; path: string }): WireRoute | undefined {
+function route(req: { method: string; path: string; url: URL }): WireRoute | undefined {
+  if (req.path.replace(/\/+$/, '') === INITIATE_PATH) return req.method === 'POST' ? { endpoint: 'upload' } : undefined;
+  // The REST host serves storage only here: its other APIs (keys, billing) are not simulated.
+  if (req.url.host === REST_HOST) return undefined;
   const match = REQUEST_PATH.exec(req.path);
   if (match) {
     const [, , id = '', suffix = ''] = match;
@@ -74,12 +97,15 @@ export function falStatusBody(base: string, job: SimJob, withLogs: boolean): Rec
 
 function handle(req: RoutedSimRequest, ctx: WireContext): Response {
   const { route: where } = req;
+  if (where.endpoint === 'upload') return initiateUpload(req, ctx);
   if (where.endpoint === 'submit') {
     if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) {
       return ctx.json(422, {
         detail: [{ loc: ['body'], msg: 'Input should be a valid dictionary', type: 'dict_type' }],
       });
     }
+    const missing = missingUpload(req.body as Record<string, unknown>, ctx);
+    if (missing) return missing;
     const model = req.path.replace(/^\/+|\/+$/g, '');
     const webhookUrl = req.url.searchParams.get('fal_webhook') ?? undefined;
     const job = ctx.createJob({
@@ -149,6 +175,38 @@ function handle(req: RoutedSimRequest, ctx: WireContext): Response {
   return ctx.json(200, resultBody(job, ctx), headers);
 }
 
+/** `POST /storage/upload/initiate`: a pre-signed PUT target and the URL the file is read from, in fal's names. */
+function initiateUpload(req: SimRequest, ctx: WireContext): Response {
+  const body = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as Record<string, unknown>;
+  for (const field of ['content_type', 'file_name']) {
+    if (typeof body[field] !== 'string') {
+      return ctx.json(422, { detail: [{ loc: ['body', field], msg: 'Field required', type: 'missing' }] });
+    }
+  }
+  const upload = ctx.reserveUpload({ contentType: body.content_type as string, fileName: body.file_name as string });
+  return ctx.json(200, { upload_url: upload.uploadUrl, file_url: upload.url });
+}
+
+/** A 422 for an image field naming a simulator upload that holds no file (never PUT, or unknown). */
+function missingUpload(input: Record<string, unknown>, ctx: WireContext): Response | undefined {
+  for (const field of IMAGE_FIELDS) {
+    const value = input[field];
+    if (typeof value !== 'string' || !value.includes('/sim-uploads/')) continue;
+    if (ctx.upload(value)?.status === 'stored') continue;
+    return ctx.json(422, {
+      detail: [
+        {
+          loc: ['body', field],
+          msg: 'Failed to download the file. Please check if the URL is accessible.',
+          type: 'file_download_error',
+          input: value,
+        },
+      ],
+    });
+  }
+  return undefined;
+}
+
 /** The model's output, as the result endpoint answers it and a successful webhook carries it in `payload`. */
 function resultBody(job: SimJob, ctx: WireContext): Record<string, unknown> {
   const video = ctx.video(job);
@@ -186,7 +244,7 @@ function webhook(
 
 export const falWire: WireFormat = {
   provider: 'fal',
-  hosts: ['queue.fal.run'],
+  hosts: ['queue.fal.run', REST_HOST],
   route,
   handle,
   webhook,
