@@ -14,6 +14,9 @@ export type {
   DefinedStatusContext,
   DefinedCancelContext,
   DefinedRequest,
+  DefinedImageSupport,
+  DefinedProviderOptions,
+  ImageUploadOptions,
 } from './providers/defineProvider';
 export type { CommonProviderOptions } from './providers/shared';
 
@@ -38,6 +41,8 @@ export type {
   UploadProgress,
 } from './core/imageInput';
 export type { ImageHeader } from './core/imageHeader';
+export { uploadTo } from './core/uploadTo';
+export type { UploadImage, UploadImageOptions, UploadToOptions } from './core/uploadTo';
 export type { HttpMethod, HttpRequest, HttpResponse } from './core/transport';
 
 // Snapshots and errors, as an adapter builds them.

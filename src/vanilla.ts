@@ -13,6 +13,9 @@ export type { ProviderAdapter, ProviderCapabilities } from './core/provider';
 // Input images: generate({ prompt, image: file }).
 export type { ImageInput, ImageField, ImageLimits, UploadProgress } from './core/imageInput';
 export type { UploadState } from './core/jobState';
+// For providers that only download images from URLs (AI gateway, visgate): your upload route as their uploadImage.
+export { uploadTo } from './core/uploadTo';
+export type { UploadImage, UploadImageOptions, UploadToOptions } from './core/uploadTo';
 export type { PollingOptions } from './core/schedule';
 export type { DurationModel, DurationModelOptions, DurationModelState } from './core/durationModel';
 export { createDurationModel } from './core/durationModel';
@@ -44,6 +47,7 @@ export { videogen } from './providers/videogen';
 export type { VideoGenOptions, VideoGenInput } from './providers/videogen';
 export { visgate } from './providers/visgate';
 export type { VisgateOptions, VisgateInput } from './providers/visgate';
+export type { ImageUploadOptions } from './providers/defineProvider';
 export { openaiVideos } from './providers/openaiVideos';
 export type { OpenAIVideosOptions, OpenAIVideosInput } from './providers/openaiVideos';
 export { replicate } from './providers/replicate';

@@ -3,7 +3,7 @@ import type { JobRef, VideoResult } from '../core/jobSnapshot';
 import type { JobStatus } from '../core/jobStatus';
 import type { ProviderAdapter } from '../core/provider';
 import { VideoJobError } from '../core/videoJobError';
-import { defineProvider, type DefinedSchema, type DefinedStatus } from './defineProvider';
+import { defineProvider, type DefinedSchema, type DefinedStatus, type ImageUploadOptions } from './defineProvider';
 import {
   cancelOutcomeOf,
   httpsUrlSchema,
@@ -16,8 +16,12 @@ import {
   type CommonProviderOptions,
 } from './shared';
 
-/** `apiKey` is the `sk-aig-...` key, sent as a bearer token. */
-export interface AigatewayOptions extends CommonProviderOptions {
+/**
+ * `apiKey` is the `sk-aig-...` key, sent as a bearer token. The gateway only downloads input images from URLs (it has no
+ * upload API): give `uploadUrl` (your `createUploadHandler` route) or `uploadImage` so `generate({ prompt, image: file })`
+ * works; `https:` URLs pass as they are.
+ */
+export interface AigatewayOptions extends CommonProviderOptions, ImageUploadOptions {
   /** The API origin. Defaults to `https://api.aigateway.sh`. */
   baseUrl?: string;
 }
@@ -32,7 +36,7 @@ export type AigatewayInput = {
   duration?: number;
   /** `"W:H"`, e.g. `"16:9"`. */
   aspect_ratio?: string;
-  /** Start frame for image-to-video models: an absolute `https:` URL. */
+  /** Start frame for image-to-video models: an absolute `https:` URL. Or pass `image` (a File, Blob or URL) instead. */
   image_url?: string;
   negative_prompt?: string;
   /** Which job family to submit to: `video` (`/v1/videos/generations`) or `music` (`/v1/audio/music`). Not sent. Defaults to `video`. */
@@ -45,6 +49,19 @@ const DEFAULT_BASE_URL = 'https://api.aigateway.sh';
 const MIN_POLL_INTERVAL_MS = 3000;
 /** Result URLs are signed for 24 h. */
 const SIGNED_URL_TTL_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The gateway documents no limit on the start frame: its image-to-video field is `image_url` (aigateway-sh/sdk-node
+ * `VideoRequest.image_url`; https://aigateway.sh/docs/async-jobs passes other fields through to the model), and each
+ * model has its own rules. Assumed: PNG, JPEG or WebP up to 10 MB, Kling's documented image limit
+ * (https://kling.ai/document-api/apiReference/model/imageToVideo), the tightest of the gateway's common image-to-video
+ * models; no dimension limit, since it varies by model.
+ */
+const AIGATEWAY_IMAGE_LIMITS = {
+  types: ['image/png', 'image/jpeg', 'image/webp'],
+  maxBytes: 10_000_000,
+  source: 'assumed: the gateway documents none, https://aigateway.sh/docs/async-jobs',
+} as const;
 
 const inputSchema = z.looseObject({
   prompt: z.string().check(z.minLength(1)),
@@ -141,6 +158,8 @@ const defineAigateway = /* @__PURE__ */ defineProvider<AigatewayInput, GatewayJo
     }
     return parse(input);
   },
+  // The start frame goes in `image_url`; a local file is put on the app's storage by `uploadImage` / `uploadUrl`.
+  image: { fields: { image: 'image_url' }, limits: AIGATEWAY_IMAGE_LIMITS },
   failedMessage: (reason) =>
     `the gateway failed the job: ${reason}; the gateway does not charge for failed jobs, submit again or pick another model`,
   submit: {

@@ -1,4 +1,5 @@
 import type * as z from 'zod/mini';
+import type { ImageField, ImageLimits, PrepareImageRequest, ProviderImageSupport } from '../core/imageInput';
 import {
   createSnapshot,
   type JobRef,
@@ -17,7 +18,8 @@ import {
   type ProviderContext,
 } from '../core/provider';
 import type { HttpMethod } from '../core/transport';
-import { VideoJobError } from '../core/videoJobError';
+import { isDownloadableUrl, uploadTo, type UploadImage } from '../core/uploadTo';
+import { isAbortError, VideoJobError } from '../core/videoJobError';
 import {
   invalidResponse,
   joinUrl,
@@ -114,6 +116,43 @@ export interface DefinedJob extends Partial<DefinedStatus> {
   meta?: Record<string, string>;
 }
 
+/**
+ * How an API takes a start image or end frame (`generate({ prompt, image })`). The client checks each image against
+ * `limits` before any request and prepares a file once; `submit` then finds it in the input field `fields` names, like
+ * any other input field.
+ */
+export interface DefinedImageSupport {
+  /** The input field each image goes in, e.g. `{ image: 'image_url' }`; only these images are accepted. */
+  fields: Partial<Record<ImageField, string>>;
+  /** The API's documented limits (types, size, dimensions), with the doc URL in `source`. */
+  limits: ImageLimits;
+  /** Whether an `https:` URL passes as it is (the API downloads it). Defaults to `true`. */
+  urls?: boolean;
+  /**
+   * Puts a file where the API reads it (its own upload endpoint, base64 text) and returns what goes in the field.
+   * Defaults to the factory's `uploadImage` / `uploadUrl` option, for APIs that only download images from URLs.
+   */
+  prepare?: (ctx: ProviderContext, image: Blob, request: PrepareImageRequest) => Promise<string>;
+}
+
+/**
+ * How a local file reaches an API that only downloads images from URLs (it has no upload endpoint): your own storage.
+ * Without either, a `File` is refused (`invalid_input`); `https:` URLs always pass as they are.
+ */
+export interface ImageUploadOptions {
+  /**
+   * Puts the file somewhere the provider can download it and resolves to its `https:` URL, e.g.
+   * `uploadTo('/api/video/upload')` (a route made with `createUploadHandler`), or your own S3 / Vercel Blob code. Called
+   * once per file: a retry or a second job with the same `File` reuses the URL. Wins over `uploadUrl`.
+   */
+  uploadImage?: UploadImage;
+  /** Shorthand for `uploadImage: uploadTo(uploadUrl)`: your upload route, e.g. `'/api/video/upload'`. */
+  uploadUrl?: string;
+}
+
+/** What a defined provider's factory takes. */
+export interface DefinedProviderOptions extends CommonProviderOptions, ImageUploadOptions {}
+
 export interface ProviderDefinition<Input, SubmitAnswer, StatusAnswer, CancelAnswer = unknown> {
   /** The adapter's name (and default registration name). */
   name: string;
@@ -132,6 +171,8 @@ export interface ProviderDefinition<Input, SubmitAnswer, StatusAnswer, CancelAns
    * `VideoJobError` of kind `invalid_input` to refuse. Defaults to `parse` alone.
    */
   validateInput?: (model: string, input: unknown, parse: (input: unknown) => Input) => Input;
+  /** How the API takes input images (`image`, `endImage`). Leave it out when it takes none: images are then refused. */
+  image?: DefinedImageSupport;
   /** The message of a `failed` job's error, from the provider's reason. Defaults to "the job failed: <reason>; ...". */
   failedMessage?: (reason: string) => string;
   submit: {
@@ -190,7 +231,7 @@ export function defineProvider<
   CancelAnswer = unknown,
 >(
   definition: ProviderDefinition<Input, SubmitAnswer, StatusAnswer, CancelAnswer>,
-): (options?: CommonProviderOptions) => ProviderAdapter<Input> {
+): (options?: DefinedProviderOptions) => ProviderAdapter<Input> {
   const { name } = definition;
   const capabilities: ProviderCapabilities = {
     cancel: definition.cancel !== undefined,
@@ -201,7 +242,7 @@ export function defineProvider<
     ...definition.capabilities,
   };
 
-  return (options: CommonProviderOptions = {}) => {
+  return (options: DefinedProviderOptions = {}) => {
     const baseUrl = options.baseUrl ?? definition.baseUrl;
     const endpoint = definition.auth ? { auth: definition.auth } : BEARER_AUTH;
     const url = (path: string) => resolve(baseUrl, path);
@@ -213,6 +254,7 @@ export function defineProvider<
     const adapter: ProviderAdapter<Input> = {
       name,
       capabilities,
+      ...(definition.image ? { image: imageSupport(name, definition.image, options) } : {}),
 
       validateInput(model: string, input: unknown): Input {
         const parse = (value: unknown): Input => {
@@ -244,18 +286,19 @@ export function defineProvider<
         }
         if (request.idempotencyKey !== undefined) context.idempotencyKey = request.idempotencyKey;
         const { submit } = definition;
+        const input = withImages(name, request.input, request.images, definition.image);
         const response = await send(ctx, {
           method: submit.method ?? 'POST',
-          url: submit.url(request.model, request.input, context),
-          headers: submit.headers?.(request.model, request.input, context),
-          body: submit.body ? submit.body(request.model, request.input, context) : request.input,
+          url: submit.url(request.model, input, context),
+          headers: submit.headers?.(request.model, input, context),
+          body: submit.body ? submit.body(request.model, input, context) : input,
           signal: request.signal,
           ...(submit.allowStatus ? { allowStatus: submit.allowStatus } : {}),
         });
         if (submit.toError && response.status >= 400) throw submit.toError(response.data, response.status);
         const answer = parse(submit.response, response.data, { provider: name, what: 'submit' });
         const now = ctx.now();
-        const submitted = { ...context, model: request.model, input: request.input, now, url };
+        const submitted = { ...context, model: request.model, input, now, url };
         const job = await mapWith(name, undefined, 'submit.toJob', () => submit.toJob(answer, submitted));
         if (typeof job?.id !== 'string' || job.id === '') {
           throw invalidDefinedResponse(name, undefined, 'id', 'submit.toJob returned no job id');
@@ -314,6 +357,96 @@ export function defineProvider<
     }
     return adapter;
   };
+}
+
+/** The adapter's `image`: the definition's fields and limits, and its `prepare` or else the app's uploader. */
+function imageSupport(provider: string, image: DefinedImageSupport, options: ImageUploadOptions): ProviderImageSupport {
+  const fields = Object.keys(image.fields) as ImageField[];
+  const upload = options.uploadImage ?? (options.uploadUrl ? uploadTo(options.uploadUrl) : undefined);
+  const prepare =
+    image.prepare ??
+    (async (ctx: ProviderContext, blob: Blob, request: PrepareImageRequest): Promise<string> => {
+      if (!upload) {
+        throw new VideoJobError({
+          kind: 'invalid_input',
+          provider,
+          field: request.field,
+          message: `${provider} only downloads images from URLs (it has no upload API): pass ${request.field} as an https: URL, or give the adapter an uploader, e.g. ${provider}({ uploadUrl: '/api/video/upload' }) with a route made by createUploadHandler from react-video-jobs/server, or uploadImage: (file) => <your storage's https: URL>; nothing was sent`,
+        });
+      }
+      let url: unknown;
+      try {
+        url = await upload(blob, {
+          request: (init) => ctx.request(init),
+          ...(request.signal ? { signal: request.signal } : {}),
+          ...(request.onProgress ? { onProgress: request.onProgress } : {}),
+        });
+      } catch (error) {
+        if (error instanceof VideoJobError) throw error.provider ? error : error.withJob(provider);
+        if (isAbortError(error) || request.signal?.aborted) throw error;
+        throw new VideoJobError({
+          kind: 'network',
+          provider,
+          field: request.field,
+          message: `uploadImage failed (${error instanceof Error ? error.message : String(error)}); the image was not uploaded and nothing was sent, try again`,
+          cause: error,
+        });
+      }
+      if (typeof url !== 'string' || !isDownloadableUrl(url)) {
+        throw new VideoJobError({
+          kind: 'invalid_input',
+          provider,
+          field: request.field,
+          message: `uploadImage resolved to ${typeof url === 'string' ? JSON.stringify(url.slice(0, 80)) : `a ${typeof url}`}, not an https: URL ${provider} can download (http: only on localhost); return the stored file's public or signed https: URL, nothing was sent`,
+        });
+      }
+      return url;
+    });
+  return { fields, limits: image.limits, ...(image.urls === false ? { urls: false } : {}), prepare };
+}
+
+/**
+ * The input with each prepared image in its field (`image_url`...), refusing an image given twice (as `image` and as
+ * the field itself) before anything is sent.
+ */
+function withImages<Input>(
+  provider: string,
+  input: Input,
+  images: Partial<Record<ImageField, unknown>> | undefined,
+  support: DefinedImageSupport | undefined,
+): Input {
+  if (!images) return input;
+  const merged = { ...(input as Record<string, unknown>) };
+  for (const [field, value] of Object.entries(images) as Array<[ImageField, unknown]>) {
+    if (value === undefined) continue;
+    const key = support?.fields[field];
+    if (!key) {
+      throw new VideoJobError({
+        kind: 'invalid_input',
+        provider,
+        field,
+        message: `${provider} takes no ${field} (its definition's image.fields does not name one); nothing was sent`,
+      });
+    }
+    if (typeof value !== 'string') {
+      throw new VideoJobError({
+        kind: 'invalid_input',
+        provider,
+        field,
+        message: `${field} was prepared as a file, but ${provider}'s submit sends JSON: the definition's image.prepare must return a URL or text; nothing was sent`,
+      });
+    }
+    if (merged[key] !== undefined && merged[key] !== null && merged[key] !== '') {
+      throw new VideoJobError({
+        kind: 'invalid_input',
+        provider,
+        field: key,
+        message: `the image was given twice, as ${field} and as ${key}; pass it once (${field} takes a File, Blob or URL), nothing was sent`,
+      });
+    }
+    merged[key] = value;
+  }
+  return merged as Input;
 }
 
 function resolve(baseUrl: string | undefined, url: string): string {

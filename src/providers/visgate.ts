@@ -3,7 +3,7 @@ import type { JobRef } from '../core/jobSnapshot';
 import type { JobStatus } from '../core/jobStatus';
 import type { ProviderAdapter } from '../core/provider';
 import { VideoJobError } from '../core/videoJobError';
-import { defineProvider, type DefinedSchema, type DefinedStatus } from './defineProvider';
+import { defineProvider, type DefinedSchema, type DefinedStatus, type ImageUploadOptions } from './defineProvider';
 import {
   anyObject,
   httpsUrlSchema,
@@ -13,7 +13,11 @@ import {
   type CommonProviderOptions,
 } from './shared';
 
-export interface VisgateOptions extends CommonProviderOptions {
+/**
+ * visgate only downloads input images from URLs (it has no upload API): give `uploadUrl` (your `createUploadHandler`
+ * route) or `uploadImage` so `generate({ prompt, image: file })` works; `https:` URLs pass as they are.
+ */
+export interface VisgateOptions extends CommonProviderOptions, ImageUploadOptions {
   /**
    * The API root. Defaults to `https://visgateai.com/api/v1`. Behind the seed's catch-all proxy route
    * (`app/api/visgate/[...path]/route.ts` exporting `@visgate_ai/server-proxy/next`), pass that route instead:
@@ -29,7 +33,7 @@ export interface VisgateOptions extends CommonProviderOptions {
  */
 export type VisgateInput = {
   prompt: string;
-  /** Image-to-video: the image to animate, an absolute `https:` URL. */
+  /** Image-to-video: the image to animate, an absolute `https:` URL. Or pass `image` (a File, Blob or URL) instead. */
   image_url?: string;
   /** Seconds, 1..60. Defaults to visgate's `5`. */
   duration_seconds?: number;
@@ -48,6 +52,18 @@ export type VisgateInput = {
 };
 
 const DEFAULT_BASE_URL = 'https://visgateai.com/api/v1';
+
+/**
+ * visgate documents no limit on the image to animate: `image_url` is "Optional image URL to animate (image-to-video)"
+ * (visgate-python `resources/videos.py`, docs/API.md), forwarded to the model's provider (fal, Replicate, Runway), each
+ * with its own rules. Assumed: PNG, JPEG or WebP up to 10 MB (Kling's documented image limit, the tightest common one);
+ * no dimension limit, since it varies by model.
+ */
+const VISGATE_IMAGE_LIMITS = {
+  types: ['image/png', 'image/jpeg', 'image/webp'],
+  maxBytes: 10_000_000,
+  source: 'assumed: visgate documents none, https://github.com/visgate-ai/visgate-python/blob/main/docs/API.md',
+} as const;
 
 const inputSchema = z.strictObject({
   prompt: z.string().check(z.minLength(1)),
@@ -165,6 +181,8 @@ const defineVisgate = /* @__PURE__ */ defineProvider<VisgateInput, VisgateRecord
     }
     return parsed;
   },
+  // The image to animate goes in `image_url`; a local file is put on the app's storage by `uploadImage` / `uploadUrl`.
+  image: { fields: { image: 'image_url' }, limits: VISGATE_IMAGE_LIMITS },
   failedMessage: (reason) => `visgate failed the request: ${reason}; change the input or the model and submit again`,
   submit: {
     url: () => '/videos/generate',

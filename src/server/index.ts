@@ -38,6 +38,10 @@ export type { JobEvent, JobEventBus, MemoryJobEventBusOptions } from './jobEvent
 export { createRedisJobEventBus } from './redisJobEventBus';
 export type { RedisJobEventBusOptions, RedisPublisherLike, RedisSubscriberLike } from './redisJobEventBus';
 
+// Uploads (input images for providers that only download URLs)
+export { createUploadHandler } from './createUploadHandler';
+export type { UploadHandlerOptions, UploadStore, UploadedImage } from './createUploadHandler';
+
 // Node / Express
 export { toNodeHandler } from './node';
 export type { NodeHandler, NodeHandlerOptions, NodeRequestLike, NodeResponseLike } from './node';

@@ -7,6 +7,7 @@ export type ServerErrorCode =
   | 'not_found'
   | 'method_not_allowed'
   | 'payload_too_large'
+  | 'unsupported_media_type'
   | 'request_timeout'
   | 'too_many_requests'
   | 'range_not_satisfiable'

@@ -3,7 +3,7 @@ import { jsonResponse } from './simResponses';
 /** A file uploaded to the simulator, as a provider's storage would hold it. */
 export interface SimUpload {
   id: string;
-  /** The provider whose upload API took it. */
+  /** The provider whose upload API took it; `'app'` for a file stored through `POST /sim-uploads` (the app's own storage). */
   provider: string;
   /** Where the file is read back (served by `sim.fetch` and the loopback server, no key needed). */
   url: string;
@@ -39,7 +39,11 @@ export interface SimUploadStore {
   reset(): void;
 }
 
-export const SIM_UPLOAD_PATH = /^\/sim-uploads\/([A-Za-z0-9_-]+)$/;
+/**
+ * `/sim-uploads/<id>`, and `/sim-uploads` itself: a `POST` there stands in for the app's own storage (S3, Vercel Blob)
+ * behind `createUploadHandler({ simulator })`, keeping the bytes and answering `{ id, url }`.
+ */
+export const SIM_UPLOAD_PATH = /^\/sim-uploads(?:\/([A-Za-z0-9_-]+))?$/;
 
 /** Every stored upload together stays under this; the oldest go first. */
 const MAX_TOTAL_BYTES = 64 * 1024 * 1024;
@@ -86,8 +90,8 @@ export function createUploadStore(now: () => number, uuid: () => string): SimUpl
     get: (id) => uploads.get(id),
     byUrl(url) {
       try {
-        const match = SIM_UPLOAD_PATH.exec(new URL(url).pathname);
-        return match ? uploads.get(match[1]!) : undefined;
+        const id = SIM_UPLOAD_PATH.exec(new URL(url).pathname)?.[1];
+        return id ? uploads.get(id) : undefined;
       } catch {
         return undefined;
       }
@@ -95,6 +99,12 @@ export function createUploadStore(now: () => number, uuid: () => string): SimUpl
     all: () => [...uploads.values()],
     answer(method, url, headers, bytes) {
       const id = SIM_UPLOAD_PATH.exec(url.pathname)?.[1] ?? '';
+      if (!id) {
+        if (method !== 'POST') return jsonResponse(405, { error: { message: 'Method Not Allowed' } });
+        const contentType = headers.get('content-type') ?? 'application/octet-stream';
+        const stored = add('app', url.origin, { status: 'stored', bytes, contentType });
+        return jsonResponse(201, { id: stored.id, url: stored.url });
+      }
       const upload = uploads.get(id);
       if (method === 'PUT') {
         // A pre-signed URL: the token in the query is the only credential, and it works once.

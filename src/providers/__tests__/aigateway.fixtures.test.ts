@@ -86,6 +86,7 @@ describe('aigateway: every documented example through the adapter', () => {
       'status-not-modified',
       'submit',
       'submit-music',
+      'submit-image',
       'cancel',
       'webhook-completed',
       'webhook-failed',
@@ -129,6 +130,24 @@ describe('aigateway: every documented example through the adapter', () => {
       status: `https://api.aigateway.sh/v1/jobs/${id}`,
       cancel: `https://api.aigateway.sh/v1/jobs/${id}/cancel`,
     });
+  });
+
+  it('submit-image: the start frame goes in `image_url`, the body exactly as the SDK sends it', async () => {
+    const fixture = wireFixture(PROVIDER, 'submit-image');
+    const request = fixture.request!.body as { model: string; prompt: string; image_url: string };
+    const sent: unknown[] = [];
+    const fetch: typeof globalThis.fetch = async (_input, init) => {
+      sent.push(JSON.parse(String(init?.body)));
+      return new Response(JSON.stringify(fixture.body), { status: fixture.http.status });
+    };
+    const ctx = transportContext(PROVIDER, { fetch, retry: { retries: 0 } }, () => NOW);
+    const input = adapter.validateInput!(request.model, { prompt: request.prompt });
+
+    // What the client hands the adapter for `image: 'https://...'` (a URL passes as it is; a file is uploaded first).
+    const snapshot = await adapter.submit(ctx, { model: request.model, input, images: { image: request.image_url } });
+
+    expect(sent).toEqual([request]);
+    expect(snapshot).toMatchObject({ status: 'queued', id: (fixture.body as { id: string }).id });
   });
 
   it('submit: an answer with no job id is an invalid_response naming `id`, not a job without an id', async () => {

@@ -68,6 +68,23 @@ describe('visgate fixtures: submit (videos.generate with preferAsync)', () => {
     });
   });
 
+  it('sends the image to animate as `image_url`, exactly as videos.generate(image_url=...) does (submit-image)', async () => {
+    const fixture = wireFixture('visgate', 'submit-image');
+    const { ctx, sent } = fixtureContext(fixture);
+    const adapter = visgate();
+    const body = fixture.request!.body as { prompt: string; duration_seconds: number; image_url: string };
+    const input = adapter.validateInput!(model, { prompt: body.prompt, duration_seconds: body.duration_seconds });
+
+    // What the client hands the adapter for `image: 'https://...'` (a URL passes as it is; a file is uploaded first).
+    const snapshot = await adapter.submit(ctx, { model, input, images: { image: body.image_url } });
+
+    expect(sent).toHaveLength(1);
+    expect(new URL(sent[0]!.url).pathname).toBe(fixture.request!.path);
+    expect(sent[0]!.headers.get('prefer')).toBe('respond-async');
+    expect(sent[0]!.body).toEqual(fixture.request!.body);
+    expect(snapshot).toMatchObject({ id: (fixture.body as { request_id: string }).request_id, status: 'queued' });
+  });
+
   it('refuses model parameters that would overwrite a field of the body, before any request', () => {
     const adapter = visgate();
     for (const key of ['model', 'prompt', 'webhook_url', 'callback_id', 'duration_seconds']) {

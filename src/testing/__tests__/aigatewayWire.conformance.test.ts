@@ -28,14 +28,17 @@ async function status(sim: Simulator, id: string): Promise<{ status: number; bod
 }
 
 describe('the aigateway simulator speaks as the gateway documents', () => {
-  it.each(['submit', 'submit-music'])('answers %s 202 with the job record of the docs', async (name) => {
-    const sim = createSimulator();
-    const response = await submit(sim, name);
-    expect(response.status).toBe(202);
-    const body = await response.json();
-    expect(body).toMatchObject({ status: 'queued', object: 'job', id: expect.stringMatching(/^job_/) });
-    expectDocumentedShape(body, fixturesOf(PROVIDER, 'submit'));
-  });
+  it.each(['submit', 'submit-music', 'submit-image'])(
+    'answers %s 202 with the job record of the docs',
+    async (name) => {
+      const sim = createSimulator();
+      const response = await submit(sim, name);
+      expect(response.status).toBe(202);
+      const body = await response.json();
+      expect(body).toMatchObject({ status: 'queued', object: 'job', id: expect.stringMatching(/^job_/) });
+      expectDocumentedShape(body, fixturesOf(PROVIDER, 'submit'));
+    },
+  );
 
   it('answers GET /v1/jobs/{id} queued, running and completed like the status examples', async () => {
     const sim = createSimulator({ job: { queueMs: 2000, runMs: 8000 } });
@@ -124,6 +127,29 @@ describe('the aigateway simulator speaks as the gateway documents', () => {
     const late = await sim.fetch(`${sim.baseUrl(PROVIDER)}/v1/jobs/${id}/cancel`, { method: 'POST', headers: auth });
     expect(late.status).toBe(409);
     expectDocumentedShape(await late.json(), errors);
+  });
+
+  it('keeps the start frame (`image_url`) in the job input, and refuses one it could not download (400)', async () => {
+    const sim = createSimulator();
+    await submit(sim, 'submit-image');
+    expect(sim.jobs()[0]!.input).toMatchObject({
+      image_url: (wireFixture(PROVIDER, 'submit-image').request!.body as { image_url: string }).image_url,
+    });
+
+    const post = (image_url: unknown) =>
+      sim.fetch(`${sim.baseUrl(PROVIDER)}/v1/videos/generations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'google/veo-3.1-fast', prompt: 'a fox', image_url }),
+      });
+    for (const bad of ['http://files.example/a.png', 'not a url', 42, `${sim.origin}/sim-uploads/nosuchfile`]) {
+      const refused = await post(bad);
+      expect(refused.status, String(bad)).toBe(400);
+      const body = await refused.json();
+      expect(body).toMatchObject({ error: { type: 'invalid_request', message: expect.stringContaining('image_url') } });
+      expectDocumentedShape(body, fixturesOf(PROVIDER, 'error'));
+    }
+    expect(sim.jobs()).toHaveLength(1);
   });
 
   it('answers a rate limit 429 rate_limited with Retry-After, like error-429-rate-limited.json', async () => {

@@ -36,6 +36,26 @@ describe('the visgate simulator speaks as visgate documents', () => {
     expectDocumentedShape(await response.json(), fixturesOf('visgate', 'submit'));
   });
 
+  it('takes the image to animate (`image_url`) like submit-image.json, and refuses one it could not download (422)', async () => {
+    const sim = createSimulator();
+    const fixture = wireFixture('visgate', 'submit-image');
+    const accepted = await submit(sim, fixture.request!.body);
+    expect(accepted.status).toBe(fixture.http.status);
+    expectDocumentedShape(await accepted.json(), fixturesOf('visgate', 'submit'));
+    expect(sim.jobs()[0]!.input).toMatchObject({
+      image_url: (fixture.request!.body as { image_url: string }).image_url,
+    });
+
+    for (const bad of ['http://files.example/a.png', 'not a url', 42, `${sim.origin}/sim-uploads/nosuchfile`]) {
+      const refused = await submit(sim, { model, prompt: 'x', image_url: bad });
+      expect(refused.status, String(bad)).toBe(422);
+      const body = await refused.json();
+      expect(body).toMatchObject({ error: 'VALIDATION_ERROR', details: { field: 'image_url' } });
+      expectDocumentedShape(body, fixturesOf('visgate', 'error'));
+    }
+    expect(sim.jobs()).toHaveLength(1);
+  });
+
   it('answers GET /requests/{id} pending, processing and completed like the status examples', async () => {
     const sim = createSimulator({ job: { queueMs: 2000, runMs: 8000 } });
     const id = await submitted(sim);

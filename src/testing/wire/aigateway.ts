@@ -9,11 +9,15 @@ import type {
   WireFormat,
   WireRoute,
 } from '../wireFormat';
+import { imageUrlProblem } from './imageUrl';
 
 // The AI gateway async-job pattern (https://aigateway.sh/docs/async-jobs), as the simulator speaks it. Every answer
 // has the shape of the documented examples in test/fixtures/wire/aigateway/ (checked by aigatewayWire.conformance):
 //   POST {base}/v1/videos/generations  { model, prompt, webhook_url, ... }  -> 202 { id: 'job_...', status: 'queued', object: 'job' }
 //   POST {base}/v1/audio/music         (same)
+//        `image_url` (the start frame, aigateway-sh/sdk-node `VideoRequest.image_url`) must be an https: URL the
+//        simulator could download (one of its own uploads must exist): else 400 invalid_request (undocumented).
+//        The job keeps the whole body as its input, `image_url` included.
 //   GET  {base}/v1/jobs/{id}  -> { id, status: queued | running | failed | cancelled, object: 'job', error?: { code, message } }
 //                                 { id, status: 'completed', result: { file_url } }
 //        answered 304 Not Modified when the same job was polled less than 3 s before.
@@ -88,6 +92,8 @@ function handle(req: RoutedSimRequest, ctx: WireContext): Response {
     }
     if (typeof body.model !== 'string' || !body.model) return ctx.error(400, 'model is required');
     if (typeof body.prompt !== 'string' || !body.prompt) return ctx.error(400, 'prompt is required');
+    const imageProblem = body.image_url === undefined ? undefined : imageUrlProblem(body.image_url, ctx);
+    if (imageProblem) return ctx.error(400, imageProblem);
     const webhookUrl = typeof body.webhook_url === 'string' && body.webhook_url ? body.webhook_url : undefined;
     const media = req.path === '/v1/audio/music' ? 'music' : 'video';
     const job = ctx.createJob({

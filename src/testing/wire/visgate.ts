@@ -9,6 +9,7 @@ import type {
   WireRoute,
 } from '../wireFormat';
 import { apiPath, holdUntilEnded, isoTime } from './holdUntilEnded';
+import { imageUrlProblem } from './imageUrl';
 
 /** How long a synchronous `POST /videos/generate` (no `Prefer: respond-async`) is held before answering 202. */
 const SYNC_HOLD_MS = 300_000;
@@ -99,6 +100,12 @@ async function submit(req: RoutedSimRequest, ctx: WireContext, shape: 'http' | '
     if (typeof body[field] !== 'string' || body[field] === '') {
       return ctx.json(422, { error: 'VALIDATION_ERROR', message: `${field} is required`, details: { field } });
     }
+  }
+  // The image to animate (visgate-python `videos.generate(image_url=...)`): refused like other bad input (422 with
+  // `details.field`, as test_handle_422) when the simulator could not download it; undocumented.
+  const imageProblem = body.image_url === undefined ? undefined : imageUrlProblem(body.image_url, ctx);
+  if (imageProblem) {
+    return ctx.json(422, { error: 'VALIDATION_ERROR', message: imageProblem, details: { field: 'image_url' } });
   }
   const meta: Record<string, string> = {};
   if (typeof body.callback_id === 'string') meta.callbackId = body.callback_id;
