@@ -166,7 +166,8 @@ export function buildProgressView(options: {
       break;
   }
 
-  const elapsedMs = status === 'idle' ? undefined : elapsed(job, state, now);
+  // While uploading, the bytes say how it goes (and there is no job to count time from yet).
+  const elapsedMs = status === 'idle' || status === 'uploading' ? undefined : elapsed(job, state, now);
   return {
     status,
     active,

@@ -4,6 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { useLayoutEffect } from 'react';
 import { VideoJobProgress } from '../../components/VideoJobProgress';
 import { VideoPlayer } from '../../components/VideoPlayer';
+import { createVideoClient } from '../../core/createVideoClient';
 import type { ProviderImageSupport } from '../../core/imageInput';
 import type { ProviderAdapter } from '../../core/provider';
 import { sleep } from '../../core/sleep';
@@ -80,6 +81,19 @@ function Studio() {
 function startWithImage() {
   act(() => api.generate({ prompt: 'a fox', image }));
 }
+
+// The client loads its image code on the first submit with an image (a chunk of its own): load it once here, with
+// real timers, so the fake-timer tests below see the upload start at once.
+beforeAll(async () => {
+  const sim = createSimulator();
+  const log: UploadLog = { started: 0, aborted: 0, finished: 0 };
+  const client = createVideoClient({ providers: { fal: slowUploadFal(sim.baseUrl('fal'), log) }, fetch: sim.fetch });
+  await client.submit({
+    provider: 'fal',
+    model: MODEL,
+    input: { prompt: 'warm up', image: sampleImageFile({ width: 8, height: 8 }) },
+  });
+});
 
 beforeEach(() => {
   vi.useFakeTimers();
