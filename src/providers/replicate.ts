@@ -4,6 +4,13 @@ import type { JobStatus } from '../core/jobStatus';
 import { UNCHANGED, type CancelOutcome, type ProviderAdapter, type ProviderContext } from '../core/provider';
 import { VideoJobError } from '../core/videoJobError';
 import {
+  prepareReplicateImage,
+  REPLICATE_IMAGE_LIMITS,
+  withImages,
+  type ReplicateFileEncoding,
+  type ReplicateImageFields,
+} from './replicateFiles';
+import {
   cancelOutcomeOf,
   isAbsoluteHttpsUrl,
   joinUrl,
@@ -38,6 +45,21 @@ export interface ReplicateOptions extends CommonProviderOptions {
    * `logs` and `output` events arrive up to every 500 ms, more than most apps want.
    */
   webhookEventsFilter?: readonly ReplicateWebhookEvent[];
+  /**
+   * How a `File` or `Blob` given as `image` / `endImage` reaches the model, as the official client's option of the
+   * same name: `'default'` uploads it to Replicate's files API (`POST /v1/files`, up to 100 MiB, kept 24 h) and
+   * inlines it as a `data:` URI (at most 10 MB per prediction) only when that upload gets no answer or a 5xx;
+   * `'upload'` only uploads; `'data-uri'` only inlines. Defaults to `'default'`.
+   */
+  fileEncodingStrategy?: ReplicateFileEncoding;
+  /**
+   * The model's input fields for `image` and `endImage`: each model names them in its own schema (`image`,
+   * `start_image`, `first_frame_image` / `last_frame_image`, `end_image`, `last_frame`...). An object for every model,
+   * or a function of the model. Defaults to `{ image: 'image', endImage: 'last_frame_image' }` (google/veo-3, veo-3.1,
+   * bytedance/seedance-2.0 start from `image`; seedance and minimax end on `last_frame_image`); a field left out of
+   * what you give keeps its default.
+   */
+  imageFields?: ReplicateImageFields | ((model: string) => ReplicateImageFields);
 }
 
 /**
@@ -123,10 +145,24 @@ export function replicate(options: ReplicateOptions = {}): ProviderAdapter<Repli
   const baseUrl = options.baseUrl ?? DEFAULT_BASE_URL;
   const headers = createHeaders(name, options);
   const events = options.webhookEventsFilter ?? ['start', 'completed'];
+  const strategy = options.fileEncodingStrategy ?? 'default';
+  if (!['default', 'upload', 'data-uri'].includes(strategy)) {
+    throw new VideoJobError({
+      kind: 'invalid_input',
+      provider: name,
+      field: 'fileEncodingStrategy',
+      message: `fileEncodingStrategy must be 'default', 'upload' or 'data-uri' (got ${JSON.stringify(strategy)}); fix the replicate() options`,
+    });
+  }
 
   return {
     name,
     capabilities: { cancel: true, progress: true, queuePosition: false, webhooks: true, streaming: false },
+    image: {
+      fields: ['image', 'endImage'],
+      limits: REPLICATE_IMAGE_LIMITS,
+      prepare: (ctx, image, request) => prepareReplicateImage(ctx, options, image, { ...request, baseUrl, strategy }),
+    },
 
     validateInput(model: string, input: unknown): ReplicateInput {
       createEndpoint(name, model);
@@ -150,7 +186,8 @@ export function replicate(options: ReplicateOptions = {}): ProviderAdapter<Repli
 
     async submit(ctx, request): Promise<JobSnapshot> {
       const endpoint = createEndpoint(name, request.model);
-      const body: Record<string, unknown> = { input: request.input };
+      const input = withImages(request.model, request.input, request.images, options.imageFields);
+      const body: Record<string, unknown> = { input };
       if (endpoint.version) body.version = endpoint.version;
       if (request.webhookUrl) {
         body.webhook = request.webhookUrl;

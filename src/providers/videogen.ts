@@ -4,6 +4,7 @@ import type { JobStatus } from '../core/jobStatus';
 import type { ProviderAdapter } from '../core/provider';
 import { VideoJobError } from '../core/videoJobError';
 import { defineProvider, type DefinedSchema, type DefinedStatus, type DefinedStatusContext } from './defineProvider';
+import { uploadVideoGenImage, VIDEOGEN_IMAGE_LIMITS } from './videogenUpload';
 import {
   cancelOutcomeOf,
   anyObject,
@@ -20,11 +21,17 @@ import {
 export interface VideoGenOptions extends CommonProviderOptions {
   /** The API origin. Defaults to `https://api.videogen.io`. */
   baseUrl?: string;
+  /**
+   * Whether an input image (`generate({ prompt, image })`) is uploaded as a temporary file (`isTemporary`: kept 24 h,
+   * not analysed or listed in search). Defaults to `true`.
+   */
+  temporaryUploads?: boolean;
 }
 
 /**
  * The body of `POST /v1/tools/<model>` (the job's model is the tool, e.g. `"generate-video-clip"`). Images and
- * videos are passed as uploaded file ids (`POST /v1/files/upload`), not URLs. Options of other tools pass through.
+ * videos are passed as uploaded file ids (`POST /v1/files/upload`), not URLs: a `File` or `Blob` given as the
+ * client's `image` is uploaded and its id put first in `imageFileIds`. Options of other tools pass through.
  */
 export type VideoGenInput = {
   /** Optional when reference images or a source video are given. */
@@ -142,7 +149,39 @@ const WEBHOOK_NOTE =
  * URLs (https://docs.videogen.io/file-hydration); `GET /v1/files/{fileId}` would answer `downloadSource: null`.
  */
 export function videogen(options: VideoGenOptions = {}): ProviderAdapter<VideoGenInput> {
-  return defineVideogen(options);
+  const { temporaryUploads = true, ...common } = options;
+  const base = defineVideogen(common);
+  const baseUrl = common.baseUrl ?? DEFAULT_BASE_URL;
+  return {
+    ...base,
+    // VideoGen reads only its own files (https://docs.videogen.io/file-uploads), and documents no end frame: the
+    // generate-video-clip reference takes reference images (`imageFileIds`), nothing for a last frame.
+    image: {
+      fields: ['image'],
+      urls: false,
+      limits: VIDEOGEN_IMAGE_LIMITS,
+      prepare: (ctx, image, request) =>
+        uploadVideoGenImage(ctx, common, image, { ...request, baseUrl, temporary: temporaryUploads }),
+    },
+    async submit(ctx, { images, onUploadProgress: _sentByPut, ...request }) {
+      const fileId = images?.image;
+      if (fileId !== undefined && typeof fileId !== 'string') {
+        throw invalidInput(request.model, 'image', 'must be the file id its upload answered, not the bytes');
+      }
+      const input: VideoGenInput = fileId
+        ? { ...request.input, imageFileIds: [fileId, ...(request.input.imageFileIds ?? [])] }
+        : request.input;
+      // Checked here, not in validateInput: the client's `image` is only known once it has been uploaded.
+      if (request.model === 'generate-video-clip' && !input.prompt && !input.imageFileIds && !input.videoFileId) {
+        throw invalidInput(
+          request.model,
+          'prompt',
+          'is missing: generate-video-clip needs a `prompt`, an `image`, `imageFileIds` or a `videoFileId`',
+        );
+      }
+      return base.submit(ctx, { ...request, input });
+    },
+  };
 }
 
 const executionPath = (id: string) => `/v1/tools/executions/${encodeURIComponent(id)}`;
@@ -170,15 +209,7 @@ const defineVideogen = /* @__PURE__ */ defineProvider<VideoGenInput, SubmitAnswe
         );
       }
     }
-    const parsed = parse(input);
-    if (model === 'generate-video-clip' && !parsed.prompt && !parsed.imageFileIds && !parsed.videoFileId) {
-      throw invalidInput(
-        model,
-        'prompt',
-        'is missing: generate-video-clip needs a `prompt`, `imageFileIds` or a `videoFileId`',
-      );
-    }
-    return parsed;
+    return parse(input);
   },
   failedMessage: (reason) => `VideoGen failed the execution: ${reason}`,
   submit: {

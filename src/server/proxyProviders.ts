@@ -109,6 +109,11 @@ const route = (method: HttpMethod, path: string, kind?: 'submit' | 'media'): Pro
 /** fal's REST host: the proxy forwards only the storage upload's initiate call there (@fal-ai/client's storage.upload). */
 const FAL_REST_HOST = 'rest.fal.ai';
 
+/** Replicate's files API takes up to 100 MiB (replicate-javascript README), plus the multipart part's headers. */
+const REPLICATE_FILE_BODY_BYTES = 100 * 1024 * 1024 + 64 * 1024;
+/** Replicate's client inlines at most 10 MB of files per prediction (lib/util.js), as base64, plus the rest. */
+const REPLICATE_INLINE_BODY_BYTES = Math.ceil((10_000_000 * 4) / 3) + 1024 * 1024;
+
 /** The built-in providers: their real API hosts, the requests their adapters make, and their key variables. */
 export const DEFAULT_PROXY_PROVIDERS: Readonly<
   Record<string, Required<Omit<ProxyProviderConfig, 'apiKey' | 'webhookField' | 'webhookToken'>> & ProxyProviderConfig>
@@ -161,6 +166,10 @@ export const DEFAULT_PROXY_PROVIDERS: Readonly<
       route('POST', `/v1/tools/executions/${ID}/cancel`),
       // Result file records: file ids are not job ids, so any signed-in caller may read one by its id.
       route('GET', `/v1/files/vg_file_[A-Za-z0-9_-]+`),
+      // Fresh signed URLs for a result, and an uploaded input image's readiness.
+      route('POST', `/v1/files/vg_file_[A-Za-z0-9_-]+/hydrate`),
+      // An input image's upload: a small JSON body answered by a pre-signed URL the browser PUTs the bytes to.
+      route('POST', '/v1/files/upload'),
     ],
     envKey: 'VIDEOGEN_API_KEY',
     authHeaders: bearer,
@@ -194,10 +203,16 @@ export const DEFAULT_PROXY_PROVIDERS: Readonly<
   replicate: {
     hosts: ['api.replicate.com'],
     routes: [
-      route('POST', '/v1/predictions', 'submit'),
-      route('POST', `/v1/(?:models|deployments)/${SEGMENT}/${SEGMENT}/predictions`, 'submit'),
+      // A create may carry input images inline as data: URIs (at most 10 MB of files, as base64).
+      { ...route('POST', '/v1/predictions', 'submit'), maxBodyBytes: REPLICATE_INLINE_BODY_BYTES },
+      {
+        ...route('POST', `/v1/(?:models|deployments)/${SEGMENT}/${SEGMENT}/predictions`, 'submit'),
+        maxBodyBytes: REPLICATE_INLINE_BODY_BYTES,
+      },
       route('GET', `/v1/predictions/${ID}`),
       route('POST', `/v1/predictions/${ID}/cancel`),
+      // An input image's upload (multipart), up to the files API's 100 MiB.
+      { ...route('POST', '/v1/files'), maxBodyBytes: REPLICATE_FILE_BODY_BYTES },
     ],
     envKey: 'REPLICATE_API_TOKEN',
     authHeaders: bearer,

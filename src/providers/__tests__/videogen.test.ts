@@ -2,6 +2,7 @@ import { createVideoClient } from '../../core/createVideoClient';
 import { UNCHANGED, type ProviderContext } from '../../core/provider';
 import { VideoJobError } from '../../core/videoJobError';
 import { createSimulator } from '../../testing/createSimulator';
+import { sampleImageBytes } from '../../testing/sampleImage';
 import { videogen } from '../videogen';
 import { describeProviderContract } from './providerContract';
 import { jsonContext, recordingFetch } from './testContexts';
@@ -166,14 +167,23 @@ describe('videogen adapter', () => {
 
   it('sends imageFileIds, converts a "W:H" aspect ratio, and notes that webhooks are account-level', async () => {
     const { client, sim } = setup();
+    // A file uploaded beforehand (the simulator refuses ids it never handed out, as VideoGen answers 404).
+    const created = (await (
+      await sim.fetch(`${sim.baseUrl('videogen')}/v1/files/upload`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ displayName: 'start.png', type: 'IMAGE' }),
+      })
+    ).json()) as { fileId: string; uploadUrl: string };
+    await sim.fetch(created.uploadUrl, { method: 'PUT', body: sampleImageBytes({ width: 8, height: 8 }) });
     const first = await client.submit({
       provider: 'videogen',
       model: 'generate-video-clip',
-      input: { imageFileIds: ['vg_file_start'], aspectRatio: '9:16', generateAudio: true },
+      input: { imageFileIds: [created.fileId], aspectRatio: '9:16', generateAudio: true },
       webhookUrl: 'https://app.example/hooks/videogen',
     });
     expect(sim.job(first.id)!.input).toEqual({
-      imageFileIds: ['vg_file_start'],
+      imageFileIds: [created.fileId],
       aspectRatio: { width: 9, height: 16 },
       generateAudio: true,
     });

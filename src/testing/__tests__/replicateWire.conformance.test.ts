@@ -2,6 +2,8 @@
 // answer it sends, in every state, must have the shape of Replicate's own examples.
 import { expectDocumentedShape, fixturesOf } from '../../../test/fixtures/wire/wireFixtures';
 import { createSimulator, type Simulator } from '../createSimulator';
+import { sampleImageBytes } from '../sampleImage';
+import { md5Hex } from '../wire/replicateFiles';
 
 const VERSION = '5c7d5dc6dd8bf75c1acaa8565735e7986bc5b66206b55cca93cb72c9bf15ccaa';
 
@@ -117,5 +119,54 @@ describe('the Replicate simulator speaks as Replicate documents', () => {
       const same = fixturesOf('replicate', 'error').filter((fixture) => fixture.http.status === status);
       expectDocumentedShape(body, same.length > 0 ? same : fixturesOf('replicate', 'error'));
     }
+  });
+
+  it('answers POST /files 201 with the file resource, whose urls.get a create may name', async () => {
+    const sim = createSimulator();
+    const bytes = sampleImageBytes({ width: 32, height: 32 });
+    const form = new FormData();
+    form.append('content', new Blob([bytes], { type: 'image/webp' }), 'photo.webp');
+    form.append('metadata', new Blob([JSON.stringify({ customer_reference_id: '123' })], { type: 'application/json' }));
+    const response = await sim.fetch(`${sim.baseUrl('replicate')}/v1/files`, { method: 'POST', body: form });
+    expect(response.status).toBe(201);
+    const file = (await response.json()) as Record<string, unknown> & { urls: { get: string } };
+    expectDocumentedShape(file, fixturesOf('replicate', 'upload'));
+    const { createHash } = await import('node:crypto');
+    expect(file).toMatchObject({
+      name: 'photo.webp',
+      content_type: 'image/webp',
+      size: bytes.length,
+      metadata: { customer_reference_id: '123' },
+      checksums: {
+        md5: createHash('md5').update(bytes).digest('hex'),
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+      },
+      expires_at: '2026-12-02T09:00:00.000Z',
+    });
+    expect(file.etag).toBe(md5Hex(bytes));
+    expect(sim.uploads()[0]).toMatchObject({
+      provider: 'replicate',
+      contentType: 'image/webp',
+      fileName: 'photo.webp',
+    });
+
+    const created = await create(sim, { version: VERSION, input: { image: file.urls.get } });
+    expect(created.status).toBe(201);
+  });
+
+  it('refuses a file upload without content (400) and a create naming an unknown file (422) as problem details', async () => {
+    const sim = createSimulator();
+    const form = new FormData();
+    form.append('metadata', '{}');
+    const empty = await sim.fetch(`${sim.baseUrl('replicate')}/v1/files`, { method: 'POST', body: form });
+    expect(empty.status).toBe(400);
+    const unknown = await create(sim, {
+      version: VERSION,
+      input: { image: `${sim.baseUrl('replicate')}/v1/files/nope` },
+    });
+    expect(unknown.status).toBe(422);
+    for (const response of [empty, unknown])
+      expectDocumentedShape(await response.json(), fixturesOf('replicate', 'error'));
+    expect(sim.jobs()).toHaveLength(0);
   });
 });

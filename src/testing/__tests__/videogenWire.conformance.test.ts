@@ -1,7 +1,8 @@
 // The simulator's VideoGen wire format, held to the documented examples in test/fixtures/wire/videogen/: every
 // answer it sends, in every state, must have the shape of a documented example of the same kind (and state).
-import { expectDocumentedShape, fixturesOf } from '../../../test/fixtures/wire/wireFixtures';
+import { expectDocumentedShape, fixturesOf, wireFixture } from '../../../test/fixtures/wire/wireFixtures';
 import { createSimulator, type Simulator } from '../createSimulator';
+import { sampleImageBytes } from '../sampleImage';
 
 const PROVIDER = 'videogen';
 
@@ -136,5 +137,59 @@ describe('the simulated VideoGen API says only what the docs say', () => {
     const unknown = await call(sim, '/v1/tools/executions/vg_exec_unknown', { headers: keyed });
     expect(unknown.status).toBe(404);
     expectDocumentedShape(unknown.body, fixturesOf(PROVIDER, 'error'));
+  });
+
+  it('file upload: 200 { fileId, uploadUrl }, one PUT of the bytes, then a hydrated IMAGE file a submit may name', async () => {
+    const sim = createSimulator();
+    const created = await call(sim, '/v1/files/upload', {
+      method: 'POST',
+      body: JSON.stringify(wireFixture(PROVIDER, 'upload-create').request!.body),
+    });
+    expect(created.status).toBe(200);
+    expectDocumentedShape(created.body, fixturesOf(PROVIDER, 'upload'));
+    const fileId = String(created.body.fileId);
+    expect(fileId).toMatch(/^vg_file_/);
+
+    // Before its bytes arrive the file has no sources, and no job may use it.
+    const early = await call(sim, `/v1/files/${fileId}/hydrate`, { method: 'POST' });
+    expect(early.body.downloadSource).toBeNull();
+    const tooSoon = await submit(sim, { prompt: 'a', imageFileIds: [fileId] });
+    expect(tooSoon.status).toBe(400);
+    expectDocumentedShape(tooSoon.body, fixturesOf(PROVIDER, 'error'));
+
+    const bytes = sampleImageBytes({ width: 64, height: 48 });
+    const put = await sim.fetch(String(created.body.uploadUrl), {
+      method: 'PUT',
+      body: bytes,
+      headers: { 'content-type': 'image/png' },
+    });
+    expect(put.status).toBe(200);
+    const again = await sim.fetch(String(created.body.uploadUrl), { method: 'PUT', body: bytes });
+    expect(again.status).toBe(403);
+
+    const hydrated = await call(sim, `/v1/files/${fileId}/hydrate`, { method: 'POST' });
+    expect(hydrated.status).toBe(200);
+    expect(hydrated.body).toMatchObject({ fileId, type: 'IMAGE', displayName: 'My photo' });
+    expect(hydrated.body.downloadSource).toMatchObject({ status: 'ready', width: 64, height: 48 });
+    expectDocumentedShape(hydrated.body, wireFixture(PROVIDER, 'result-hydrated'));
+    const source = hydrated.body.downloadSource as { url: string };
+    expect(new Uint8Array(await (await sim.fetch(source.url)).arrayBuffer())).toHaveLength(bytes.length);
+
+    const accepted = await submit(sim, { prompt: 'a', imageFileIds: [fileId] });
+    expect(accepted.status).toBe(202);
+    expect(sim.job(String(accepted.body.toolExecutionId))!.input).toMatchObject({ imageFileIds: [fileId] });
+  });
+
+  it('file upload errors: no displayName (400), an unknown or malformed file id in a submit (404, 400)', async () => {
+    const sim = createSimulator();
+    const nameless = await call(sim, '/v1/files/upload', { method: 'POST', body: JSON.stringify({ type: 'IMAGE' }) });
+    expect(nameless).toMatchObject({ status: 400, body: { code: 'invalid_parameters' } });
+    const unknown = await submit(sim, { prompt: 'a', imageFileIds: ['vg_file_doesnotexist'] });
+    expect(unknown.status).toBe(404);
+    const malformed = await submit(sim, { prompt: 'a', imageFileIds: ['file_1'] });
+    expect(malformed).toMatchObject({ status: 400, body: { code: 'invalid_id' } });
+    for (const answer of [nameless, unknown, malformed])
+      expectDocumentedShape(answer.body, fixturesOf(PROVIDER, 'error'));
+    expect(sim.jobs()).toHaveLength(0);
   });
 });

@@ -9,6 +9,7 @@ import type {
   WireRoute,
 } from '../wireFormat';
 import { apiPath, holdUntilEnded, isoTime } from './holdUntilEnded';
+import { createFile, fileIdOf } from './replicateFiles';
 
 /** `Prefer: wait` without a number waits this long, and no longer than this with one (Replicate's limit). */
 const MAX_WAIT_S = 60;
@@ -26,7 +27,9 @@ const ERROR_TITLES: Record<number, string> = { 401: 'Unauthenticated', 404: 'Not
  * processing | succeeded | failed | canceled | aborted`, `logs` with a tqdm progress bar, `output` as a URL
  * string, or a list when the input asks for `num_outputs`, `error`, `metrics.predict_time`, `urls.get` /
  * `urls.cancel`); `POST /predictions/{id}/cancel` answers it after cancelling. Errors are problem details
- * (`title`, `detail`, `status`). Checked against the documented examples in test/fixtures/wire/replicate/.
+ * (`title`, `detail`, `status`). `POST /files` takes an input file (replicateFiles.ts); a create whose input names one
+ * of its `urls.get` that is unknown is refused `422` (assumed: Replicate documents no answer for it). Checked against
+ * the documented examples in test/fixtures/wire/replicate/.
  */
 export const replicateWire: WireFormat = {
   provider: 'replicate',
@@ -35,6 +38,7 @@ export const replicateWire: WireFormat = {
   route(req: SimRequest): WireRoute | undefined {
     const { path } = apiPath(req.path, req.base, '/v1');
     if (req.method === 'POST') {
+      if (path === '/files') return { endpoint: 'upload' };
       if (path === '/predictions' || /^\/(models|deployments)\/[^/]+\/[^/]+\/predictions$/.test(path)) {
         return { endpoint: 'submit' };
       }
@@ -49,6 +53,7 @@ export const replicateWire: WireFormat = {
   async handle(req: RoutedSimRequest, ctx: WireContext): Promise<Response> {
     const { path, root } = apiPath(req.path, req.base, '/v1');
     if (req.route.endpoint === 'submit') return submit(req, ctx, path, root);
+    if (req.route.endpoint === 'upload') return createFile(req, ctx, root);
     const id = req.route.jobId!;
     if (!ctx.job(id)) return ctx.error(404, 'Not found.');
     enforceDeadline(ctx, id);
@@ -82,6 +87,12 @@ async function submit(req: RoutedSimRequest, ctx: WireContext, path: string, roo
   const body = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as Record<string, unknown>;
   const invalid = (detail: string) => ctx.json(422, { title: 'Input validation failed', detail, status: 422 });
   if (typeof body.input !== 'object' || body.input === null) return invalid('- input: input is required');
+  for (const [field, value] of Object.entries(body.input)) {
+    const fileId = fileIdOf(value, req.base);
+    if (fileId !== undefined && ctx.upload(fileId)?.provider !== 'replicate') {
+      return invalid(`- ${field}: file ${fileId} does not exist or has expired`);
+    }
+  }
   const meta: Record<string, string> = {};
   let model: string;
   const byModel = /^\/(?:models|deployments)\/([^/]+)\/([^/]+)\/predictions$/.exec(path);

@@ -1,4 +1,6 @@
+import { readImageHeader } from '../../core/imageHeader';
 import type { SimJob } from '../simJob';
+import type { SimUpload } from '../simUploads';
 import type {
   RoutedSimRequest,
   SimRequest,
@@ -20,11 +22,20 @@ import type {
 //   GET  {base}/v1/files/{fileId}               -> StorageFile with null sources ("Populated after hydration")
 //   POST {base}/v1/files/{fileId}/hydrate       -> StorageFile { fileId, type, scope, displayName, durationSeconds, ...,
 //                                                    downloadSource: { status, url, expiresAt (unix s), width, height } }
+//   POST {base}/v1/files/upload                 -> 200 { fileId, uploadUrl } (https://docs.videogen.io/file-uploads):
+//        `displayName` required, `type` IMAGE | VIDEO | AUDIO | PDF | SLIDESHOW, `isTemporary`; the bytes are PUT to the
+//        pre-signed `uploadUrl` (the simulator's /sim-uploads/<id>, no key). Until they arrive the file has no sources
+//        (GET and hydrate answer null ones); then hydrating it signs them, ready at once (the simulator processes
+//        nothing). A submit naming an uploaded file that is unknown answers 404, one still waiting for its bytes 400.
 // Errors answer the ApiError shape `{ message, code }` (https://docs.videogen.io/errors).
 
 const EXECUTION_PATH = /^\/v1\/tools\/executions\/([^/]+)(\/cancel)?\/?$/;
 const TOOL_PATH = /^\/v1\/tools\/([a-z0-9-]+)\/?$/;
 const FILE_PATH = /^\/v1\/files\/(vg_file_[^/]+?)(\/hydrate)?\/?$/;
+const UPLOAD_PATH = /^\/v1\/files\/upload\/?$/;
+/** Result files are named after their execution (`vg_file_<index>_<execution>`); any other id is an upload. */
+const RESULT_FILE = /^vg_file_\d+_/;
+const FILE_TYPES = ['IMAGE', 'VIDEO', 'AUDIO', 'PDF', 'SLIDESHOW'];
 const SOURCE_TTL_S = 6 * 60 * 60;
 
 /** File ids name their execution, so the store needs no second table. */
@@ -44,10 +55,81 @@ function route(req: SimRequest): WireRoute | undefined {
     if (req.method === 'POST' && execution[2]) return { endpoint: 'cancel', jobId };
     return undefined;
   }
+  if (req.method === 'POST' && UPLOAD_PATH.test(req.path)) return { endpoint: 'upload' };
   const file = FILE_PATH.exec(req.path);
-  if (file && req.method === (file[2] ? 'POST' : 'GET'))
-    return { endpoint: 'result', jobId: jobIdOfFile(decodeURIComponent(file[1] ?? '')) };
+  if (file && req.method === (file[2] ? 'POST' : 'GET')) {
+    const fileId = decodeURIComponent(file[1] ?? '');
+    return RESULT_FILE.test(fileId) ? { endpoint: 'result', jobId: jobIdOfFile(fileId) } : { endpoint: 'upload' };
+  }
   if (req.method === 'POST' && TOOL_PATH.test(req.path)) return { endpoint: 'submit' };
+  return undefined;
+}
+
+/** The upload a file id names (`vg_file_<upload id>`), whatever provider's store it is in. */
+function uploadOf(ctx: WireContext, fileId: string): SimUpload | undefined {
+  if (!fileId.startsWith('vg_file_') || RESULT_FILE.test(fileId)) return undefined;
+  const upload = ctx.upload(fileId.slice('vg_file_'.length));
+  return upload?.provider === 'videogen' ? upload : undefined;
+}
+
+/** `POST /v1/files/upload`, and an uploaded file read back (`GET`) or hydrated. */
+function handleUpload(req: RoutedSimRequest, ctx: WireContext): Response {
+  if (UPLOAD_PATH.test(req.path)) {
+    const body = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as Record<string, unknown>;
+    if (typeof body.displayName !== 'string' || body.displayName === '') {
+      return ctx.json(400, { message: 'displayName is required', code: 'invalid_parameters' });
+    }
+    if (body.type !== undefined && !FILE_TYPES.includes(String(body.type))) {
+      return ctx.json(400, { message: `type must be one of ${FILE_TYPES.join(', ')}`, code: 'invalid_parameters' });
+    }
+    const reserved = ctx.reserveUpload({ fileName: body.displayName });
+    return ctx.json(200, { fileId: `vg_file_${reserved.id}`, uploadUrl: reserved.uploadUrl });
+  }
+  const [, fileId = '', hydrate] = FILE_PATH.exec(req.path) ?? [];
+  const upload = uploadOf(ctx, fileId);
+  if (!upload) return ctx.json(404, { message: `File ${fileId} not found`, code: 'not_found' });
+  return ctx.json(200, uploadedFileBody(fileId, upload, ctx, Boolean(hydrate)));
+}
+
+/** An uploaded file as the hydrate example shows one (https://docs.videogen.io/file-hydration): signed once stored. */
+function uploadedFileBody(fileId: string, upload: SimUpload, ctx: WireContext, hydrate: boolean) {
+  const header = readImageHeader(upload.bytes.subarray(0, 64 * 1024));
+  const kind = upload.contentType.split('/')[0]?.toUpperCase() ?? '';
+  const ready = hydrate && upload.status === 'stored';
+  const source = () =>
+    ready
+      ? {
+          status: 'ready',
+          url: upload.url,
+          expiresAt: Math.floor(ctx.now() / 1000) + SOURCE_TTL_S,
+          width: header?.width ?? 0,
+          height: header?.height ?? 0,
+        }
+      : null;
+  return {
+    fileId,
+    type: ['IMAGE', 'VIDEO', 'AUDIO'].includes(kind) ? kind : 'IMAGE',
+    scope: 'GLOBAL',
+    displayName: upload.fileName ?? fileId,
+    thumbnailSource: source(),
+    previewSource: source(),
+    downloadSource: source(),
+  };
+}
+
+/** The 404 / 400 a submit gets for an input file id that names no usable upload, else `undefined`. */
+function missingFile(ctx: WireContext, ids: unknown): Response | undefined {
+  for (const id of Array.isArray(ids) ? ids : ids === undefined ? [] : [ids]) {
+    if (typeof id !== 'string' || !id.startsWith('vg_file_')) {
+      return ctx.json(400, { message: `Invalid file id: ${String(id)}`, code: 'invalid_id' });
+    }
+    if (RESULT_FILE.test(id)) continue;
+    const upload = uploadOf(ctx, id);
+    if (!upload) return ctx.json(404, { message: `File ${id} not found`, code: 'not_found' });
+    if (upload.status !== 'stored') {
+      return ctx.json(400, { message: `File ${id} has not finished uploading`, code: 'invalid_parameters' });
+    }
+  }
   return undefined;
 }
 
@@ -116,6 +198,7 @@ function fileBody(job: SimJob, fileId: string, ctx: WireContext, signedAt?: numb
 
 function handle(req: RoutedSimRequest, ctx: WireContext): Response {
   const { route: where } = req;
+  if (where.endpoint === 'upload') return handleUpload(req, ctx);
   if (where.endpoint === 'submit') {
     const tool = TOOL_PATH.exec(req.path)?.[1] ?? 'generate-video-clip';
     const body = req.body as Record<string, unknown> | undefined;
@@ -128,6 +211,8 @@ function handle(req: RoutedSimRequest, ctx: WireContext): Response {
         code: 'invalid_parameters',
       });
     }
+    const missing = missingFile(ctx, body.imageFileIds) ?? missingFile(ctx, body.videoFileId);
+    if (missing) return missing;
     const numResults =
       typeof body.numResults === 'number' ? Math.max(1, Math.min(100, Math.floor(body.numResults))) : 1;
     const job = ctx.createJob({
