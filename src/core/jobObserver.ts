@@ -1,3 +1,4 @@
+import { subscribeTick } from './clock';
 import { elapsedOf, toVideoJobState, withTrackedElapsed, type VideoJobState } from './jobState';
 import { isStoppedLocally, jobKey, type JobRef, type JobSnapshot } from './jobSnapshot';
 import { isTerminalStatus, type JobStatus } from './jobStatus';
@@ -113,7 +114,7 @@ export class JobObserver {
   #timedOut: { key: string; error: VideoJobError } | undefined;
   #cancelState: { key: string; pending: boolean; error?: VideoJobError } | undefined;
   #timeout: { key: string; timer: ReturnType<typeof setTimeout> } | undefined;
-  #tick: { timer: ReturnType<typeof setInterval>; every: number } | undefined;
+  #tick: { stop: () => void; every: number } | undefined;
   #elapsedRead = false;
   #lastCancel: { key: string; pending: boolean; error?: VideoJobError } | undefined;
   #lastKnown: JobStatus | undefined;
@@ -342,15 +343,15 @@ export class JobObserver {
     const { tickMs = DEFAULT_TICK_MS } = this.#options;
     const every = active && tickMs !== false && this.#elapsedRead ? tickMs : undefined;
     if (this.#tick && this.#tick.every !== every) {
-      clearInterval(this.#tick.timer);
+      this.#tick.stop();
       this.#tick = undefined;
     }
     if (every !== undefined && !this.#tick) {
-      const timer = setInterval(() => {
-        this.#now = Date.now();
+      const stop = subscribeTick(every, (now) => {
+        this.#now = now;
         this.#update();
-      }, every);
-      this.#tick = { timer, every };
+      });
+      this.#tick = { stop, every };
     }
   }
 }
