@@ -273,7 +273,12 @@ export function fal(options: FalOptions = {}): ProviderAdapter<FalInput> {
     if (video.width != null) out.width = video.width;
     if (video.height != null) out.height = video.height;
     if (video.duration != null) out.durationSeconds = video.duration;
-    const startedAt = request.previous?.startedAt;
+    // fal measures the run itself (`metrics.inference_time`, seconds, on the COMPLETED status): the start is put
+    // that far before the end we saw, so the run time the client learns is fal's, not the spacing of our polls
+    // (a job first seen running late in a long gap read as a 2 s run). Without it, the first poll that saw it run.
+    const inference = (base.raw as FalStatus | undefined)?.metrics?.inference_time;
+    const startedAt =
+      typeof inference === 'number' && inference > 0 ? now - inference * 1000 : request.previous?.startedAt;
     return createSnapshot(
       {
         ...base,

@@ -436,3 +436,18 @@ describe('fal status stream', () => {
     expect(done.error).toMatchObject({ kind: 'cancelled' });
   });
 });
+
+describe('fal run time', () => {
+  it("takes the run time from fal's metrics.inference_time, not from when our polls saw the run", async () => {
+    const setupResult = setup();
+    const { ctx, adapter, sim } = setupResult;
+    const first = await adapter.submit(ctx, { model: MODEL, input: INPUT });
+    // Seen running only late in the run, then completed 30 s after its end: the polls span 31 s of a 6 s run.
+    const running = await statusAfter(setupResult, first.ref, 7000);
+    expect(running.status).toBe('running');
+    const done = await statusAfter(setupResult, first.ref, 30_000, running);
+    const job = sim.job(first.ref.id)!;
+    expect(done.status).toBe('completed');
+    expect(done.completedAt! - done.startedAt!).toBe(job.endedAt! - job.startedAt!);
+  });
+});
