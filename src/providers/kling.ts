@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { createSnapshot, type JobRef, type JobSnapshot, type JobSnapshotInit } from '../core/jobSnapshot';
+import type { ImageField, ImageLimits, PreparedImage } from '../core/imageInput';
 import type { JobStatus } from '../core/jobStatus';
 import {
   UNCHANGED,
@@ -10,6 +11,7 @@ import {
 } from '../core/provider';
 import { VideoJobError } from '../core/videoJobError';
 import type { HttpResponse } from '../core/transport';
+import { encodeBase64 } from './encodeBase64';
 import {
   isAbsoluteHttpsUrl,
   joinUrl,
@@ -40,11 +42,16 @@ export type KlingInput = {
   prompt?: string;
   negative_prompt?: string;
   /**
-   * Start frame: an absolute `https:` URL or the image's raw base64 (no `data:` prefix). Switches the job to
-   * `/v1/videos/image2video`.
+   * Start frame. Through the client (`client.submit`, `generate`): a `File` or `Blob` (sent as raw base64 inside the
+   * submit, no upload), an `https:` URL or a `data:` URL, checked against Kling's limits first (JPG or PNG, at most
+   * 10 MB, sides of 300 px or more, width / height between 1:2.5 and 2.5:1). Calling the adapter directly: an
+   * absolute `https:` URL or the image's raw base64 (no `data:` prefix). Switches the job to `/v1/videos/image2video`.
    */
   image?: string;
-  /** End frame, in the same forms as `image`; needs `mode: 'pro'`. */
+  /**
+   * End frame (Kling's `image_tail`), in the same forms as `image`; through the client pass it as `endImage`. Needs
+   * `mode: 'pro'`.
+   */
   image_tail?: string;
   /** `pro` costs about twice `std` and enables end-frame control. Defaults to Kling's `std`. */
   mode?: 'std' | 'pro';
@@ -84,6 +91,28 @@ const FIVE_OR_TEN: readonly string[] = ['5', '10'];
 function durationsFor(model: string): readonly string[] {
   return /^kling-v[12](?:[-.]|$)/.test(model) ? FIVE_OR_TEN : ALL_DURATIONS;
 }
+
+/**
+ * Kling's limits on `image` and `image_tail` (https://kling.ai/document-api/apiReference/model/imageToVideo): "Supported
+ * image formats: .jpg / .jpeg / .png", "File size: ≤10MB, dimensions: min 300px, aspect ratio: 1:2.5 ~ 2.5:1". Read as
+ * decimal megabytes (10,000,000 bytes: the stricter reading of "10MB"), 300 px for each side; the reference states the
+ * aspect ratio on `image` only, and it is applied to the end frame too (the limits are per provider).
+ */
+const IMAGE_LIMITS: ImageLimits = {
+  types: ['image/jpeg', 'image/png'],
+  maxBytes: 10_000_000,
+  minWidth: 300,
+  minHeight: 300,
+  minAspectRatio: 1 / 2.5,
+  maxAspectRatio: 2.5,
+  source: 'https://kling.ai/document-api/apiReference/model/imageToVideo',
+};
+
+/** The client's image fields and the Kling fields they go to. */
+const FRAME_FIELDS: ReadonlyArray<[ImageField, 'image' | 'image_tail']> = [
+  ['image', 'image'],
+  ['endImage', 'image_tail'],
+];
 
 /** Raw base64 as Kling wants it (https://kling.ai/document-api/apiReference/model/imageToVideo): no `data:` prefix. */
 function isRawBase64(value: string): boolean {
@@ -219,33 +248,40 @@ export function kling(options: KlingOptions = {}): ProviderAdapter<KlingInput> {
         }
         result.duration = seconds;
       }
-      // Multi-shot with custom shots takes its prompts from `multi_prompt` (the reference: prompt is only required
-      // when multi_shot is false or shot_type is intelligence).
-      const customShots =
-        (result.multi_shot === true || result.multi_shot === 'true') &&
-        result.shot_type === 'customize' &&
-        Array.isArray(result.multi_prompt) &&
-        result.multi_prompt.length > 0;
-      if (!result.image && !result.image_tail && !result.prompt && !customShots) {
-        throw invalidInput(model, 'prompt', 'is missing: text-to-video needs one (or pass a start frame `image`)');
-      }
-      if (result.image_tail && result.mode !== 'pro') {
-        throw invalidInput(model, 'image_tail', "needs `mode: 'pro'` (Kling only honours an end frame in pro mode)");
-      }
+      // Whether a prompt is needed depends on the frames, which the client takes out of the input before this runs
+      // (`image` / `endImage`): checked in `submit`, before any request.
+      checkEndFrameMode(model, result, 'image_tail');
       return result;
     },
 
+    image: {
+      fields: ['image', 'endImage'],
+      limits: IMAGE_LIMITS,
+      // Kling reads base64 inside the submit's JSON: no upload, no request here.
+      prepare: (_ctx, file, { signal, onProgress }) => encodeBase64(file, { signal, onProgress }),
+    },
+
     async submit(ctx: ProviderContext, request: SubmitRequest<KlingInput>): Promise<JobSnapshot> {
-      const { input } = request;
+      const input = withFrames(request.model, request.input, request.images);
       const endpoint = input.image || input.image_tail ? 'image2video' : 'text2video';
       const { aspect_ratio, ...common } = input;
       const body: Record<string, unknown> = { model_name: request.model, ...common };
       if (endpoint === 'text2video' && aspect_ratio) body.aspect_ratio = aspect_ratio;
       if (request.webhookUrl) body.callback_url = request.webhookUrl;
+      // Frames sent as base64 make a body of up to ~27 MB: sent as a JSON Blob, so the transport's time limit grows
+      // with its size and the bytes going out are reported (`onUploadProgress`, over XMLHttpRequest in a browser).
+      const carriesFiles = Object.values(request.images ?? {}).some(
+        (image) => typeof image === 'string' && !/^https?:\/\//.test(image),
+      );
       const response = await sendRequest(ctx, options, {
         method: 'POST',
         url: joinUrl(baseUrl, `/v1/videos/${endpoint}`),
-        body,
+        ...(carriesFiles
+          ? {
+              rawBody: new Blob([JSON.stringify(body)], { type: 'application/json' }),
+              ...(request.onUploadProgress ? { onUploadProgress: request.onUploadProgress } : {}),
+            }
+          : { body }),
         signal: request.signal,
         classifyError: classifyKlingAnswer,
       });
@@ -286,6 +322,48 @@ export function kling(options: KlingOptions = {}): ProviderAdapter<KlingInput> {
       return 'unsupported';
     },
   };
+}
+
+/**
+ * The job's input with the client's prepared frames in Kling's fields (`image` -> `image`, `endImage` ->
+ * `image_tail`: an `https:` URL or raw base64), then the checks that need every frame: a prompt unless there is a
+ * frame (or custom multi-shot prompts), an end frame only in pro mode.
+ */
+function withFrames(
+  model: string,
+  given: KlingInput,
+  images: Partial<Record<ImageField, PreparedImage>> = {},
+): KlingInput {
+  const input: KlingInput = { ...given };
+  let endField = 'image_tail';
+  for (const [field, wire] of FRAME_FIELDS) {
+    const value = images[field];
+    if (value === undefined) continue;
+    if (typeof value !== 'string') {
+      throw invalidInput(model, field, 'reached the submit as bytes; Kling takes an https: URL or raw base64 text');
+    }
+    if (input[wire] !== undefined) throw invalidInput(model, field, `is given twice (also as \`${wire}\`); pass one`);
+    input[wire] = value;
+    if (wire === 'image_tail') endField = field;
+  }
+  // Multi-shot with custom shots takes its prompts from `multi_prompt` (the reference: prompt is only required
+  // when multi_shot is false or shot_type is intelligence).
+  const customShots =
+    (input.multi_shot === true || input.multi_shot === 'true') &&
+    input.shot_type === 'customize' &&
+    Array.isArray(input.multi_prompt) &&
+    input.multi_prompt.length > 0;
+  if (!input.image && !input.image_tail && !input.prompt && !customShots) {
+    throw invalidInput(model, 'prompt', 'is missing: text-to-video needs one (or pass a start frame `image`)');
+  }
+  checkEndFrameMode(model, input, endField);
+  return input;
+}
+
+function checkEndFrameMode(model: string, input: KlingInput, field: string): void {
+  if (input.image_tail && input.mode !== 'pro') {
+    throw invalidInput(model, field, "needs `mode: 'pro'` (Kling only honours an end frame in pro mode)");
+  }
 }
 
 function readEnvelope(provider: string, response: HttpResponse, what: string, jobId?: string): KlingEnvelope {

@@ -6,9 +6,12 @@ import {
   type JobSnapshotInit,
   type VideoResult,
 } from '../core/jobSnapshot';
+import { IMAGE_HEADER_BYTES, readImageHeader } from '../core/imageHeader';
+import { isBlob, type ImageLimits } from '../core/imageInput';
 import type { JobStatus } from '../core/jobStatus';
 import { UNCHANGED, type CancelOutcome, type ProviderAdapter, type ProviderContext } from '../core/provider';
 import { VideoJobError } from '../core/videoJobError';
+import { toMultipartForm } from './multipartForm';
 import {
   httpsUrlSchema,
   joinUrl,
@@ -39,6 +42,7 @@ export interface OpenAIVideosOptions extends CommonProviderOptions {
   /**
    * The `size` values the endpoint takes. Defaults to OpenAI's last documented set: `720x1280`, `1280x720`,
    * `1024x1792`, `1792x1024`, `1920x1080`, `1080x1920`; `false` accepts any (gateways name sizes their own way).
+   * Unless `false`, an input `image` file must be exactly the `size` (OpenAI's rule), checked before the create.
    */
   sizes?: readonly string[] | false;
   /** The `seconds` values the endpoint takes. Defaults to OpenAI's `4`, `8`, `12`, `16`, `20`; `false` accepts any positive number. */
@@ -73,7 +77,11 @@ export interface OpenAIVideosInput {
   seconds?: number | string;
   /** `WIDTHxHEIGHT` for OpenAI (the snapshot reads the video's size from it). Defaults to OpenAI's `720x1280`. */
   size?: string;
-  /** Image-to-video: a first frame by URL (absolute `https:`) or by uploaded file id; exactly one of the two. */
+  /**
+   * Image-to-video: a first frame by URL (absolute `https:`) or by uploaded file id; exactly one of the two. Through
+   * the client, pass `image` instead: a `File` or `Blob` goes as the create's multipart `input_reference` part (no
+   * separate upload; JPEG, PNG or WebP, exactly `size` pixels), an `https:` URL as `input_reference.image_url`.
+   */
   input_reference?: { image_url?: string; file_id?: string };
   /** Shorthand for `input_reference: { image_url }`. */
   image_url?: string;
@@ -83,6 +91,25 @@ export interface OpenAIVideosInput {
 // https://developers.openai.com/api/docs/guides/video-generation: sora-2-pro adds 1080p, both models 16 and 20 s.
 const OPENAI_SIZES = ['720x1280', '1280x720', '1024x1792', '1792x1024', '1920x1080', '1080x1920'];
 const OPENAI_SECONDS = [4, 8, 12, 16, 20];
+/** OpenAI's default `size` (the SDK's `VideoCreateParams.size`: "Defaults to 720x1280"). */
+const DEFAULT_SIZE = '720x1280';
+
+/**
+ * The input image (https://developers.openai.com/api/docs/guides/video-generation#use-image-references): "Include an
+ * image file as the `input_reference` parameter in your `POST /videos` request. The image must match the target
+ * video's resolution (`size`). Supported file formats: `image/jpeg`, `image/png`, and `image/webp`." The docs give
+ * no file size for that part; the one bound they put on the field is the JSON form's `input_reference.image_url`
+ * (maxLength 20971520, https://developers.openai.com/api/reference/resources/videos/methods/create), a base64 data
+ * URL of at most 15 MiB of image: assumed for the file part too. The exact size is checked against `size` in submit.
+ */
+const IMAGE_LIMITS: ImageLimits = {
+  types: ['image/jpeg', 'image/png', 'image/webp'],
+  maxBytes: 15 * 1024 * 1024,
+  source: 'https://developers.openai.com/api/docs/guides/video-generation#use-image-references',
+};
+
+const EXTENSIONS: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' };
+
 /** When OpenAI's own Videos API stopped answering (the `openai` SDK's deprecation notice on every videos method). */
 const SORA_SHUTDOWN = '2026-09-24';
 
@@ -199,9 +226,22 @@ export function openaiVideos(given: OpenAIVideosOptions): ProviderAdapter<OpenAI
       return result;
     },
 
+    image: {
+      fields: ['image'],
+      limits: IMAGE_LIMITS,
+      // The file is a part of the create request itself (multipart `input_reference`): nothing is uploaded first.
+      // `https:` URLs pass as they are, to `input_reference.image_url` (the reference: "A fully qualified URL").
+      prepare: async (_ctx, file, { header }) => typedFile(file, header.type),
+    },
+
     async submit(ctx, request): Promise<JobSnapshot> {
       const root = baseUrl(request.model);
       const body: Record<string, unknown> = { model: request.model, ...request.input };
+      const image = request.images?.image;
+      if (image !== undefined && body.input_reference !== undefined) {
+        throw invalidInput(name, request.model, 'image', 'and input_reference are both given; pass one');
+      }
+      if (typeof image === 'string') body.input_reference = { image_url: image };
       if (request.webhookUrl !== undefined) {
         if (options.webhookField === undefined) {
           throw invalidInput(
@@ -213,11 +253,23 @@ export function openaiVideos(given: OpenAIVideosOptions): ProviderAdapter<OpenAI
         }
         if (options.webhookField !== false) body[options.webhookField] = request.webhookUrl;
       }
+      let form: FormData | undefined;
+      if (image !== undefined && isBlob(image)) {
+        // OpenAI's default size holds only for its own size set; a gateway (`sizes: false`) has its own rules.
+        const size = typeof body.size === 'string' ? body.size : options.sizes === undefined ? DEFAULT_SIZE : undefined;
+        if (sizes !== false && size !== undefined) await checkImageSize(name, request.model, image, size, sizes);
+        // The SDK sends a create with a file as multipart/form-data, the other fields as strings (`videos.create`).
+        form = toMultipartForm({ ...body, input_reference: image }, (field, problem) =>
+          invalidInput(name, request.model, field, problem),
+        );
+      }
       const response = await sendRequest(ctx, options, {
         method: 'POST',
         url: joinUrl(root, '/videos'),
         headers: request.idempotencyKey ? { 'idempotency-key': request.idempotencyKey } : {},
-        body,
+        ...(form
+          ? { rawBody: form, ...(request.onUploadProgress ? { onUploadProgress: request.onUploadProgress } : {}) }
+          : { body }),
         // Only an API that documents de-duplicating by Idempotency-Key may see a failed create repeated.
         idempotent: idempotentSubmit && request.idempotencyKey !== undefined,
         classifyError: billingStop,
@@ -275,6 +327,40 @@ function liveBaseUrl(provider: string, baseUrl: string | undefined, model?: stri
     field: 'baseUrl',
     message: `${model ? `${model}: ` : ''}baseUrl ${problem}; OpenAI's own Videos API (Sora) shut down on ${SORA_SHUTDOWN}, so there is no default: pass the API root of a live gateway that serves /v1/videos, e.g. openaiVideos({ baseUrl: 'https://openrouter.ai/api/v1' }); nothing was sent`,
   });
+}
+
+/**
+ * The file as a part OpenAI reads: typed from its bytes (a part typed `application/octet-stream` is refused as an
+ * "unsupported mimetype") and named (`input_reference.png` when it has no name), as `curl -F
+ * input_reference="@sample_720p.jpeg;type=image/jpeg"` sends it in the guide.
+ */
+function typedFile(file: Blob, type: string): Blob {
+  const given = typeof (file as Partial<File>).name === 'string' ? (file as File).name : '';
+  if (file.type === type && given) return file;
+  const name = given || `input_reference.${EXTENSIONS[type] ?? 'png'}`;
+  return typeof File === 'function' ? new File([file], name, { type }) : new Blob([file], { type });
+}
+
+/** OpenAI's rule, checked before the create: "The image must match the target video's resolution (`size`)". */
+async function checkImageSize(
+  provider: string,
+  model: string,
+  image: Blob,
+  size: string,
+  sizes: readonly string[],
+): Promise<void> {
+  const wanted = /^(\d+)x(\d+)$/.exec(size);
+  if (!wanted) return;
+  const header = readImageHeader(new Uint8Array(await image.slice(0, IMAGE_HEADER_BYTES).arrayBuffer()));
+  // The client read the same bytes before (an image it cannot read never gets here).
+  if (!header || (header.width === Number(wanted[1]) && header.height === Number(wanted[2]))) return;
+  const own = `${header.width}x${header.height}`;
+  throw invalidInput(
+    provider,
+    model,
+    'image',
+    `is ${own}, but the video's size is ${size} and OpenAI needs the image to match it exactly (${IMAGE_LIMITS.source}): resize or crop it to ${size}${sizes.includes(own) ? `, or pass size: '${own}'` : ''}`,
+  );
 }
 
 function statusUrl(baseUrl: string, video: VideoObject): string {

@@ -109,6 +109,18 @@ const route = (method: HttpMethod, path: string, kind?: 'submit' | 'media'): Pro
 /** fal's REST host: the proxy forwards only the storage upload's initiate call there (@fal-ai/client's storage.upload). */
 const FAL_REST_HOST = 'rest.fal.ai';
 
+/**
+ * Kling's image2video submit carries its frames as base64 in the JSON: a start and an end frame of up to 10 MB each
+ * (https://kling.ai/document-api/apiReference/model/imageToVideo) are 2 x 13,333,336 characters, plus the rest of the
+ * body.
+ */
+const KLING_IMAGE_SUBMIT_BYTES = 2 * Math.ceil(10_000_000 / 3) * 4 + 256 * 1024;
+/**
+ * OpenAI's create carries its first frame as a multipart file: up to 15 MiB (the adapter's limit, from the reference's
+ * `input_reference.image_url` maxLength 20971520), plus the text fields (a prompt of up to 32,000 characters).
+ */
+const OPENAI_IMAGE_SUBMIT_BYTES = 15 * 1024 * 1024 + 256 * 1024;
+
 /** Replicate's files API takes up to 100 MiB (replicate-javascript README), plus the multipart part's headers. */
 const REPLICATE_FILE_BODY_BYTES = 100 * 1024 * 1024 + 64 * 1024;
 /** Replicate's client inlines at most 10 MB of files per prediction (lib/util.js), as base64, plus the rest. */
@@ -136,7 +148,11 @@ export const DEFAULT_PROXY_PROVIDERS: Readonly<
   },
   kling: {
     hosts: ['api-singapore.klingai.com', 'api.klingai.com'],
-    routes: [route('POST', `/v1/videos/[a-z0-9-]+`, 'submit'), route('GET', `/v1/videos/[a-z0-9-]+/${ID}`)],
+    routes: [
+      { ...route('POST', '/v1/videos/image2video', 'submit'), maxBodyBytes: KLING_IMAGE_SUBMIT_BYTES },
+      route('POST', `/v1/videos/[a-z0-9-]+`, 'submit'),
+      route('GET', `/v1/videos/[a-z0-9-]+/${ID}`),
+    ],
     envKey: 'KLING_API_KEY',
     authHeaders: bearer,
     jobIdFrom: field('data', 'task_id'),
@@ -189,7 +205,7 @@ export const DEFAULT_PROXY_PROVIDERS: Readonly<
   openai: {
     hosts: ['api.openai.com'],
     routes: [
-      route('POST', '/v1/videos', 'submit'),
+      { ...route('POST', '/v1/videos', 'submit'), maxBodyBytes: OPENAI_IMAGE_SUBMIT_BYTES },
       route('POST', `/v1/videos/${ID}/remix`, 'submit'),
       route('GET', `/v1/videos/${ID}`),
       route('GET', `/v1/videos/${ID}/content`, 'media'),

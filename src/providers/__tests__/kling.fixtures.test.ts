@@ -52,7 +52,7 @@ function submitOf(fixture: WireFixture) {
 const ref = { provider: 'kling', id: TASK_ID, model: 'kling-v2-6', meta: { endpoint: 'text2video' } };
 
 describe('kling fixtures: submit', () => {
-  it.each(['submit', 'submit-image2video'])(
+  it.each(['submit', 'submit-image2video', 'submit-image2video-base64'])(
     '%s: sends the documented request body unchanged and maps the answer to a queued job',
     async (name) => {
       const fixture = wireFixture('kling', name);
@@ -72,7 +72,7 @@ describe('kling fixtures: submit', () => {
         status: 'queued',
         ref: { provider: 'kling', id: data.task_id, model: request.model, createdAt: data.created_at },
       });
-      expect(snapshot.ref.meta).toMatchObject({ externalTaskId: 'order-7731' });
+      expect(snapshot.ref.meta).toMatchObject({ externalTaskId: request.input.external_task_id });
     },
   );
 });
@@ -312,7 +312,7 @@ describe('kling fixtures: durations per model (issue 10.5)', () => {
     expect(() => adapter.validateInput!('kling-v2-6', { prompt: 'a cat', duration: 12 })).toThrow(/5 or 10/);
   });
 
-  it('accepts the documented kling-v3 multi-shot request (custom shots, empty prompt) and image as raw base64', () => {
+  it('accepts the documented kling-v3 multi-shot request (custom shots, empty prompt) and image as raw base64', async () => {
     const multiShot = {
       prompt: '',
       multi_shot: true,
@@ -327,7 +327,13 @@ describe('kling fixtures: durations per model (issue 10.5)', () => {
       aspect_ratio: '9:16',
     };
     expect(adapter.validateInput!('kling-v3', multiShot)).toMatchObject({ duration: '15', shot_type: 'customize' });
-    expect(() => adapter.validateInput!('kling-v3', { ...multiShot, shot_type: 'intelligence' })).toThrow(/prompt/);
+    // Without custom shots a prompt is needed unless there is a frame, which the client takes out of the input before
+    // validateInput runs (`image`, `endImage`): the submit refuses it, before any request.
+    const intelligence = adapter.validateInput!('kling-v3', { ...multiShot, shot_type: 'intelligence' });
+    const { ctx, sent } = fixtureContext(wireFixture('kling', 'submit'));
+    const refused = await failure(adapter.submit(ctx, { model: 'kling-v3', input: intelligence }));
+    expect(refused).toMatchObject({ kind: 'invalid_input', field: 'prompt' });
+    expect(sent).toHaveLength(0);
     const base64 =
       'iVBORw0KGgoAAAANSUhEUgAAAAUAAAAFCAYAAACNbyblAAAAHElEQVQI12P4//8/w38GIAXDIBKE0DHxgljNBAAO9TXL0Y4OHwAAAABJRU5ErkJggg==';
     expect(adapter.validateInput!('kling-v2-6', { image: base64 })).toMatchObject({ image: base64 });
@@ -350,6 +356,7 @@ describe('the kling corpus', () => {
       'status-processing',
       'status-submitted',
       'status-succeed',
+      'submit-image2video-base64',
       'submit-image2video',
       'submit',
       'webhook-failed',

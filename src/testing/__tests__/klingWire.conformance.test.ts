@@ -2,6 +2,7 @@
 // sends, in every state, must have the shape of Kling's own examples.
 import { expectDocumentedShape, fixturesOf, wireFixture } from '../../../test/fixtures/wire/wireFixtures';
 import { createSimulator, type Simulator } from '../createSimulator';
+import { sampleImageBytes } from '../sampleImage';
 
 beforeEach(() => vi.useFakeTimers({ now: new Date('2026-12-01T09:00:00Z') }));
 afterEach(() => vi.useRealTimers());
@@ -22,19 +23,65 @@ async function submitted(sim: Simulator): Promise<string> {
   return (answer.body as { data: { task_id: string } }).data.task_id;
 }
 
+function base64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let index = 0; index < bytes.length; index += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(index, index + 0x8000));
+  }
+  return btoa(binary);
+}
+
 async function status(sim: Simulator, id: string): Promise<{ status: number; body: unknown }> {
   const response = await sim.fetch(`${sim.baseUrl('kling')}/v1/videos/text2video/${encodeURIComponent(id)}`);
   return { status: response.status, body: await response.json() };
 }
 
 describe('the Kling simulator speaks as Kling documents', () => {
-  it.each(['submit', 'submit-image2video'])('answers the documented request of %s like the example', async (name) => {
+  it.each(['submit', 'submit-image2video', 'submit-image2video-base64'])(
+    'answers the documented request of %s like the example',
+    async (name) => {
+      const sim = createSimulator();
+      const fixture = wireFixture('kling', name);
+      const answer = await post(sim, fixture.request!.path!, fixture.request!.body);
+      expect(answer.status).toBe(fixture.http.status);
+      expect(answer.body).toMatchObject({ code: 0, data: { task_status: 'submitted' } });
+      expectDocumentedShape(answer.body, fixturesOf('kling', 'submit'));
+    },
+  );
+
+  it('decodes Base64 frames and keeps them as uploads, the job naming them by URL', async () => {
     const sim = createSimulator();
-    const fixture = wireFixture('kling', name);
-    const answer = await post(sim, fixture.request!.path!, fixture.request!.body);
-    expect(answer.status).toBe(fixture.http.status);
-    expect(answer.body).toMatchObject({ code: 0, data: { task_status: 'submitted' } });
-    expectDocumentedShape(answer.body, fixturesOf('kling', 'submit'));
+    const fixture = wireFixture('kling', 'submit-image2video-base64');
+    const sent = fixture.request!.body as { image: string; image_tail: string };
+    const answer = await post(sim, fixture.request!.path!, sent);
+    const id = (answer.body as { data: { task_id: string } }).data.task_id;
+    const [start, end] = sim.uploads();
+    expect(start).toMatchObject({ provider: 'kling', contentType: 'image/png', status: 'stored' });
+    expect(btoa(String.fromCharCode(...start!.bytes))).toBe(sent.image);
+    expect(btoa(String.fromCharCode(...end!.bytes))).toBe(sent.image_tail);
+    expect(sim.job(id)!.input).toMatchObject({ image: start!.url, image_tail: end!.url, mode: 'pro' });
+  });
+
+  it.each([
+    ['a data: prefix', (b64: string) => `data:image/png;base64,${b64}`, /without a prefix/],
+    ['text that is not Base64', () => 'not base64 at all!', /neither a reachable URL nor valid Base64/],
+    ['an http: URL', () => 'http://example.com/a.png', /neither a reachable URL/],
+    ['a 299 px wide image', () => base64(sampleImageBytes({ width: 299, height: 400 })), /at least 300px/],
+    ['a 1:2.6 image', () => base64(sampleImageBytes({ width: 300, height: 780 })), /between 1:2.5 and 2.5:1/],
+    ['bytes that are no image', () => base64(new Uint8Array(300)), /\.jpg \/ \.jpeg \/ \.png/],
+    ['over 10 MB', () => base64(new Uint8Array(10_000_002)), /10MB/],
+  ])('answers a frame that is %s with 400 / 1201 naming it, and keeps nothing', async (_what, frame, message) => {
+    const sim = createSimulator();
+    const fixture = wireFixture('kling', 'submit-image2video-base64');
+    const body = fixture.request!.body as { image: string };
+    const answer = await post(sim, fixture.request!.path!, { ...body, image: frame(body.image) });
+    expect(answer.status).toBe(400);
+    expect(answer.body).toMatchObject({ code: 1201 });
+    expect((answer.body as { message: string }).message).toMatch(/^image /);
+    expect((answer.body as { message: string }).message).toMatch(message);
+    expectDocumentedShape(answer.body, fixturesOf('kling', 'error'));
+    expect(sim.uploads()).toEqual([]);
+    expect(sim.jobs()).toEqual([]);
   });
 
   it('answers GET /v1/videos/text2video/{id} submitted, processing and succeed like the status examples', async () => {

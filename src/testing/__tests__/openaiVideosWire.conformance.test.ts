@@ -6,7 +6,9 @@ import {
   type FixtureKind,
   type FixtureState,
 } from '../../../test/fixtures/wire/wireFixtures';
+import { wireFixture } from '../../../test/fixtures/wire/wireFixtures';
 import { createSimulator, type Simulator } from '../createSimulator';
+import { sampleImageBytes } from '../sampleImage';
 import { createOpenaiVideosWire } from '../wire/openaiVideos';
 
 type Shape = 'openai' | 'openrouter';
@@ -86,5 +88,59 @@ describe.each(['openai', 'openrouter'] as const)('the %s-shaped videos wire says
     const missing = await status(sim, shape, 'video_does_not_exist');
     expect(missing.status).toBe(404);
     expectDocumentedShape(missing.body, documented(shape, 'error'));
+  });
+});
+
+describe('the openai-shaped videos wire takes the guide’s multipart create', () => {
+  /** The guide's request (test/fixtures/wire/openai/submit-input-reference.json) with `file` as input_reference. */
+  async function create(sim: Simulator, file: File, size?: string) {
+    const { fields } = wireFixture('openai', 'submit-input-reference').request!.body as {
+      fields: Record<string, string>;
+    };
+    const form = new FormData();
+    for (const [name, value] of Object.entries({ ...fields, ...(size ? { size } : {}) })) form.append(name, value);
+    form.append('input_reference', file);
+    const response = await sim.fetch(`${sim.baseUrl('openai')}/videos`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer test' },
+      body: form,
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  }
+
+  const png = (width: number, height: number, type = 'image/png') =>
+    new File([sampleImageBytes({ width, height })], 'frame.png', { type });
+
+  it('answers it like the documented example and keeps the file as an upload', async () => {
+    const sim = simulator('openai');
+    const file = png(1280, 720);
+    const answer = await create(sim, file);
+    const fixture = wireFixture('openai', 'submit-input-reference');
+    expect(answer.status).toBe(fixture.http.status);
+    expect(answer.body).toMatchObject({ status: 'queued', model: 'sora-2-pro', size: '1280x720', seconds: '8' });
+    expectDocumentedShape(answer.body, documented('openai', 'submit'));
+    const [upload] = sim.uploads();
+    expect(upload).toMatchObject({ provider: 'openai', contentType: 'image/png', fileName: 'frame.png' });
+    expect(upload!.bytes.length).toBe(file.size);
+    expect(sim.job(answer.body.id as string)!.input).toMatchObject({ input_reference: upload!.url, size: '1280x720' });
+  });
+
+  it.each([
+    ['typed image/gif', () => png(1280, 720, 'image/gif'), /unsupported mimetype \('image\/gif'\)/],
+    [
+      'typed application/octet-stream',
+      () => png(1280, 720, ''),
+      /unsupported mimetype \('application\/octet-stream'\)/,
+    ],
+    ['not an image', () => new File(['hello'], 'a.png', { type: 'image/png' }), /could not be read as an image/],
+    ['not the requested size', () => png(720, 1280), /^Inpaint image must match the requested width and height$/],
+  ])('refuses a file %s with 400 in OpenAI’s error shape, and creates nothing', async (_what, file, message) => {
+    const sim = simulator('openai');
+    const answer = await create(sim, file());
+    expect(answer.status).toBe(400);
+    expect((answer.body.error as { message: string }).message).toMatch(message);
+    expectDocumentedShape(answer.body, documented('openai', 'error'));
+    expect(sim.jobs()).toEqual([]);
+    expect(sim.uploads()).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import { readImageHeader } from '../../core/imageHeader';
 import type { SimJob } from '../simJob';
 import type {
   RoutedSimRequest,
@@ -21,6 +22,10 @@ import type {
 // Checked against the documented examples in test/fixtures/wire/kling/ (klingWire.conformance.test.ts).
 // Errors answer `{ code, message, request_id }` with Kling's numeric codes (1000-1004 auth, 1201 bad params,
 // 1203 unknown task, 1302 rate limit, 5000 server). There is no cancel endpoint.
+// `image` / `image_tail` are an https: URL (taken as it is) or raw base64 (no `data:` prefix), held to the
+// reference's limits: JPG or PNG, at most 10 MB, sides of 300 px or more, width / height between 1:2.5 and 2.5:1;
+// a bad one is answered 400 / 1201 naming the field (the message wording is ours: the reference gives none). A
+// decoded image is kept as an upload (`sim.uploads()`) and the job's input holds its URL instead of the base64.
 // `createKlingWire({ shape: 'seed' })` answers the simplified shape of the integration-guide seed instead
 // (`data.status: queued | processing | completed | failed`, `data.video_url`, `data.error`), to test that
 // adapters accept both.
@@ -42,6 +47,44 @@ function route(req: SimRequest): WireRoute | undefined {
   if (req.method === 'POST' && id === undefined) return { endpoint: 'submit' };
   if (req.method === 'GET' && id !== undefined) return { endpoint: 'status', jobId: decodeURIComponent(id) };
   return undefined;
+}
+
+/** The reference's image limits (https://kling.ai/document-api/apiReference/model/imageToVideo). */
+const MAX_IMAGE_BYTES = 10_000_000;
+const MIN_SIDE = 300;
+const MAX_RATIO = 2.5;
+
+type Frame = { url: string } | { bytes: Uint8Array; contentType: string; fileName: string } | { problem: string };
+
+/**
+ * One frame of an image2video submit: an https: URL as sent, or raw base64 decoded and checked; a problem is the
+ * 1201 message naming `field`.
+ */
+function readFrame(field: string, value: unknown): Frame {
+  if (isHttpsUrl(value)) return { url: value as string };
+  if (typeof value !== 'string' || value === '') return { problem: `${field} must be a URL or Base64 image data` };
+  if (value.startsWith('data:')) {
+    return { problem: `${field} must be raw Base64 without a prefix such as data:image/png;base64,` };
+  }
+  if (value.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) {
+    return { problem: `${field} is neither a reachable URL nor valid Base64` };
+  }
+  const binary = atob(value);
+  if (binary.length > MAX_IMAGE_BYTES) return { problem: `${field} exceeds the 10MB size limit` };
+  const bytes = new Uint8Array(binary.length);
+  for (let index = 0; index < binary.length; index++) bytes[index] = binary.charCodeAt(index);
+  const header = readImageHeader(bytes);
+  if (!header || header.type === 'image/webp') {
+    return { problem: `${field} format is not supported: use .jpg / .jpeg / .png` };
+  }
+  const { width, height } = header;
+  if (width < MIN_SIDE || height < MIN_SIDE) {
+    return { problem: `${field} is ${width}x${height}px; width and height must be at least ${MIN_SIDE}px` };
+  }
+  if (width / height > MAX_RATIO + 1e-9 || height / width > MAX_RATIO + 1e-9) {
+    return { problem: `${field} is ${width}x${height}px; the aspect ratio must be between 1:2.5 and 2.5:1` };
+  }
+  return { bytes, contentType: header.type, fileName: `${field}.${header.type === 'image/png' ? 'png' : 'jpg'}` };
 }
 
 function isHttpsUrl(value: unknown): boolean {
@@ -109,14 +152,28 @@ function handler(shape: 'reference' | 'seed') {
       if (typeof body !== 'object' || body === null || Array.isArray(body)) {
         return envelope(ctx, 400, undefined, 1201, 'Request body must be a JSON object');
       }
-      const input = body as Record<string, unknown>;
+      const input = { ...(body as Record<string, unknown>) };
       if (family === 'text2video' && (typeof input.prompt !== 'string' || input.prompt === '')) {
         return envelope(ctx, 400, undefined, 1201, 'prompt is required');
       }
-      if (family === 'image2video' && !isHttpsUrl(input.image) && !isHttpsUrl(input.image_tail)) {
-        return envelope(ctx, 400, undefined, 1201, 'image or image_tail must be a reachable URL');
-      }
-      if (input.image_tail !== undefined && input.mode !== 'pro') {
+      if (family === 'image2video') {
+        if (input.image === undefined && input.image_tail === undefined) {
+          return envelope(ctx, 400, undefined, 1201, 'at least one of image or image_tail must be provided');
+        }
+        if (input.image_tail !== undefined && input.mode !== 'pro') {
+          return envelope(ctx, 400, undefined, 1201, 'image_tail is only supported in pro mode');
+        }
+        const frames = (['image', 'image_tail'] as const)
+          .filter((field) => input[field] !== undefined)
+          .map((field) => [field, readFrame(field, input[field])] as const);
+        const bad = frames.find(([, frame]) => 'problem' in frame)?.[1];
+        if (bad && 'problem' in bad) return envelope(ctx, 400, undefined, 1201, bad.problem);
+        // Kept as uploads once both frames passed; the job's input names them by URL (not 13 MB of text).
+        for (const [field, frame] of frames) {
+          if ('url' in frame) input[field] = frame.url;
+          else if ('bytes' in frame) input[field] = ctx.storeUpload(frame).url;
+        }
+      } else if (input.image_tail !== undefined && input.mode !== 'pro') {
         return envelope(ctx, 400, undefined, 1201, 'image_tail is only supported in pro mode');
       }
       const meta: Record<string, string> = { family };

@@ -1,3 +1,4 @@
+import { readImageHeader } from '../../core/imageHeader';
 import { videoFileResponse } from '../simResponses';
 import type { SimJob, SimJobPhase } from '../simJob';
 import type {
@@ -52,6 +53,14 @@ export interface OpenaiVideosWireOptions {
  * 0-100, created_at, completed_at, expires_at (unix s), seconds, size, error: { code, message } }`;
  * `GET /videos/{id}` answers it again; `GET /videos/{id}/content` serves the MP4 (with the API key). There is
  * no cancel: `DELETE /videos/{id}` removes a finished video, it does not stop a running one.
+ *
+ * A create may also come as `multipart/form-data` (the guide's image-to-video cURL and the SDK's `videos.create`): the
+ * fields as strings and the first frame as the file part `input_reference`, typed `image/jpeg`, `image/png` or
+ * `image/webp` ("Supported file formats", https://developers.openai.com/api/docs/guides/video-generation) and, for the
+ * `openai` shape, exactly `size` pixels ("The image must match the target video's resolution"). A part of another type
+ * or that is no image is answered 400 "Invalid file 'input_reference': ...", a mismatched one 400 "Inpaint image must
+ * match the requested width and height" (the messages OpenAI was reported to send; its docs quote none), in OpenAI's
+ * error shape. The file is kept as an upload (`sim.uploads()`) and the job's input names it by URL.
  */
 export function createOpenaiVideosWire(options: OpenaiVideosWireOptions = {}): WireFormat {
   const shape = options.shape ?? 'openai';
@@ -73,7 +82,7 @@ export function createOpenaiVideosWire(options: OpenaiVideosWireOptions = {}): W
       return undefined;
     },
 
-    handle(req: RoutedSimRequest, ctx: WireContext): Response {
+    handle(req: RoutedSimRequest, ctx: WireContext): Response | Promise<Response> {
       const { root } = apiPath(req.path, req.base, prefix);
       if (req.route.endpoint === 'submit') return submit(req, ctx, shape, root);
       const job = ctx.job(req.route.jobId!);
@@ -103,10 +112,61 @@ function invalid(ctx: WireContext, param: string, message: string): Response {
   return ctx.json(400, { error: { message, type: 'invalid_request_error', param, code: null } });
 }
 
-function submit(req: RoutedSimRequest, ctx: WireContext, shape: 'openai' | 'openrouter', root: string): Response {
-  const body = req.body;
-  if (typeof body !== 'object' || body === null) return invalid(ctx, 'prompt', 'The request body must be JSON.');
-  const fields = body as Record<string, unknown>;
+const REFERENCE_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
+
+/** The create's fields: the JSON body, or the multipart form with its `input_reference` file checked and stored. */
+async function createFields(
+  req: RoutedSimRequest,
+  ctx: WireContext,
+  shape: 'openai' | 'openrouter',
+): Promise<Record<string, unknown> | Response> {
+  if (!(req.headers.get('content-type') ?? '').toLowerCase().startsWith('multipart/form-data')) {
+    const body = req.body;
+    if (typeof body !== 'object' || body === null) return invalid(ctx, 'prompt', 'The request body must be JSON.');
+    return body as Record<string, unknown>;
+  }
+  let form: FormData;
+  try {
+    form = await new Response(req.bytes as Uint8Array<ArrayBuffer>, { headers: req.headers }).formData();
+  } catch {
+    return ctx.error(400, 'Could not parse multipart form');
+  }
+  const fields: Record<string, unknown> = {};
+  let file: File | undefined;
+  form.forEach((value, key) => {
+    if (typeof value === 'string') fields[key] = value;
+    else if (key === 'input_reference') file = value;
+  });
+  if (!file) return fields;
+  const type = file.type || 'application/octet-stream';
+  if (!REFERENCE_TYPES.includes(type)) {
+    return ctx.error(
+      400,
+      `Invalid file 'input_reference': unsupported mimetype ('${type}'). Supported file formats are 'image/jpeg', 'image/png', and 'image/webp'.`,
+    );
+  }
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const header = readImageHeader(bytes);
+  if (!header) return ctx.error(400, "Invalid file 'input_reference': the file could not be read as an image.");
+  const size = String(fields.size ?? '720x1280');
+  if (shape === 'openai' && `${header.width}x${header.height}` !== size) {
+    return ctx.error(400, 'Inpaint image must match the requested width and height');
+  }
+  const upload = ctx.storeUpload({ bytes, contentType: type, ...(file.name ? { fileName: file.name } : {}) });
+  fields.input_reference = upload.url;
+  return fields;
+}
+
+async function submit(
+  req: RoutedSimRequest,
+  ctx: WireContext,
+  shape: 'openai' | 'openrouter',
+  root: string,
+): Promise<Response> {
+  const read = await createFields(req, ctx, shape);
+  if (read instanceof Response) return read;
+  const fields = read;
+  const body = fields;
   if (typeof fields.prompt !== 'string' || fields.prompt === '') {
     return invalid(ctx, 'prompt', "Missing required parameter: 'prompt'.");
   }
