@@ -1,9 +1,10 @@
-import { useId, useRef, type FormEvent } from 'react';
+import { useId, useMemo, useRef, useState, type FormEvent } from 'react';
 import { VideoJobProgress } from '../../src/components/VideoJobProgress';
 import { VideoPlayer } from '../../src/components/VideoPlayer';
 import type { DurationModel } from '../../src/core/durationModel';
 import type { VideoClient } from '../../src/core/videoClient';
 import { useVideoGeneration } from '../../src/react/useVideoGeneration';
+import { ImagePicker, type PickedImage } from './ImagePicker';
 import type { PageSimulator } from './pageSimulator';
 import { PLAYGROUND_PROVIDERS, type PlaygroundProvider } from './playgroundProviders';
 import { clearPlaygroundStorage, faultsFor, jobSpecFor, type PlaygroundSettings } from './playgroundSettings';
@@ -15,17 +16,37 @@ interface GenerationPanelProps {
   provider: PlaygroundProvider;
   settings: PlaygroundSettings;
   update(patch: Partial<PlaygroundSettings>): void;
+  /** The start image, kept by the page so it stays when the provider changes. */
+  image: PickedImage | undefined;
+  setImage(image: PickedImage | undefined): void;
 }
 
 /** One provider's generation: the form, then the real hook's state shown by the real components. */
-export function GenerationPanel({ page, client, durations, provider, settings, update }: GenerationPanelProps) {
+export function GenerationPanel(props: GenerationPanelProps) {
+  const { page, client, durations, provider, settings, update, image, setImage } = props;
   const generation = useVideoGeneration({ provider: provider.name, model: provider.model, persist: true });
   const id = useId();
+  // The file the last generate sent: the client's refusal is shown for that file only, not for one picked since.
+  const [sentImage, setSentImage] = useState<File>();
+  const imageLimits = useMemo(() => provider.adapter(page.sim, page.videoUrlFor).image?.limits, [provider, page]);
+  const error = generation.error;
+  const refused =
+    image !== undefined &&
+    image.file === sentImage &&
+    error?.kind === 'invalid_input' &&
+    (error.field === 'image' || error.field === 'endImage')
+      ? error.message
+      : undefined;
 
   function start() {
     page.sim.setFaults(faultsFor(settings));
     page.setNextJobSpec(jobSpecFor(settings));
-    generation.generate(provider.input(settings.prompt), { replace: true });
+    page.setUploadSpeed(settings.uploadKbps * 1000);
+    setSentImage(image?.file);
+    generation.generate(
+      { ...provider.input(settings.prompt), ...(image ? { image: image.file } : {}) },
+      { replace: true },
+    );
   }
 
   // Generate disables itself: take focus (and, on a phone, the view) to the job's status instead of <body>.
@@ -52,6 +73,8 @@ export function GenerationPanel({ page, client, durations, provider, settings, u
   const stats = {
     polls: page.sim.count({ provider: provider.name, endpoint: 'status' }),
     faults: page.sim.requests.filter((request) => request.provider === provider.name && request.fault).length,
+    // Files the simulator holds: the providers' own uploads and the app's storage stand-in (URL-only providers).
+    uploads: page.sim.uploads().filter((upload) => upload.status === 'stored').length,
   };
 
   return (
@@ -71,6 +94,13 @@ export function GenerationPanel({ page, client, durations, provider, settings, u
           <span>Prompt</span>
           <textarea rows={3} value={settings.prompt} onChange={(event) => update({ prompt: event.target.value })} />
         </label>
+        <ImagePicker
+          image={image}
+          onChange={setImage}
+          error={refused}
+          limits={imageLimits}
+          providerLabel={provider.label}
+        />
         <fieldset className="pg-fieldset">
           <legend>Simulated job</legend>
           <NumberField
@@ -90,6 +120,12 @@ export function GenerationPanel({ page, client, durations, provider, settings, u
             value={settings.runSeconds}
             step="any"
             onChange={(runSeconds) => update({ runSeconds })}
+          />
+          <NumberField
+            label="Upload speed (KB/s)"
+            value={settings.uploadKbps}
+            step="any"
+            onChange={(uploadKbps) => update({ uploadKbps })}
           />
           <label className="pg-check">
             <input
@@ -134,7 +170,7 @@ export function GenerationPanel({ page, client, durations, provider, settings, u
           onCheckAgain={generation.checkAgain}
           estimate={durations.estimate(`${provider.name}:${provider.model}`)}
         />
-        <VideoPlayer job={generation.job} client={client} autoPlay loop download />
+        <VideoPlayer job={generation.job} status={generation.status} client={client} autoPlay loop download />
         <dl className="pg-stats">
           <div>
             <dt>Job</dt>
@@ -143,6 +179,10 @@ export function GenerationPanel({ page, client, durations, provider, settings, u
           <div>
             <dt>Status polls</dt>
             <dd data-testid="polls">{stats.polls}</dd>
+          </div>
+          <div>
+            <dt>Images stored</dt>
+            <dd data-testid="uploads">{stats.uploads}</dd>
           </div>
           <div>
             <dt>Faults injected</dt>

@@ -5,9 +5,11 @@ import { createDurationModel, type DurationModel } from '../../src/core/duration
 import type { VideoClient } from '../../src/core/videoClient';
 import { VideoJobsProvider } from '../../src/react/VideoJobsProvider';
 import { GenerationPanel } from './GenerationPanel';
+import type { PickedImage } from './ImagePicker';
 import { createPageSimulator, type PageSimulator } from './pageSimulator';
 import { PLAYGROUND_PROVIDERS } from './playgroundProviders';
 import { useStoredSettings } from './playgroundSettings';
+import { withUploadSpeed } from './simulatedUploadSpeed';
 import './playground.css';
 
 /** The playground: the simulator in this page, a real client, the real hooks and components. */
@@ -32,13 +34,18 @@ export function PlaygroundApp() {
 }
 
 function Session({ page }: { page: PageSimulator }) {
+  const [settings, update] = useStoredSettings();
+  const [image, setImage] = useState<PickedImage>();
   // The run times the client learns; the progress card reads them back as "Usually about …".
   const [durations] = useState<DurationModel>(() => createDurationModel());
   const [client] = useState<VideoClient>(() =>
     createVideoClient({
       durationModel: durations,
       providers: Object.fromEntries(
-        PLAYGROUND_PROVIDERS.map((provider) => [provider.name, provider.adapter(page.sim, page.videoUrlFor)]),
+        PLAYGROUND_PROVIDERS.map((provider) => [
+          provider.name,
+          withUploadSpeed(provider.adapter(page.sim, page.videoUrlFor), () => page.uploadBytesPerSecond),
+        ]),
       ),
       fetch: page.fetch,
       // Snappier than the defaults, for a demo of short jobs; the provider's own floor still applies.
@@ -46,7 +53,6 @@ function Session({ page }: { page: PageSimulator }) {
     }),
   );
   const [queryClient] = useState(() => new QueryClient());
-  const [settings, update] = useStoredSettings();
   const provider = PLAYGROUND_PROVIDERS.find((entry) => entry.name === settings.provider) ?? PLAYGROUND_PROVIDERS[0]!;
   return (
     <QueryClientProvider client={queryClient}>
@@ -60,6 +66,8 @@ function Session({ page }: { page: PageSimulator }) {
           provider={provider}
           settings={settings}
           update={update}
+          image={image}
+          setImage={setImage}
         />
       </VideoJobsProvider>
     </QueryClientProvider>

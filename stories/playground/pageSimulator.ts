@@ -5,6 +5,7 @@
 import type { SimJobSpec } from '../../src/testing';
 import { createSimulator, type Simulator } from '../../src/testing';
 import { sampleVideoBlobUrl } from '../../src/testing/sampleVideo';
+import { recordBody, replayBody, type RecordedBody } from './recordedBody';
 
 const STORAGE_KEY = 'react-video-jobs:playground:simulator';
 /** Enough history for any session; older entries go first. */
@@ -15,10 +16,13 @@ interface RecordedRequest {
   url: string;
   method: string;
   headers: [string, string][];
-  body: string | undefined;
-  /** What the request did: `submit` made `jobId` with `spec`; `cancel` cancelled `jobId`. */
-  kind: 'submit' | 'cancel';
-  jobId: string;
+  body: RecordedBody | undefined;
+  /**
+   * What the request did: `submit` made `jobId` with `spec`; `cancel` cancelled `jobId`; `upload` stored a start image
+   * (or handed out where to put one), spending simulator ids that the jobs after it must find spent again.
+   */
+  kind: 'submit' | 'cancel' | 'upload';
+  jobId?: string;
   spec?: SimJobSpec;
 }
 
@@ -30,6 +34,9 @@ export interface PageSimulator {
   videoUrlFor(jobId: string): string;
   /** The spec of the next submitted job. */
   setNextJobSpec(spec: SimJobSpec): void;
+  /** Upstream speed of the simulated link for uploads (`withUploadSpeed`); 0 sends at once. */
+  readonly uploadBytesPerSecond: number;
+  setUploadSpeed(bytesPerSecond: number): void;
   /** How many jobs were replayed from an earlier page load. */
   readonly replayed: number;
   /** Forgets every job, here and in storage. */
@@ -53,10 +60,6 @@ function save(records: RecordedRequest[]): void {
   }
 }
 
-function bodyText(body: BodyInit | null | undefined): string | undefined {
-  return typeof body === 'string' ? body : undefined;
-}
-
 export async function createPageSimulator(): Promise<PageSimulator> {
   let pinned: number | undefined;
   const videoUrl = sampleVideoBlobUrl();
@@ -69,6 +72,7 @@ export async function createPageSimulator(): Promise<PageSimulator> {
     videoUrl: (job) => videoUrlFor(job.id),
   });
   let nextSpec: SimJobSpec = {};
+  let uploadSpeed = 0;
   let records = load();
   let replayed = 0;
 
@@ -77,7 +81,9 @@ export async function createPageSimulator(): Promise<PageSimulator> {
     pinned = record.at;
     if (record.kind === 'submit') sim.setJobSpec(record.spec ?? {});
     const before = sim.jobs().length;
-    await sim.fetch(record.url, { method: record.method, headers: record.headers, body: record.body }).catch(() => {});
+    await sim
+      .fetch(record.url, { method: record.method, headers: record.headers, body: replayBody(record.body) })
+      .catch(() => {});
     const made = sim.jobs()[before];
     if (record.kind === 'submit' && made?.id !== record.jobId) {
       // The simulator changed since these were recorded: start clean rather than resume the wrong jobs.
@@ -98,18 +104,24 @@ export async function createPageSimulator(): Promise<PageSimulator> {
     const response = await sim.fetch(input, init);
     const entry = sim.requests[logIndex];
     const made = sim.jobs()[before];
-    const request = {
-      url: entry?.url ?? String(input instanceof Request ? input.url : input),
-      method: entry?.method ?? init?.method ?? 'GET',
-      headers: [...new Headers(init?.headers).entries()],
-      body: bodyText(init?.body),
-      at: entry?.at ?? Date.now(),
-    };
-    if (entry?.endpoint === 'submit' && made) {
-      records.push({ ...request, kind: 'submit', jobId: made.id, spec: nextSpec });
-      save(records);
-    } else if (entry?.endpoint === 'cancel' && entry.jobId && response.ok) {
-      records.push({ ...request, kind: 'cancel', jobId: entry.jobId });
+    const kind =
+      entry?.endpoint === 'submit' && made
+        ? 'submit'
+        : entry?.endpoint === 'cancel' && entry.jobId && response.ok
+          ? 'cancel'
+          : entry?.endpoint === 'upload' && response.ok && entry.method !== 'GET' && entry.method !== 'HEAD'
+            ? 'upload'
+            : undefined;
+    if (kind) {
+      const request = {
+        url: entry?.url ?? String(input instanceof Request ? input.url : input),
+        method: entry?.method ?? init?.method ?? 'GET',
+        headers: [...new Headers(init?.headers).entries()],
+        body: await recordBody(init?.body),
+        at: entry?.at ?? Date.now(),
+      };
+      const jobId = kind === 'submit' ? made?.id : kind === 'cancel' ? entry?.jobId : undefined;
+      records.push({ ...request, kind, ...(jobId ? { jobId } : {}), ...(kind === 'submit' ? { spec: nextSpec } : {}) });
       save(records);
     }
     return response;
@@ -125,6 +137,12 @@ export async function createPageSimulator(): Promise<PageSimulator> {
     },
     get replayed() {
       return replayed;
+    },
+    get uploadBytesPerSecond() {
+      return uploadSpeed;
+    },
+    setUploadSpeed(bytesPerSecond) {
+      uploadSpeed = Math.max(0, bytesPerSecond);
     },
     reset() {
       records = [];

@@ -21,6 +21,9 @@ export interface PlaygroundProvider {
 
 const prompt = (text: string) => ({ prompt: text });
 
+/** The simulator's stand-in for an app's own file storage: `POST` the bytes, get back the URL they are read from. */
+const appStorage = (sim: Simulator) => `${sim.origin}/sim-uploads`;
+
 export const PLAYGROUND_PROVIDERS: readonly PlaygroundProvider[] = [
   {
     name: 'fal',
@@ -42,7 +45,9 @@ export const PLAYGROUND_PROVIDERS: readonly PlaygroundProvider[] = [
     label: 'AI gateway jobs',
     model: 'google/veo-3.1-fast',
     input: prompt,
-    adapter: (sim) => aigateway({ baseUrl: sim.baseUrl('aigateway') }),
+    // It only downloads images from URLs: a picked file goes to the app's storage first, here the simulator's stand-in
+    // for it (in an app, `uploadUrl: '/api/video/upload'`, a route made by createUploadHandler).
+    adapter: (sim) => aigateway({ baseUrl: sim.baseUrl('aigateway'), uploadUrl: appStorage(sim) }),
   },
   {
     name: 'videogen',
@@ -56,7 +61,7 @@ export const PLAYGROUND_PROVIDERS: readonly PlaygroundProvider[] = [
     label: 'visgate',
     model: 'fal-ai/veo3',
     input: prompt,
-    adapter: (sim) => visgate({ baseUrl: sim.baseUrl('visgate') }),
+    adapter: (sim) => visgate({ baseUrl: sim.baseUrl('visgate'), uploadUrl: appStorage(sim) }),
   },
   {
     name: 'openai',

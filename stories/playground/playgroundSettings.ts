@@ -14,6 +14,8 @@ export interface PlaygroundSettings {
   /** Chance (0..100) that any request meets a fault: a 5xx, a 429 or a dropped connection. */
   faultPercent: number;
   reportsProgress: boolean;
+  /** Upstream speed of the simulated link, for the start image's upload (KB/s; 0: instant). */
+  uploadKbps: number;
 }
 
 export const DEFAULT_SETTINGS: PlaygroundSettings = {
@@ -25,6 +27,7 @@ export const DEFAULT_SETTINGS: PlaygroundSettings = {
   failurePercent: 0,
   faultPercent: 0,
   reportsProgress: true,
+  uploadKbps: 300,
 };
 
 const STORAGE_KEY = 'react-video-jobs:playground:settings';

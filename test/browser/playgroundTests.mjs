@@ -5,7 +5,7 @@ import { axeViolations, openStory, screenshotStory } from './storyPage.mjs';
 const STORY = 'playground--simulator';
 
 /** Opens the playground with empty storage (no persisted job, no simulator history) and the given settings. */
-async function freshPlayground(page, base, settings) {
+export async function freshPlayground(page, base, settings) {
   // Wide enough for the two-column layout (form beside the result).
   await page.setViewportSize({ width: 1180, height: 900 });
   // Leave any playground first: a playground page still open could write its persisted job back after the clear
@@ -17,8 +17,9 @@ async function freshPlayground(page, base, settings) {
   await configure(page, settings);
 }
 
-async function configure(page, { provider, queue, position, run, progress = true, failure, faults }) {
+export async function configure(page, { provider, queue, position, run, progress = true, failure, faults, upload }) {
   if (provider) await page.getByLabel('Provider').selectOption(provider);
+  if (upload !== undefined) await page.getByLabel('Upload speed (KB/s)').fill(String(upload));
   if (queue !== undefined) await page.getByLabel('Queue length (s)').fill(String(queue));
   if (position !== undefined) await page.getByLabel('Jobs ahead in the queue').fill(String(position));
   if (run !== undefined) await page.getByLabel('Run time (s)').fill(String(run));
@@ -35,12 +36,12 @@ async function jobStatus(page) {
   return page.getAttribute('[data-video-job-progress]', 'data-status');
 }
 
-async function waitForStatus(page, status, timeout = 20_000) {
+export async function waitForStatus(page, status, timeout = 20_000) {
   await page.waitForSelector(`[data-video-job-progress][data-status="${status}"]`, { timeout });
 }
 
 /** The finished video has a decoded frame and its clock moves: it really plays. */
-async function expectVideoPlaying(page) {
+export async function expectVideoPlaying(page) {
   await page.waitForFunction(() => document.querySelector('[data-video-player] video')?.readyState >= 2, undefined, {
     timeout: 15_000,
   });

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CHROMIUM, launchBrowser } from './browser.mjs';
 import { componentTests } from './componentTests.mjs';
+import { imageInputTests } from './imageInputTests.mjs';
 import { playgroundTests } from './playgroundTests.mjs';
 import { serveStatic } from './staticServer.mjs';
 import { ensureStorybookBuild } from './storybookBuild.mjs';
@@ -67,7 +68,9 @@ async function main() {
     const env = { base: server.url, context: browser.context, stories, screenshots, axeSource };
     // BROWSER_TEST_FILTER=<regex> runs a subset while working on one area; `npm test` runs them all.
     const filter = process.env.BROWSER_TEST_FILTER ? new RegExp(process.env.BROWSER_TEST_FILTER, 'i') : undefined;
-    const tests = [...componentTests(env), ...playgroundTests(env)].filter((test) => !filter || filter.test(test.name));
+    const tests = [...componentTests(env), ...playgroundTests(env), ...imageInputTests(env)].filter(
+      (test) => !filter || filter.test(test.name),
+    );
     for (const test of tests) {
       if (Date.now() - started > RUN_BUDGET_MS) {
         report(test.name, new Error('skipped: the browser run is over its time budget'));
