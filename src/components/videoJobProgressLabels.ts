@@ -1,7 +1,8 @@
 import type { JobCancellation } from '../core/jobSnapshot';
 import type { VideoJobErrorKind } from '../core/videoJobError';
 import { formatDuration, roundDuration } from '../core/formatDuration';
-import { formatBytes } from '../core/imageInput';
+// From its own module: the progress card must not pull the client's image code into every app.
+import { formatBytes } from '../core/formatBytes';
 
 /**
  * Every string `<VideoJobProgress>` shows or announces. Pass a partial object as `labels` to translate or

@@ -4,13 +4,12 @@ import type { PushEvents } from './clientPush';
 import type { ClientRuntime } from './clientRuntime';
 import { createDurationModel } from './durationModel';
 import type { Job } from './job';
-import { checkImages } from './imageInput';
 import { JobCache } from './jobCache';
 import type { JobRef, JobSnapshot } from './jobSnapshot';
 import { isTerminalStatus } from './jobStatus';
 import { createPollHistory } from './pollHistory';
 import { fetchStatus, pollDelay } from './pollJob';
-import { prepareImages, type PreparedImages } from './prepareImages';
+import type { PreparedImages } from './prepareImages';
 import { createProviderRegistry } from './providerRegistry';
 import { refreshJob } from './refreshJob';
 import { resolvePollingOptions } from './schedule';
@@ -89,21 +88,26 @@ export function createVideoClient(options: VideoClientOptions): VideoClient {
       const name = submitOptions?.provider;
       const provider = registry.adapter(name);
       const { model, webhookUrl, idempotencyKey, signal, onUploadProgress } = submitOptions;
-      const checked = await checkImages(name, provider.image, checkSubmit(provider, submitOptions, false));
+      const raw = checkSubmit(provider, submitOptions, false);
+      const { image, endImage, ...rest } = raw;
+      // The image code loads with the first input image: an app that never passes one does not ship it.
+      const imageCode = isGiven(image) || isGiven(endImage) ? await loadImageCode(name) : undefined;
+      const checked = imageCode ? await imageCode.checkImages(name, provider.image, raw) : { rest, images: [] };
       const input = checkSubmit(provider, { ...submitOptions, input: checked.rest });
       if (signal?.aborted) throw abortReason(signal);
       const context = registry.context(name);
-      const { images, uploads } = checked.images.length
-        ? await prepareImages(checked.images, {
-            provider: name,
-            model,
-            support: provider.image!,
-            context,
-            memo: preparedImages,
-            signal,
-            onProgress: onUploadProgress,
-          })
-        : { images: undefined, uploads: {} };
+      const { images, uploads } =
+        imageCode && checked.images.length
+          ? await imageCode.prepareImages(checked.images, {
+              provider: name,
+              model,
+              support: provider.image!,
+              context,
+              memo: preparedImages,
+              signal,
+              onProgress: onUploadProgress,
+            })
+          : { images: undefined, uploads: {} };
       if (signal?.aborted) throw abortReason(signal);
       const sentAt = now();
       let first: JobSnapshot;
@@ -192,4 +196,21 @@ function checkEvents(events: PushEvents | undefined): PushEvents | undefined {
     'events',
     `events takes ${call}, imported from react-video-jobs, not the route or its options: push updates are opt-in, so an app without them does not ship the stream code`,
   );
+}
+
+/** An input image field that holds something (`checkImages` skips `undefined`, `null` and `''`). */
+function isGiven(value: unknown): boolean {
+  return value !== undefined && value !== null && value !== '';
+}
+
+/** The image code of a submit, fetched with the first input image (a chunk of its own in an app's build). */
+function loadImageCode(provider: string): Promise<typeof import('./submitImages')> {
+  return import('./submitImages').catch((cause: unknown) => {
+    throw new VideoJobError({
+      kind: 'network',
+      provider,
+      message: 'the code that uploads input images could not be loaded; check the connection and submit again',
+      cause,
+    });
+  });
 }

@@ -1,3 +1,4 @@
+import { formatBytes } from './formatBytes';
 import { IMAGE_HEADER_BYTES, readImageHeader, type ImageHeader } from './imageHeader';
 import type { ProviderContext } from './provider';
 import { VideoJobError } from './videoJobError';
@@ -10,6 +11,9 @@ export type ImageInput = Blob | string;
 
 /** The input fields that take an image, whatever the provider calls them on the wire. */
 export type ImageField = 'image' | 'endImage';
+
+// Also here for the code that took it from this module before it had its own.
+export { formatBytes };
 
 export const IMAGE_FIELDS: readonly ImageField[] = ['image', 'endImage'];
 
@@ -239,11 +243,4 @@ function describeTypes(types: readonly string[]): string {
 
 function formatRatio(ratio: number): string {
   return ratio >= 1 ? `${Number(ratio.toFixed(2))}:1` : `1:${Number((1 / ratio).toFixed(2))}`;
-}
-
-/** `10 MB`, `256 KB`, `900 B`: decimal units, as providers state their limits. */
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1_000_000) return `${Number((bytes / 1_000_000).toFixed(1))} MB`;
-  if (bytes >= 1000) return `${Number((bytes / 1000).toFixed(1))} KB`;
-  return `${bytes} B`;
 }

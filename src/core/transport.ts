@@ -1,6 +1,5 @@
 import type { UploadProgress } from './imageInput';
 import { abortReason, sleep } from './sleep';
-import { xhrFetch } from './xhrFetch';
 import { VideoJobError, isAbortError } from './videoJobError';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -112,8 +111,6 @@ export function createTransport(options: TransportOptions = {}): Transport {
 
   async function attempt<T>(req: HttpRequest, idempotent: boolean): Promise<HttpResponse<T>> {
     const upload = req.onUploadProgress;
-    const fetchFn: (url: string, init: RequestInit) => Promise<Response> =
-      upload && options.xhr ? xhrFetch(options.xhr, upload) : (options.fetch ?? globalThis.fetch);
     const controller = new AbortController();
     const onAbort = () => controller.abort(req.signal?.reason);
     req.signal?.addEventListener('abort', onAbort, { once: true });
@@ -136,6 +133,11 @@ export function createTransport(options: TransportOptions = {}): Transport {
       }
       let response: Response;
       try {
+        // Loaded with the first upload that reports progress: an app that never uploads does not ship it.
+        const fetchFn: (url: string, init: RequestInit) => Promise<Response> =
+          upload && options.xhr
+            ? (await import('./xhrFetch')).xhrFetch(options.xhr, upload)
+            : (options.fetch ?? globalThis.fetch);
         response = await fetchFn(req.url, init);
       } catch (error) {
         throw failure(req, error, timedOut, timeoutMs);

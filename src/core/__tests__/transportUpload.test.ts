@@ -142,6 +142,7 @@ describe('transport uploads (rawBody, onUploadProgress)', () => {
   });
 
   it('a 403 from the storage is a typed error naming the provider', async () => {
+    FakeXhr.last = undefined; // the previous test's request must not be taken for this one's
     const transport = createTransport({ xhr: FakeXhr as unknown as typeof XMLHttpRequest, retry: { retries: 0 } });
     const pending = transport.request(put(bytes(10), { onUploadProgress: () => undefined }));
     await vi.waitFor(() => expect(FakeXhr.last?.body).toBeDefined());
