@@ -132,6 +132,11 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const webhooks = createWebhookDeliverer(options.webhooks, { store, wires: byName, now, origin, contextOptions });
 
   async function simFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+    const body = init?.body;
+    if (typeof body === 'object' && body !== null && typeof (body as Blob).arrayBuffer === 'function') {
+      // A Blob from another realm (jsdom's, in a test) is not one the runtime's Request reads: pass its bytes.
+      init = { ...init, body: new Uint8Array(await (body as Blob).arrayBuffer()) };
+    }
     const request = input instanceof Request && init === undefined ? input : new Request(input, init);
     const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined) ?? undefined;
     if (signal?.aborted) throw abortError(signal);

@@ -7,7 +7,7 @@ import { act, fireEvent, render, screen } from '@testing-library/react';
 import type { ComponentType } from 'react';
 import { join } from 'node:path';
 import { createVideoClient, fal, VideoJobsProvider, type JobRef } from '../../src';
-import { createSimulator, type Simulator } from '../../src/testing';
+import { createSimulator, sampleImageFile, type Simulator } from '../../src/testing';
 import { findBlock, readmeBlocks, ROOT, RUN, writeBlocks, type BlockQuery } from './readmeBlocks';
 
 const blocks = readmeBlocks();
@@ -73,6 +73,66 @@ describe('README: Quick start', () => {
     expect(seen.length).toBeGreaterThan(1);
     expect(seen.every((url) => url === 'http://localhost:3000/api/video/proxy')).toBe(true);
     expect(sim.requests.every((request) => request.proxied)).toBe(true);
+  });
+});
+
+describe('README: Start from an image', () => {
+  it('uploads the picked photo through the proxy route, shows the upload, then plays the video', async () => {
+    const sim = createSimulator({ job: { queueMs: 2000, runMs: 8000 } });
+    const seen: string[] = [];
+    const { Animate } = (await load(RUN.imageInput)) as { Animate: ComponentType };
+    // The page's fetch, given to the client: without one, a browser client uploads over XMLHttpRequest (for its
+    // progress events), which jsdom would send to the network.
+    const client = createVideoClient({
+      providers: { fal: fal({ proxyUrl: '/api/video/proxy' }) },
+      fetch: pageFetch(sim, seen),
+    });
+    const { container } = render(
+      <QueryClientProvider client={new QueryClient()}>
+        <VideoJobsProvider client={client}>
+          <Animate />
+        </VideoJobsProvider>
+      </QueryClientProvider>,
+    );
+    const photo = sampleImageFile({ width: 640, height: 360 });
+    act(() => fireEvent.change(screen.getByLabelText('Photo to animate'), { target: { files: [photo] } }));
+    await advanceUntil(() => sim.jobs().length > 0, 5000);
+    await advanceUntil(() => container.querySelector('video') !== null);
+
+    // One upload, its bytes stored where fal's pre-signed URL pointed, and its URL in the model's image field.
+    const [upload] = sim.uploads();
+    expect(sim.uploads()).toHaveLength(1);
+    expect(upload).toMatchObject({ provider: 'fal', status: 'stored', contentType: 'image/png' });
+    expect(upload!.bytes.length).toBe(photo.size);
+    const [job] = sim.jobs();
+    expect(job).toMatchObject({ model: 'fal-ai/kling-video/v2.1/standard/image-to-video', status: 'completed' });
+    expect(job!.input).toMatchObject({ prompt: 'the photo comes to life', image_url: upload!.url });
+    // The key-bearing calls (initiate, submit, polls) went through the proxy route; only the bytes went to the
+    // pre-signed URL the proxy obtained.
+    const direct = seen.filter((url) => url !== 'http://localhost:3000/api/video/proxy');
+    expect(direct).toHaveLength(1);
+    expect(direct[0]).toContain('/sim-uploads/');
+  });
+
+  it('refuses a photo over the limit before sending anything, naming the limit', async () => {
+    const sim = createSimulator();
+    const { Animate } = (await load(RUN.imageInput)) as { Animate: ComponentType };
+    const client = createVideoClient({
+      providers: { fal: fal({ proxyUrl: '/api/video/proxy' }) },
+      fetch: pageFetch(sim, []),
+    });
+    const { container } = render(
+      <QueryClientProvider client={new QueryClient()}>
+        <VideoJobsProvider client={client}>
+          <Animate />
+        </VideoJobsProvider>
+      </QueryClientProvider>,
+    );
+    const tooSmall = sampleImageFile({ width: 200, height: 200 });
+    act(() => fireEvent.change(screen.getByLabelText('Photo to animate'), { target: { files: [tooSmall] } }));
+    await advanceUntil(() => container.querySelector('[data-status="failed"]') !== null, 2000);
+    expect(container.textContent).toMatch(/300/);
+    expect(sim.requests).toHaveLength(0);
   });
 });
 
