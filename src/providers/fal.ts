@@ -17,7 +17,6 @@ import {
   uploadToFal,
 } from './falStorage';
 import type { FalImageFieldsOption } from './falStorage';
-import { readFalStream } from './falStream';
 import {
   buildRequest,
   isOnOrigins,
@@ -460,8 +459,11 @@ export function fal(options: FalOptions = {}): ProviderAdapter<FalInput> {
   };
 
   if (streaming) {
-    adapter.streamStatus = (ctx, ref, request) =>
-      readFalStream({
+    // The stream reader loads with the first `watch(ref, { stream: true })`: the hooks poll, so most apps never load
+    // it. A chunk that fails to load ends the stream like a dropped one: the client polls.
+    adapter.streamStatus = async function* (ctx, ref, request) {
+      const { readFalStream } = await import('./falStream');
+      yield* readFalStream({
         ctx,
         ref,
         request,
@@ -471,6 +473,7 @@ export function fal(options: FalOptions = {}): ProviderAdapter<FalInput> {
         toSnapshot: (body, lines, previous) =>
           toSnapshot(ctx, ref, body, lines, { ...request, ...(previous ? { previous } : {}) }),
       });
+    };
   }
   return adapter;
 }
