@@ -4,13 +4,15 @@
  * `--expose-gc` and a DOM (jsdom), so its heap figures are not disturbed by the other sections.
  * `npm run bench -- --only=push` runs section 1b alone and prints it (bench/results.md is left as it is);
  * `--only=frontier` runs section 1c alone, prints it and writes bench/frontier.svg.
+ * `--only=bundle` runs section 2 alone and puts it into bench/results.md in place of the last run's, with its rows of
+ * the target tables; the other sections keep their figures.
  */
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { format, resolveConfig } from 'prettier';
-import { checkBundleTargets, measureBundles, renderBundleSection } from './bundleSize';
+import { checkBundleTargets, checkBundleTargets14, measureBundles, renderBundleSection } from './bundleSize';
 import { checkFrontierTargets, renderFrontierSection, runFrontierSection } from './frontierSection';
 import { checkPushTargets, renderPushSection, runPushSection } from './pushSection';
 import {
@@ -41,6 +43,19 @@ if (process.argv.includes('--only=frontier')) {
   process.stdout.write(`${renderTargets(checkFrontierTargets(frontier))}\n\n${renderFrontierSection(frontier)}\n`);
   log(
     `[bench] 1c done in ${(frontier.wallMs / 1000).toFixed(1)} s (wrote bench/frontier.svg; bench/results.md not written)`,
+  );
+  process.exit(0);
+}
+
+if (process.argv.includes('--only=bundle')) {
+  log('[bench] 2/3 bundle sizes...');
+  const bundles = await measureBundles();
+  const resultsPath = resolve(root, 'bench/results.md');
+  const updated = spliceBundleSection(readFileSync(resultsPath, 'utf8'), bundles);
+  writeFileSync(resultsPath, await format(updated, { ...(await resolveConfig(resultsPath)), filepath: resultsPath }));
+  process.stdout.write(`${renderBundleSection(bundles)}\n`);
+  log(
+    `[bench] 2/3 done in ${((performance.now() - started) / 1000).toFixed(1)} s (wrote section 2 of bench/results.md)`,
   );
   process.exit(0);
 }
@@ -99,7 +114,11 @@ const markdown = [
   '',
   '## Targets (issue 14)',
   '',
-  renderTargets([...checkIssue14Targets(requests), ...checkFrontierTargets(frontier)]),
+  renderTargets([
+    ...checkIssue14Targets(requests),
+    ...checkFrontierTargets(frontier),
+    ...checkBundleTargets14(bundles),
+  ]),
   '',
   renderRequestsSection(requests),
   '',
@@ -119,3 +138,32 @@ const formatted = await format(markdown, { ...(await resolveConfig(resultsPath))
 writeFileSync(resultsPath, formatted);
 process.stdout.write(formatted);
 log(`[bench] wrote bench/results.md (${wallS.toFixed(0)} s)`);
+
+/**
+ * bench/results.md with this run's bundle figures: section 2 replaced, and the bundle rows of the issue 6 and issue 14
+ * target tables (the last rows of the bundle kind in each, or appended to issue 14's) rewritten.
+ */
+function spliceBundleSection(markdown: string, bundles: Awaited<ReturnType<typeof measureBundles>>): string {
+  const section = /## 2\. Bundle size\n[\s\S]*?(?=\n## )/;
+  if (!section.test(markdown)) {
+    throw new Error('bench/results.md has no "## 2. Bundle size" section; run npm run bench');
+  }
+  /** The target table under `heading`, with its bundle rows replaced by `checks` (where the first one was). */
+  const retarget = (text: string, heading: string, checks: ReturnType<typeof checkBundleTargets>) => {
+    const table = new RegExp(`## ${heading.replace(/[()]/g, '\\$&')}\\n\\n(?:\\|.*\\n)+`);
+    return text.replace(table, (found: string) => {
+      const lines = found.trimEnd().split('\n');
+      const first = lines.findIndex((line) => line.startsWith('| bundle '));
+      const kept = lines.filter((line) => !line.startsWith('| bundle '));
+      // The new rows without their table's header and rule.
+      const rows = renderTargets(checks).split('\n').slice(2);
+      kept.splice(first === -1 ? kept.length : first, 0, ...rows);
+      return `${kept.join('\n')}\n`;
+    });
+  };
+  const today = new Date().toISOString().slice(0, 10);
+  let out = markdown.replace(section, `${renderBundleSection(bundles, today)}\n`);
+  out = retarget(out, 'Targets (issue 6)', checkBundleTargets(bundles));
+  out = retarget(out, 'Targets (issue 14)', checkBundleTargets14(bundles));
+  return out;
+}
