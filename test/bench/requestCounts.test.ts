@@ -61,7 +61,9 @@ describe('bench invariants (virtual time, 20 jobs of the bench workload)', () =>
     expect(standard.statusMean).toBeLessThanOrEqual(20);
     expect(standard.noticeP95).toBeLessThanOrEqual(10_000);
     expect(generous.statusMean).toBeGreaterThan(2 * standard.statusMean);
-    expect(generous.noticeP95).toBeLessThan(standard.noticeP95 * 0.8);
+    // Over 20 jobs the p95 is the second-worst notice, which the cold first jobs decide (no run time learned yet; both
+    // budgets run them alike): the median says what the budget buys. 200 jobs, section 1c: p95 7.9 s vs 2.3 s.
+    expect(generous.noticeP50).toBeLessThan(standard.noticeP50 * 0.5);
   });
 
   it("with push over fal's status stream: one request per job, noticed within 0.25 s", async () => {
