@@ -21,6 +21,8 @@ interface GenerationPanelProps {
   setImage(image: PickedImage | undefined): void;
 }
 
+const SAMPLE_SIZE = { width: 640, height: 360 };
+
 /** One provider's generation: the form, then the real hook's state shown by the real components. */
 export function GenerationPanel(props: GenerationPanelProps) {
   const { page, client, durations, provider, settings, update, image, setImage } = props;
@@ -100,6 +102,7 @@ export function GenerationPanel(props: GenerationPanelProps) {
           error={refused}
           limits={imageLimits}
           providerLabel={provider.label}
+          sampleSize={provider.sampleImage ?? SAMPLE_SIZE}
         />
         <fieldset className="pg-fieldset">
           <legend>Simulated job</legend>

@@ -16,6 +16,8 @@ interface ImagePickerProps {
   /** The provider's documented limits; `undefined` when it takes no start image. */
   limits: ImageLimits | undefined;
   providerLabel: string;
+  /** The sample image's size, one the provider takes. */
+  sampleSize: { width: number; height: number };
 }
 
 /**
@@ -23,7 +25,7 @@ interface ImagePickerProps {
  * page, or the sample PNG; a small preview with Remove. The file goes as `image` in `generate`'s input as it is: the
  * client checks it against the provider's limits and its refusal comes back as `error`.
  */
-export function ImagePicker({ image, onChange, error, limits, providerLabel }: ImagePickerProps) {
+export function ImagePicker({ image, onChange, error, limits, providerLabel, sampleSize }: ImagePickerProps) {
   const id = useId();
   const inputRef = useRef<HTMLInputElement>(null);
   const [dragging, setDragging] = useState(false);
@@ -93,7 +95,7 @@ export function ImagePicker({ image, onChange, error, limits, providerLabel }: I
         <button
           type="button"
           className="pg-secondary pg-small"
-          onClick={() => choose(sampleImageFile({ width: 640, height: 360 }) as File)}
+          onClick={() => choose(sampleImageFile(sampleSize) as File)}
         >
           Use a sample image
         </button>

@@ -81,9 +81,13 @@ export async function createPageSimulator(): Promise<PageSimulator> {
     pinned = record.at;
     if (record.kind === 'submit') sim.setJobSpec(record.spec ?? {});
     const before = sim.jobs().length;
-    await sim
-      .fetch(record.url, { method: record.method, headers: record.headers, body: replayBody(record.body) })
-      .catch(() => {});
+    const body = replayBody(record.body);
+    // A form rebuilt here has a boundary of its own, which fetch names in the content-type it sets.
+    const headers =
+      body instanceof FormData
+        ? record.headers.filter(([name]) => name.toLowerCase() !== 'content-type')
+        : record.headers;
+    await sim.fetch(record.url, { method: record.method, headers, body }).catch(() => {});
     const made = sim.jobs()[before];
     if (record.kind === 'submit' && made?.id !== record.jobId) {
       // The simulator changed since these were recorded: start clean rather than resume the wrong jobs.

@@ -16,6 +16,8 @@ export interface PlaygroundProvider {
   label: string;
   model: string;
   input(prompt: string): Record<string, unknown>;
+  /** The size of the picker's sample image: one this provider takes with `input`. Defaults to 640x360. */
+  sampleImage?: { width: number; height: number };
   adapter(sim: Simulator, videoUrl: (jobId: string) => string): ProviderAdapter;
 }
 
@@ -68,6 +70,8 @@ export const PLAYGROUND_PROVIDERS: readonly PlaygroundProvider[] = [
     label: 'OpenAI videos (/v1/videos)',
     model: 'sora-2',
     input: (text) => ({ prompt: text, seconds: 4, size: '1280x720' }),
+    // OpenAI takes a first frame of exactly the video's size.
+    sampleImage: { width: 1280, height: 720 },
     // The content endpoint needs the API key, so an app streams it through its server; here the page plays
     // the sample file directly.
     adapter: (sim, videoUrl) =>

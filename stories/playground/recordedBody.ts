@@ -20,6 +20,12 @@ const STAND_IN_KEY = '$sampleImage';
 export async function recordBody(body: BodyInit | null | undefined): Promise<RecordedBody | undefined> {
   if (typeof body === 'string') return body.length > LONG_STRING ? shrinkJson(body) : body;
   if (body instanceof Blob) {
+    // A JSON body sent as a Blob (so its bytes are timed and reported, e.g. Kling's base64 frames) is text.
+    if (/^(application\/json|text\/)/.test(body.type)) return recordBody(await body.text());
+    // A multipart form built by hand (Replicate's files API) is read back as the form it is.
+    if (body.type.startsWith('multipart/form-data')) {
+      return recordBody(await new Response(body, { headers: { 'content-type': body.type } }).formData());
+    }
     const image = await standIn(body);
     return image && { image };
   }

@@ -6,9 +6,10 @@ import { tsImport } from 'tsx/esm/api';
 import { configure, expectVideoPlaying, freshPlayground, waitForStatus } from './playgroundTests.mjs';
 import { axeViolations, screenshotStory } from './storyPage.mjs';
 
-/** Providers whose adapters upload a File: the first two sends through a pre-signed URL, the third a route. */
+/** Providers that PUT the file to a pre-signed URL (fal's CDN, VideoGen's files), and one that sends it as base64. */
 const PRESIGNED = 'fal';
-const SECOND = 'aigateway';
+const SECOND = 'videogen';
+const BASE64 = 'kling';
 
 async function samplePng(width, height) {
   const { sampleImageBytes } = await tsImport('../../src/testing/sampleImage.ts', import.meta.url);
@@ -134,6 +135,24 @@ export function imageInputTests({ base, screenshots, axeSource }) {
 
         await configure(page, { upload: 2000 });
         await generate().catch(() => undefined); // a fast upload may be over before it is seen
+        await waitForStatus(page, 'completed', 20_000);
+        await expectVideoPlaying(page);
+        if ((await storedImages(page)) !== 1) throw new Error(`${await storedImages(page)} images stored, not 1`);
+      },
+    },
+    {
+      name: `Start image (${BASE64}): base64 in the submit, its bytes reported going out, then a video that plays`,
+      async run(page) {
+        await freshPlayground(page, base, { provider: BASE64, queue: 0.3, position: 0, run: 1, upload: 600 });
+        await page.getByRole('button', { name: 'Use a sample image' }).click();
+        await page.getByRole('img', { name: 'Start image: sample.png' }).waitFor();
+        await page.getByRole('button', { name: 'Generate' }).click();
+        await waitForStatus(page, 'uploading', 5_000);
+        await page.waitForFunction(
+          () => Number(document.querySelector('[role="progressbar"]')?.getAttribute('aria-valuenow')) > 0,
+          undefined,
+          { timeout: 5_000 },
+        );
         await waitForStatus(page, 'completed', 20_000);
         await expectVideoPlaying(page);
         if ((await storedImages(page)) !== 1) throw new Error(`${await storedImages(page)} images stored, not 1`);
