@@ -1,6 +1,7 @@
 'use client';
 import { useEffect, useState } from 'react';
 import { useVideoGeneration, VideoJobProgress, VideoPlayer } from 'react-video-jobs';
+import { ImageField } from './ImageField';
 
 const MODELS = {
   fal: 'fal-ai/veo3',
@@ -9,7 +10,7 @@ const MODELS = {
 } as const;
 type Provider = keyof typeof MODELS;
 
-/** Pick a provider, generate, follow, cancel, play; a reload resumes the job (persist). */
+/** Pick a provider (and a start image), generate, follow, cancel, play; a reload resumes the job (persist). */
 export function Studio() {
   const [provider, setProvider] = useState<Provider>('fal');
   // The choice survives a reload, so the provider's persisted job is resumed (read after hydration).
@@ -40,17 +41,22 @@ export function Studio() {
 
 function Generation({ provider }: { provider: Provider }) {
   const [prompt, setPrompt] = useState('A lighthouse in a storm, waves breaking');
+  const [image, setImage] = useState<File>();
   const generation = useVideoGeneration({ provider, model: MODELS[provider], persist: true });
+  // The client refuses a file the provider cannot take (type, size, pixels) before sending anything: say why.
+  const { error } = generation;
+  const refused = error?.kind === 'invalid_input' && error.field === 'image' ? error.message : undefined;
   return (
     <form
       onSubmit={(event) => {
         event.preventDefault();
-        generation.generate({ prompt });
+        generation.generate({ prompt, ...(image ? { image } : {}) });
       }}
     >
       <label>
         Prompt <input value={prompt} onChange={(event) => setPrompt(event.target.value)} />
       </label>
+      <ImageField file={image} onChange={setImage} error={refused} />
       <button type="submit" disabled={generation.isActive}>
         Generate
       </button>

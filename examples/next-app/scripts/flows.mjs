@@ -121,6 +121,151 @@ export async function flows({ browser, appUrl, sim, check, assert, until, output
     await page.screenshot({ path: `${output}/no-webhook.png`, fullPage: true });
   });
 
+  /** A real PNG from the packed library's testing entry, as an app's own test would make one. */
+  async function samplePng(width, height) {
+    const { sampleImageBytes } = await import(
+      new URL('../node_modules/react-video-jobs/dist/testing.js', import.meta.url).href
+    );
+    return Buffer.from(sampleImageBytes({ width, height }));
+  }
+
+  /** The upload bar's value while uploading, else `undefined`. */
+  const uploadPercent = () =>
+    page.evaluate(() => {
+      const bar = document.querySelector('[data-video-job-progress][data-status="uploading"] [role="progressbar"]');
+      return bar ? Number(bar.getAttribute('aria-valuenow')) : undefined;
+    });
+
+  await check(
+    'a start image (fal): picked in the file input, "Uploading" with real byte progress on a slow link, PUT straight to the pre-signed URL, then a video that plays',
+    async () => {
+      await page.goto(appUrl);
+      await page.selectOption('select', 'fal');
+      await page.fill('input', 'A lighthouse at dusk, from this photo');
+      await page.setInputFiles('input[type=file]', {
+        name: 'start.png',
+        mimeType: 'image/png',
+        buffer: await samplePng(640, 360),
+      });
+      await page.waitForSelector('img[alt="Start image: start.png"]');
+      // Chromium's own network throttling: the browser's XMLHttpRequest reports the bytes as they really go out.
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('Network.enable');
+      await cdp.send('Network.emulateNetworkConditions', {
+        offline: false,
+        latency: 0,
+        downloadThroughput: -1,
+        uploadThroughput: 300 * 1024,
+      });
+      const requests = countRequests();
+      const uploadsBefore = sim.uploads().length;
+      const jobsBefore = sim.jobs().length;
+      try {
+        await page.click('button[type=submit]');
+        const first = await until(uploadPercent, 5_000, 'the upload bar');
+        const later = await until(
+          async () => {
+            const now = await uploadPercent();
+            return now !== undefined && now > first ? now : undefined;
+          },
+          5_000,
+          'the upload bar to move on',
+        );
+        const text = await page.textContent('[data-part="status"]');
+        assert(/^Uploading – \d+ %$/.test(text ?? ''), `status reads ${JSON.stringify(text)}`);
+        console.log(`    upload bar ${first} % -> ${later} %`);
+        await page.screenshot({ path: `${output}/uploading.png`, fullPage: true });
+      } finally {
+        await cdp.send('Network.emulateNetworkConditions', {
+          offline: false,
+          latency: 0,
+          downloadThroughput: -1,
+          uploadThroughput: -1,
+        });
+        await cdp.detach();
+      }
+      const job = await until(
+        () =>
+          sim
+            .jobs()
+            .slice(jobsBefore)
+            .find((j) => j.provider === 'fal'),
+        20_000,
+        'the submit',
+      );
+      requests.stop();
+      const upload = sim.uploads().slice(uploadsBefore)[0];
+      assert(upload?.status === 'stored' && upload.provider === 'fal', 'no stored fal upload in the simulator');
+      assert(JSON.stringify(job.input).includes(upload.url), `the submit does not name the upload: ${job.input}`);
+      // The key-holding call goes through the proxy; the bytes do not (they went to the pre-signed URL).
+      assert(
+        requests.seen.includes('POST /api/video/proxy') && !requests.seen.some((line) => line.startsWith('PUT')),
+        `requests through the app: ${requests.seen.join(', ')}`,
+      );
+      await until(async () => (await status()) === 'completed', 30_000, 'the page to show completed');
+      await page.waitForSelector('[data-video-player][data-status=ready] video');
+      const played = await page.evaluate(async () => {
+        const video = document.querySelector('[data-video-player] video');
+        video.muted = true;
+        await video.play();
+        await new Promise((done) => setTimeout(done, 600));
+        return video.readyState >= 2 && video.currentTime > 0;
+      });
+      assert(played, 'the video did not play');
+      await page.screenshot({ path: `${output}/image-completed.png`, fullPage: true });
+    },
+  );
+
+  await check(
+    'a start image (kling): base64 in the submit, through the proxy route, decoded to the same bytes',
+    async () => {
+      await page.goto(appUrl);
+      await page.selectOption('select', 'kling');
+      await page.fill('input', 'A lighthouse at dusk, from this photo');
+      const png = await samplePng(400, 300);
+      await page.setInputFiles('input[type=file]', { name: 'start.png', mimeType: 'image/png', buffer: png });
+      await page.waitForSelector('img[alt="Start image: start.png"]');
+      const jobsBefore = sim.jobs().length;
+      await page.click('button[type=submit]');
+      const job = await until(
+        () =>
+          sim
+            .jobs()
+            .slice(jobsBefore)
+            .find((j) => j.provider === 'kling'),
+        20_000,
+        'the submit',
+      );
+      // The simulated Kling decodes the base64 it got and keeps it as a file: the same bytes as the PNG picked.
+      const upload = sim.uploads().find((candidate) => candidate.url === job.input?.image);
+      assert(upload?.provider === 'kling', `the submit's image is ${String(job.input?.image).slice(0, 80)}`);
+      assert(upload.bytes.length === png.length, `${upload.bytes.length} bytes arrived, ${png.length} were picked`);
+      // The job is under way (the fal flow follows one to its video; Kling's webhooks are dropped here, so its end
+      // would take the events fallback's 20 s to be noticed).
+      await until(async () => ['queued', 'running'].includes(await status()), 10_000, 'the job to be under way');
+    },
+  );
+
+  await check(
+    'a file that is not an image is refused before anything is sent, the reason under the field',
+    async () => {
+      await page.goto(appUrl);
+      await page.selectOption('select', 'fal');
+      await page.setInputFiles('input[type=file]', {
+        name: 'notes.png',
+        mimeType: 'image/png',
+        buffer: Buffer.from('not an image, whatever the name says'),
+      });
+      const requests = countRequests();
+      await page.click('button[type=submit]');
+      const alert = await page.waitForSelector('[data-testid=image-field] [role=alert]', { timeout: 5_000 });
+      requests.stop();
+      assert(/not an image fal can read/.test(await alert.textContent()), 'the reason is not shown');
+      assert(requests.seen.length === 0, `requests were sent: ${requests.seen.join(', ')}`);
+      await page.screenshot({ path: `${output}/image-refused.png`, fullPage: true });
+    },
+  );
+
   await check('no errors in the page', async () => {
     assert(errors.length === 0, errors.join('\n'));
   });
