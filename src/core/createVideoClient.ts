@@ -96,7 +96,7 @@ export function createVideoClient(options: VideoClientOptions): VideoClient {
       const input = checkSubmit(provider, { ...submitOptions, input: checked.rest });
       if (signal?.aborted) throw abortReason(signal);
       const context = registry.context(name);
-      const { images, uploads } =
+      const { images, uploads, submitProgress } =
         imageCode && checked.images.length
           ? await imageCode.prepareImages(checked.images, {
               provider: name,
@@ -107,7 +107,7 @@ export function createVideoClient(options: VideoClientOptions): VideoClient {
               signal,
               onProgress: onUploadProgress,
             })
-          : { images: undefined, uploads: {} };
+          : { images: undefined, uploads: {}, submitProgress: undefined };
       if (signal?.aborted) throw abortReason(signal);
       const sentAt = now();
       let first: JobSnapshot;
@@ -118,7 +118,7 @@ export function createVideoClient(options: VideoClientOptions): VideoClient {
           webhookUrl,
           idempotencyKey,
           signal,
-          ...(images ? { images, onUploadProgress } : {}),
+          ...(images ? { images, onUploadProgress: submitProgress ?? onUploadProgress } : {}),
         });
       } catch (error) {
         throw toVideoJobError(error, { provider: name });

@@ -159,7 +159,15 @@ export class GenerationObserver<Input extends Record<string, unknown> = Record<s
       void this.cancel();
     }
     const attempt: Attempt = { uploads: new AbortController() };
-    this.#set({ attempt, submitting: true, cancelling: false, startedAt: Date.now() });
+    // A file to send shows as uploading from the start: its checks (read from the bytes) are part of sending it.
+    const bytes = imageBytes(input);
+    this.#set({
+      attempt,
+      submitting: true,
+      cancelling: false,
+      startedAt: Date.now(),
+      ...(bytes > 0 ? { uploading: { loaded: 0, total: bytes } } : {}),
+    });
     this.#job.restart();
     let first: JobSnapshot;
     try {
@@ -208,7 +216,12 @@ export class GenerationObserver<Input extends Record<string, unknown> = Record<s
     const current = this.#session;
     const attempt = current.attempt;
     if (!attempt) return Promise.resolve(undefined);
-    if (current.submitting && attempt.uploads && current.uploading) {
+    if (
+      current.submitting &&
+      attempt.uploads &&
+      current.uploading &&
+      current.uploading.loaded < current.uploading.total
+    ) {
       // Still uploading: nothing exists on the provider yet, so stopping the upload is the whole cancel.
       attempt.uploads.abort(uploadCancelled(this.#options.provider));
       return Promise.resolve(undefined);
@@ -406,6 +419,19 @@ function failedWithoutReason(job: JobSnapshot): VideoJobError {
     jobId: job.id,
     message: 'the provider reported the job failed without a reason',
   });
+}
+
+/** Bytes of the input's files to send (`image`, `endImage`: a Blob, or a `data:` URL's decoded size). */
+function imageBytes(input: Record<string, unknown>): number {
+  let bytes = 0;
+  for (const value of [input.image, input.endImage]) {
+    if (typeof value === 'string' && value.startsWith('data:'))
+      bytes += Math.floor(((value.length - value.indexOf(',') - 1) * 3) / 4);
+    else if (typeof Blob !== 'undefined' && value instanceof Blob) bytes += value.size;
+    else if (typeof value === 'object' && value !== null && typeof (value as Blob).size === 'number')
+      bytes += (value as Blob).size;
+  }
+  return bytes;
 }
 
 function uploadCancelled(provider: string): VideoJobError {

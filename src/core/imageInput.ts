@@ -70,6 +70,12 @@ export interface ProviderImageSupport {
    */
   readonly urls?: boolean;
   /**
+   * The bytes travel inside the submit request itself (base64 in its JSON, a multipart part), not in an upload of
+   * their own: the upload's progress is then the submit's (`SubmitRequest.onUploadProgress`), and `prepare`'s own
+   * reports (encoding) are not shown as bytes sent. Defaults to `false`.
+   */
+  readonly inline?: boolean;
+  /**
    * Puts a checked file where the provider reads it (its storage upload, a pre-signed URL, base64) and returns what
    * the submit carries instead. Called once per file and provider: the client remembers the answer, so a retry or a
    * second job with the same `File` does not upload it again.

@@ -24,12 +24,18 @@ export interface PrepareImagesOptions {
 export async function prepareImages(
   images: readonly CheckedImage[],
   options: PrepareImagesOptions,
-): Promise<{ images: Partial<Record<ImageField, PreparedImage>>; uploads: Partial<Record<ImageField, string>> }> {
+): Promise<{
+  images: Partial<Record<ImageField, PreparedImage>>;
+  uploads: Partial<Record<ImageField, string>>;
+  /** For a provider whose submit carries the bytes (`inline`): maps the submit's upload progress onto the files'. */
+  submitProgress?: (progress: UploadProgress) => void;
+}> {
   const { provider, model, support, context, memo, signal, onProgress } = options;
   const files = images.filter((image) => 'blob' in image);
   const total = files.reduce((sum, image) => sum + image.blob.size, 0);
   const loaded = new Map<ImageField, number>();
   const report = () => onProgress?.({ loaded: [...loaded.values()].reduce((a, b) => a + b, 0), total });
+  const inline = support.inline === true;
   if (files.length > 0) report();
   const prepared = await Promise.all(
     images.map(async (image): Promise<[ImageField, PreparedImage]> => {
@@ -47,6 +53,8 @@ export async function prepareImages(
             header,
             signal,
             onProgress: (progress) => {
+              // Encoding for an inline submit is not sending: those bytes are counted as the submit sends them.
+              if (inline) return;
               loaded.set(field, Math.min(blob.size, Math.max(0, progress.loaded)));
               report();
             },
@@ -58,8 +66,10 @@ export async function prepareImages(
         perProvider.set(provider, pending);
       }
       const value = await pending;
-      loaded.set(field, blob.size);
-      report();
+      if (!inline) {
+        loaded.set(field, blob.size);
+        report();
+      }
       return [field, value];
     }),
   );
@@ -69,7 +79,14 @@ export async function prepareImages(
     result[field] = value;
     if (typeof value === 'string' && isWorthKeeping(value)) uploads[field] = value;
   }
-  return { images: result, uploads };
+  if (!inline || total === 0) return { images: result, uploads };
+  // The submit's body is the files plus the other fields: its share sent stands for the files' share.
+  const submitProgress = (progress: UploadProgress) =>
+    onProgress?.({
+      loaded: progress.total > 0 ? Math.round((Math.min(progress.loaded, progress.total) / progress.total) * total) : 0,
+      total,
+    });
+  return { images: result, uploads, submitProgress };
 }
 
 /** A URL or a short id is kept in the ref; base64 text and bytes are not (they would swell stored refs). */

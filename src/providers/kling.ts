@@ -257,6 +257,7 @@ export function kling(options: KlingOptions = {}): ProviderAdapter<KlingInput> {
     image: {
       fields: ['image', 'endImage'],
       limits: IMAGE_LIMITS,
+      inline: true,
       // Kling reads base64 inside the submit's JSON: no upload, no request here.
       prepare: (_ctx, file, { signal, onProgress }) => encodeBase64(file, { signal, onProgress }),
     },

@@ -229,6 +229,7 @@ export function openaiVideos(given: OpenAIVideosOptions): ProviderAdapter<OpenAI
     image: {
       fields: ['image'],
       limits: IMAGE_LIMITS,
+      inline: true,
       // The file is a part of the create request itself (multipart `input_reference`): nothing is uploaded first.
       // `https:` URLs pass as they are, to `input_reference.image_url` (the reference: "A fully qualified URL").
       prepare: async (_ctx, file, { header }) => typedFile(file, header.type),

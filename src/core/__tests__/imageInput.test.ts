@@ -227,6 +227,47 @@ describe('client.submit with an input image', () => {
     expect(sim.requests).toHaveLength(0);
   });
 
+  it("an inline provider's bytes are reported as its submit sends them, not while prepare encodes", async () => {
+    const sim = createSimulator();
+    const base = fal({ baseUrl: sim.baseUrl('fal'), streaming: false });
+    const inline: ProviderAdapter = {
+      ...base,
+      image: {
+        fields: ['image'],
+        limits: LIMITS,
+        inline: true,
+        async prepare(_ctx, blob, request) {
+          request.onProgress?.({ loaded: blob.size, total: blob.size }); // encoding: not shown
+          return blob;
+        },
+      },
+      async submit(ctx, request) {
+        // The multipart body is the file plus the other fields: 1000 bytes in all, sent in two halves.
+        request.onUploadProgress?.({ loaded: 500, total: 1000 });
+        request.onUploadProgress?.({ loaded: 1000, total: 1000 });
+        return base.submit(ctx, {
+          ...request,
+          images: undefined,
+          input: { ...(request.input as object), image_url: 'https://x.example/a.png' },
+        });
+      },
+    };
+    const client = createVideoClient({ providers: { fal: inline }, fetch: sim.fetch });
+    const image = sampleImageFile({ width: 640, height: 360 });
+    const progress: Array<[number, number]> = [];
+    await client.submit({
+      provider: 'fal',
+      model: MODEL,
+      input: { prompt: 'p', image },
+      onUploadProgress: ({ loaded, total }) => progress.push([loaded, total]),
+    });
+    expect(progress).toEqual([
+      [0, image.size],
+      [Math.round(image.size / 2), image.size],
+      [image.size, image.size],
+    ]);
+  });
+
   it('a failed upload rejects typed, submits nothing, and the next submit uploads again', async () => {
     let fail = true;
     const prepare = vi.fn(async () => {
