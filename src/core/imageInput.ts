@@ -135,6 +135,18 @@ async function checkImage(
       }
       return checkImage(provider, support, field, decodeDataUrl(provider, field, value));
     }
+    if (isRawBase64(value)) {
+      // Raw base64 (no `data:` prefix), as Kling's own `image` field takes it: decoded and checked like a file.
+      const maxLength = limits.maxDataUrlLength ?? Math.ceil((limits.maxBytes * 4) / 3) + 100;
+      if (value.length > maxLength) {
+        throw imageError(
+          provider,
+          field,
+          `${field} is base64 of ${formatBytes(Math.floor((value.length * 3) / 4))}, over ${provider}'s limit of ${formatBytes(limits.maxBytes)} (${limits.source}); use a smaller image`,
+        );
+      }
+      return checkImage(provider, support, field, decodeDataUrl(provider, field, `data:;base64,${value}`));
+    }
     if (!isFetchableUrl(value)) {
       throw imageError(
         provider,
@@ -212,6 +224,11 @@ function decodeDataUrl(provider: string, field: ImageField, url: string): Blob {
   } catch (cause) {
     throw imageError(provider, field, `${field} is a data: URL that does not decode; pass the File instead`, cause);
   }
+}
+
+/** Long base64 text with no scheme: an image's bytes, as some APIs take them (Kling). */
+function isRawBase64(value: string): boolean {
+  return value.length >= 64 && !value.includes(':') && /^[A-Za-z0-9+/\s]+={0,2}\s*$/.test(value);
 }
 
 /** `https:` anywhere; `http:` only on this machine (a local simulator or storage). */

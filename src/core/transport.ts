@@ -115,7 +115,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
     const onAbort = () => controller.abort(req.signal?.reason);
     req.signal?.addEventListener('abort', onAbort, { once: true });
     let timedOut = false;
-    const bodySize = req.rawBody instanceof Blob ? req.rawBody.size : 0;
+    const bodySize = sizeOf(req.rawBody);
     const timeoutMs = requestTimeoutMs + Math.ceil(bodySize / 50);
     const timer = setTimeout(() => {
       timedOut = true;
@@ -339,4 +339,13 @@ function describeUrl(url: string): string {
   } catch {
     return url;
   }
+}
+
+/** Bytes of a raw body: a Blob's size, or a form's files and fields added up (the multipart framing aside). */
+function sizeOf(body: HttpRequest['rawBody']): number {
+  if (body === undefined) return 0;
+  if (body instanceof Blob) return body.size;
+  let size = 0;
+  for (const [, value] of body.entries()) size += typeof value === 'string' ? value.length : value.size;
+  return size;
 }

@@ -227,6 +227,27 @@ describe('client.submit with an input image', () => {
     expect(sim.requests).toHaveLength(0);
   });
 
+  it('takes raw base64 (no data: prefix, as Kling documents its image field) as the image bytes', async () => {
+    const prepare = vi.fn(async (_ctx: ProviderContext, blob: Blob) => uploaded(`b64-${blob.size}`));
+    const { client } = setup(prepare);
+    const bytes = sampleImageBytes({ width: 400, height: 400 });
+    await client.submit({
+      provider: 'fal',
+      model: MODEL,
+      input: { prompt: 'p', image: Buffer.from(bytes).toString('base64') },
+    });
+    const blob = prepare.mock.calls[0]![1] as Blob;
+    expect(new Uint8Array(await blob.arrayBuffer())).toEqual(bytes);
+    // Base64 that is not an image is refused like any file that is not one.
+    await expect(
+      client.submit({
+        provider: 'fal',
+        model: MODEL,
+        input: { prompt: 'p', image: Buffer.from('x'.repeat(200)).toString('base64') },
+      }),
+    ).rejects.toMatchObject({ kind: 'invalid_input', field: 'image' });
+  });
+
   it("an inline provider's bytes are reported as its submit sends them, not while prepare encodes", async () => {
     const sim = createSimulator();
     const base = fal({ baseUrl: sim.baseUrl('fal'), streaming: false });

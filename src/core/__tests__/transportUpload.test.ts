@@ -170,6 +170,14 @@ describe('transport uploads (rawBody, onUploadProgress)', () => {
       await vi.advanceTimersByTimeAsync(20_000);
       expect(await pending).toMatchObject({ kind: 'timeout' });
       expect(seen).toEqual([11_000]);
+      // A multipart form counts its files and fields the same way.
+      const form = new FormData();
+      form.set('content', bytes(250_000), 'a.png');
+      form.set('model', 'x'.repeat(250_000));
+      const multipart = transport.request(put(form, { method: 'POST' })).catch((error: unknown) => error);
+      await vi.advanceTimersByTimeAsync(20_000);
+      expect(await multipart).toMatchObject({ kind: 'timeout' });
+      expect(seen).toEqual([11_000, 11_000]);
     } finally {
       vi.useRealTimers();
     }
