@@ -8,3 +8,19 @@ await Promise.all([
   import('../src/core/xhrFetch'),
   import('../src/providers/falStream'),
 ]);
+
+// No real network in tests. jsdom's XMLHttpRequest (which a browser client uploads over, for its progress events)
+// would reach real hosts: it may reach only this machine (a loopback simulator); give the client `fetch: sim.fetch`.
+const XHR = (globalThis as { XMLHttpRequest?: typeof XMLHttpRequest }).XMLHttpRequest;
+if (XHR) {
+  const open = XHR.prototype.open as (this: XMLHttpRequest, ...args: unknown[]) => void;
+  XHR.prototype.open = function guardedOpen(this: XMLHttpRequest, ...args: unknown[]) {
+    const url = new URL(String(args[1]), globalThis.location?.href);
+    if (!['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) {
+      throw new Error(
+        `a test opened an XMLHttpRequest to ${url.origin}: no real network in tests (give the client fetch: sim.fetch)`,
+      );
+    }
+    open.apply(this, args);
+  } as typeof XHR.prototype.open;
+}
