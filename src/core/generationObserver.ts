@@ -266,9 +266,10 @@ export class GenerationObserver<Input extends Record<string, unknown> = Record<s
 
   #jobOptions(): JobObserverOptions {
     const { polling, timeoutMs, tickMs, onUpdate, source } = this.#options;
-    const { ref, startedAt, restoredJob, restoredStatus } = this.#session;
+    const { ref, startedAt, restoredJob, restoredStatus, submitting } = this.#session;
     return {
       ref,
+      ticking: submitting,
       polling,
       timeoutMs,
       tickMs,

@@ -57,6 +57,11 @@ export interface JobObserverOptions {
   tickMs?: number | false;
   /** Called with every new snapshot of the job this observer sees. */
   onUpdate?: (job: JobSnapshot) => void;
+  /**
+   * Counts `elapsedMs` on though no job is followed yet: its input is being uploaded or submitted (from `startedAt`).
+   * Defaults to `false`.
+   */
+  ticking?: boolean;
   /** When the job was started here (epoch ms), for `elapsedMs` before the provider reports its own. */
   startedAt?: number;
   /** A snapshot known from elsewhere (a stored result), shown until the client has one. */
@@ -299,7 +304,7 @@ export class JobObserver {
     }
     const active = this.#listeners.size > 0 && state.following && !(state.job && isTerminalStatus(state.job.status));
     this.#updateTimeout(active ? ref : undefined);
-    this.#updateTick(active);
+    this.#updateTick(active || (this.#listeners.size > 0 && ref === undefined && this.#options.ticking === true));
 
     const job = state.job;
     if (notify && job && job !== this.#reported && this.#listeners.size > 0) {

@@ -378,6 +378,22 @@ describe('GenerationObserver with an input image', () => {
     expect(observer.getSnapshot().ref?.uploads).toEqual({ image: uploaded('c') });
   });
 
+  it('counts the elapsed time while the file uploads, before the job has an id', async () => {
+    let finish: (url: string) => void = () => undefined;
+    const { client } = setup(() => new Promise<string>((resolve) => (finish = resolve)));
+    const observer = new GenerationObserver(client, { provider: 'fal', model: MODEL });
+    observer.subscribe(() => undefined);
+    const done = observer.generate({ prompt: 'p', image: sampleImageFile({ width: 640, height: 360 }) });
+    await vi.waitFor(() => expect(observer.getSnapshot().status).toBe('uploading'));
+    expect(observer.getSnapshot().elapsedMs).toBeLessThan(1000); // read once: it ticks from now on
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(observer.getSnapshot().status).toBe('uploading');
+    expect(observer.getSnapshot().elapsedMs).toBeGreaterThanOrEqual(3000);
+    finish(uploaded('d'));
+    await vi.advanceTimersByTimeAsync(30_000);
+    await done;
+  });
+
   it('cancel during the upload aborts it, submits nothing and goes back to idle without an error', async () => {
     const prepare = vi.fn(
       (_ctx: ProviderContext, _blob: Blob, request: PrepareImageRequest) =>
