@@ -130,7 +130,8 @@ async function checkImage(
         throw imageError(
           provider,
           field,
-          `${field} is a data: URL of ${formatBytes(value.length)}, over ${provider}'s limit of ${formatBytes(limits.maxBytes)} (${limits.source}); pass the File instead, or a smaller image`,
+          `${field} is a data: URL of ${formatBytes(value.length)}, over ${provider}'s limit of ${formatBytes(limits.maxBytes)}: pass the File instead, or a smaller image`,
+          limits,
         );
       }
       return checkImage(provider, support, field, decodeDataUrl(provider, field, value));
@@ -142,7 +143,8 @@ async function checkImage(
         throw imageError(
           provider,
           field,
-          `${field} is base64 of ${formatBytes(Math.floor((value.length * 3) / 4))}, over ${provider}'s limit of ${formatBytes(limits.maxBytes)} (${limits.source}); use a smaller image`,
+          `${field} is base64 of ${formatBytes(Math.floor((value.length * 3) / 4))}, over ${provider}'s limit of ${formatBytes(limits.maxBytes)}; use a smaller image`,
+          limits,
         );
       }
       return checkImage(provider, support, field, decodeDataUrl(provider, field, `data:;base64,${value}`));
@@ -170,7 +172,8 @@ async function checkImage(
     throw imageError(
       provider,
       field,
-      `${field} is ${formatBytes(value.size)}, over ${provider}'s limit of ${formatBytes(limits.maxBytes)} (${limits.source}); use a smaller image`,
+      `${field} is ${formatBytes(value.size)}, over ${provider}'s limit of ${formatBytes(limits.maxBytes)}; use a smaller image`,
+      limits,
     );
   }
   const header = readImageHeader(new Uint8Array(await value.slice(0, IMAGE_HEADER_BYTES).arrayBuffer()));
@@ -179,7 +182,8 @@ async function checkImage(
     throw imageError(
       provider,
       field,
-      `${field} is ${header ? `a ${seen}` : seen}${value.type ? ` (declared ${value.type})` : ''}; ${provider} takes ${describeTypes(limits.types)} (${limits.source})`,
+      `${field} is ${header ? `a ${seen}` : seen}${value.type ? ` (declared ${value.type})` : ''}; ${provider} takes ${describeTypes(limits.types)}`,
+      limits,
     );
   }
   checkDimensions(provider, field, header, limits);
@@ -189,8 +193,7 @@ async function checkImage(
 function checkDimensions(provider: string, field: ImageField, header: ImageHeader, limits: ImageLimits): void {
   const { width, height } = header;
   const size = `${width}x${height}`;
-  const fail = (rule: string) =>
-    imageError(provider, field, `${field} is ${size}; ${provider} needs ${rule} (${limits.source})`);
+  const fail = (rule: string) => imageError(provider, field, `${field} is ${size}; ${provider} needs ${rule}`, limits);
   if (limits.minWidth !== undefined && width < limits.minWidth) throw fail(`a width of at least ${limits.minWidth} px`);
   if (limits.minHeight !== undefined && height < limits.minHeight)
     throw fail(`a height of at least ${limits.minHeight} px`);
@@ -222,7 +225,13 @@ function decodeDataUrl(provider: string, field: ImageField, url: string): Blob {
     }
     return new Blob([decodeURIComponent(data)], { type });
   } catch (cause) {
-    throw imageError(provider, field, `${field} is a data: URL that does not decode; pass the File instead`, cause);
+    throw imageError(
+      provider,
+      field,
+      `${field} is a data: URL that does not decode; pass the File instead`,
+      undefined,
+      cause,
+    );
   }
 }
 
@@ -255,8 +264,16 @@ export function isBlob(value: unknown): value is Blob {
   );
 }
 
-function imageError(provider: string, field: ImageField, message: string, cause?: unknown): VideoJobError {
-  return new VideoJobError({ kind: 'invalid_input', field, provider, message, cause });
+/** An `invalid_input` naming the field and the limit; the page documenting it goes in `docsUrl`. */
+function imageError(
+  provider: string,
+  field: ImageField,
+  message: string,
+  limits?: ImageLimits,
+  cause?: unknown,
+): VideoJobError {
+  const docsUrl = limits && /https:\/\/\S+/.exec(limits.source)?.[0].replace(/[),;.]+$/, '');
+  return new VideoJobError({ kind: 'invalid_input', field, provider, message, cause, ...(docsUrl ? { docsUrl } : {}) });
 }
 
 function describeTypes(types: readonly string[]): string {

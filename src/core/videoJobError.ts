@@ -41,6 +41,8 @@ export interface VideoJobErrorInit {
   code?: string;
   /** The input or response field at fault, for `invalid_input` and `invalid_response`. */
   field?: string;
+  /** Where the provider documents the rule that was broken (e.g. an input image's limits): an `https:` URL. */
+  docsUrl?: string;
   cause?: unknown;
 }
 
@@ -56,6 +58,7 @@ export interface VideoJobErrorJSON {
   retryAfterMs?: number;
   code?: string;
   field?: string;
+  docsUrl?: string;
 }
 
 const RETRYABLE_BY_DEFAULT: Record<VideoJobErrorKind, boolean> = {
@@ -88,6 +91,8 @@ export class VideoJobError extends Error {
   readonly retryAfterMs?: number;
   readonly code?: string;
   readonly field?: string;
+  /** Where the provider documents the rule that was broken (`https:` only; anything else is dropped). */
+  readonly docsUrl?: string;
   /** The message without the provider/job prefix. */
   readonly detail: string;
 
@@ -102,6 +107,7 @@ export class VideoJobError extends Error {
     if (init.retryAfterMs !== undefined) this.retryAfterMs = init.retryAfterMs;
     if (init.code !== undefined) this.code = init.code;
     if (init.field !== undefined) this.field = init.field;
+    if (typeof init.docsUrl === 'string' && /^https:\/\/[^\s]+$/.test(init.docsUrl)) this.docsUrl = init.docsUrl;
   }
 
   /** A copy with the provider (and job id) filled in, for errors raised before they were known. */
@@ -124,6 +130,7 @@ export class VideoJobError extends Error {
     if (this.retryAfterMs !== undefined) json.retryAfterMs = this.retryAfterMs;
     if (this.code !== undefined) json.code = this.code;
     if (this.field !== undefined) json.field = this.field;
+    if (this.docsUrl !== undefined) json.docsUrl = this.docsUrl;
     return json;
   }
 
@@ -136,8 +143,8 @@ export class VideoJobError extends Error {
   }
 
   private toInit(): VideoJobErrorInit {
-    const { kind, detail: message, provider, jobId, status, retryable, retryAfterMs, code, field } = this;
-    return { kind, message, provider, jobId, status, retryable, retryAfterMs, code, field };
+    const { kind, detail: message, provider, jobId, status, retryable, retryAfterMs, code, field, docsUrl } = this;
+    return { kind, message, provider, jobId, status, retryable, retryAfterMs, code, field, docsUrl };
   }
 }
 

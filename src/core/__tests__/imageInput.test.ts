@@ -158,7 +158,7 @@ describe('client.submit with an input image', () => {
     [
       'too big',
       () => sampleImageFile({ width: 1000, height: 1000 }),
-      /is 3 MB, over fal's limit of 2 MB \(https:\/\/example.com\/limits\)/,
+      /is 3 MB, over fal's limit of 2 MB; use a smaller image/,
     ],
     [
       'too small',
@@ -192,6 +192,11 @@ describe('client.submit with an input image', () => {
     expect(error).toBeInstanceOf(VideoJobError);
     expect(error).toMatchObject({ kind: 'invalid_input', provider: 'fal', field: 'image' });
     expect((error as VideoJobError).message).toMatch(message);
+    // The page that documents the limit is a field of its own, not part of the sentence people read.
+    if ((error as VideoJobError).message.includes('limit') || /needs|takes/.test((error as VideoJobError).message)) {
+      expect((error as VideoJobError).docsUrl).toBe('https://example.com/limits');
+    }
+    expect((error as VideoJobError).message).not.toContain('https://example.com/limits');
     expect(prepare).not.toHaveBeenCalled();
     expect(sim.requests).toHaveLength(0);
   });

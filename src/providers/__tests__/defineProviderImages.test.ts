@@ -101,7 +101,7 @@ describe('defineProvider: image', () => {
     );
 
     expect(error).toMatchObject({ kind: 'invalid_input', provider: 'acme', field: 'image' });
-    expect(error.message).toContain('https://docs.acme.video/images');
+    expect(error.docsUrl).toContain('https://docs.acme.video/images');
     expect(uploadImage).not.toHaveBeenCalled();
     expect(sim.requests).toHaveLength(0);
   });

@@ -338,7 +338,7 @@ describe('fal input images through the client, on the simulator', () => {
     );
     expect(error).toMatchObject({ kind: 'invalid_input', provider: 'fal', field: 'image' });
     expect(error.message).toMatch(message);
-    expect(error.message).toContain('kling-video-o1-standard-image-to-video');
+    expect(error.docsUrl).toContain('kling-video-o1-standard-image-to-video');
     expect(sim.requests).toHaveLength(0);
   });
 

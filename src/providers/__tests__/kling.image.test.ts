@@ -128,7 +128,7 @@ describe('kling image input: limits, refused before any request', () => {
     );
     expect(error).toMatchObject({ kind: 'invalid_input', provider: 'kling', field: 'image' });
     expect(error.message).toMatch(message);
-    expect(error.message).toContain('https://kling.ai/document-api/apiReference/model/imageToVideo');
+    expect(error.docsUrl).toBe('https://kling.ai/document-api/apiReference/model/imageToVideo');
     expect(prepare).not.toHaveBeenCalled();
     expect(sim.requests).toHaveLength(0);
   });
