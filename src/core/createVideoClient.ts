@@ -12,6 +12,7 @@ import { fetchStatus, pollDelay } from './pollJob';
 import type { PreparedImages } from './prepareImages';
 import { createProviderRegistry } from './providerRegistry';
 import { refreshJob } from './refreshJob';
+import { rerunInput } from './rerunInput';
 import { resolvePollingOptions } from './schedule';
 import { abortReason } from './sleep';
 import { timeoutError } from './timeoutError';
@@ -123,7 +124,13 @@ export function createVideoClient(options: VideoClientOptions): VideoClient {
       } catch (error) {
         throw toVideoJobError(error, { provider: name });
       }
-      const ref = { ...first.ref, provider: name, ...(Object.keys(uploads).length ? { uploads } : {}) };
+      const rerun = rerunInput(raw, uploads);
+      const ref = {
+        ...first.ref,
+        provider: name,
+        ...(Object.keys(uploads).length ? { uploads } : {}),
+        ...(rerun ? { input: rerun } : {}),
+      };
       checkRef(ref);
       const job = cache.add(ref, createPollHistory(sentAt, { providerMinDelayMs: provider.minPollIntervalMs }));
       return job.dispatch({ type: 'pushed', snapshot: first, at: now() })!;

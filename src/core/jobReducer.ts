@@ -13,11 +13,13 @@ export interface StallState {
  */
 export function normalizeSnapshot(snapshot: JobSnapshot, ref: JobRef): JobSnapshot {
   let next = snapshot;
+  // What the client added to the ref at submit, which an adapter building a ref of its own does not know.
   const lostUploads = ref.uploads !== undefined && snapshot.ref.uploads === undefined;
-  if (snapshot.ref.provider !== ref.provider || lostUploads) {
-    const uploads = lostUploads ? { uploads: ref.uploads } : {};
+  const lostInput = ref.input !== undefined && snapshot.ref.input === undefined;
+  if (snapshot.ref.provider !== ref.provider || lostUploads || lostInput) {
+    const kept = { ...(lostUploads ? { uploads: ref.uploads } : {}), ...(lostInput ? { input: ref.input } : {}) };
     next = createSnapshot(
-      { ...snapshot, ref: { ...snapshot.ref, provider: ref.provider, ...uploads } },
+      { ...snapshot, ref: { ...snapshot.ref, provider: ref.provider, ...kept } },
       snapshot.updatedAt,
     );
   }

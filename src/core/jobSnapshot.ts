@@ -23,6 +23,12 @@ export interface JobRef {
    * again never uploads the file again.
    */
   uploads?: Partial<Record<'image' | 'endImage', string>>;
+  /**
+   * The input to submit the job again with, set by the client's `submit`: the fields as given, an input image as the
+   * URL it was uploaded to (see `uploads`). Absent when plain JSON cannot rebuild it (an image the provider took as bytes
+   * or keeps as a file id, a field that is not JSON) or it is over 8 KB as JSON.
+   */
+  input?: Record<string, unknown>;
 }
 
 export interface JobUrls {
