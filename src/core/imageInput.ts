@@ -1,3 +1,4 @@
+import { isDownloadableUrl } from './downloadableUrl';
 import { formatBytes } from './formatBytes';
 import { IMAGE_HEADER_BYTES, readImageHeader, type ImageHeader } from './imageHeader';
 import type { ProviderContext } from './provider';
@@ -149,7 +150,7 @@ async function checkImage(
       }
       return checkImage(provider, support, field, decodeDataUrl(provider, field, `data:;base64,${value}`));
     }
-    if (!isFetchableUrl(value)) {
+    if (!isDownloadableUrl(value)) {
       throw imageError(
         provider,
         field,
@@ -238,18 +239,6 @@ function decodeDataUrl(provider: string, field: ImageField, url: string): Blob {
 /** Long base64 text with no scheme: an image's bytes, as some APIs take them (Kling). */
 function isRawBase64(value: string): boolean {
   return value.length >= 64 && !value.includes(':') && /^[A-Za-z0-9+/\s]+={0,2}\s*$/.test(value);
-}
-
-/** `https:` anywhere; `http:` only on this machine (a local simulator or storage). */
-function isFetchableUrl(value: string): boolean {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return false;
-  }
-  if (url.protocol === 'https:') return true;
-  return url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
 }
 
 export function isBlob(value: unknown): value is Blob {

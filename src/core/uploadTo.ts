@@ -1,3 +1,4 @@
+import { isDownloadableUrl } from './downloadableUrl';
 import type { UploadProgress } from './imageInput';
 import type { ProviderContext } from './provider';
 import { providerReason } from './transport';
@@ -60,18 +61,6 @@ export function uploadTo(url: string, options: UploadToOptions = {}): UploadImag
   };
 }
 
-/** `https:` anywhere; `http:` only on this machine (a local simulator or storage): what a provider can download. */
-export function isDownloadableUrl(value: string): boolean {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return false;
-  }
-  if (url.protocol === 'https:') return true;
-  return url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-}
-
 /** The transport's error, told as the upload route's refusal (its `{ error: { message } }`), not a provider's. */
 function routeError(error: VideoJobError, body: string): VideoJobError {
   const status = error.status ?? 0;
@@ -113,3 +102,5 @@ function describeRoute(url: string): string {
     return url;
   }
 }
+
+export { isDownloadableUrl };

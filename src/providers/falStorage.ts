@@ -1,3 +1,4 @@
+import { isDownloadableUrl } from '../core/downloadableUrl';
 import * as z from 'zod/mini';
 import type { ImageField, ImageLimits, PrepareImageRequest } from '../core/imageInput';
 import type { ProviderContext } from '../core/provider';
@@ -97,16 +98,7 @@ export function falImageFields(model: string, option: FalImageFieldsOption | und
 }
 
 /** `https:` anywhere; `http:` only on this machine (the simulator): what fal may download and we may PUT to. */
-export function isFalFileUrl(value: unknown): boolean {
-  if (typeof value !== 'string') return false;
-  try {
-    const url = new URL(value);
-    if (url.protocol === 'https:') return true;
-    return url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-  } catch {
-    return false;
-  }
-}
+export const isFalFileUrl = isDownloadableUrl;
 
 const initiateSchema = z.looseObject({ upload_url: z.string(), file_url: z.string() });
 

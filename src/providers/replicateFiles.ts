@@ -1,3 +1,4 @@
+import { isDownloadableUrl } from '../core/downloadableUrl';
 // Replicate input files, for `generate({ prompt, image })`, the way the official client handles a `File` or `Blob`
 // input (replicate-javascript lib/util.js `transformFileInputs`, option `fileEncodingStrategy`): `'default'` uploads it
 // to the files API (`POST /v1/files`, multipart, its `content` field; the file's `urls.get` goes in the input) and
@@ -112,8 +113,7 @@ function requireFileUrl(value: string): string {
   } catch {
     // refused below
   }
-  const local = url?.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-  if (url && (url.protocol === 'https:' || local)) return value;
+  if (url && isDownloadableUrl(value)) return value;
   throw new VideoJobError({
     kind: 'invalid_response',
     provider: 'replicate',

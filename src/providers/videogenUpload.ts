@@ -1,3 +1,4 @@
+import { isDownloadableUrl } from '../core/downloadableUrl';
 // VideoGen's file uploads (https://docs.videogen.io/file-uploads), for `generate({ prompt, image })`: create a
 // pending file (`POST /v1/files/upload` -> `{ fileId, uploadUrl }`, through the proxy in a browser), PUT the bytes
 // straight to the pre-signed URL (no key), then wait until VideoGen has processed the file, as the official SDK's
@@ -129,8 +130,7 @@ function requireUploadUrl(value: string): string {
   } catch {
     // refused below
   }
-  const local = url?.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-  if (url && (url.protocol === 'https:' || local)) return url.href;
+  if (url && isDownloadableUrl(value)) return url.href;
   throw new VideoJobError({
     kind: 'invalid_response',
     provider: 'videogen',

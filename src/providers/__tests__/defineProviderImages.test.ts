@@ -2,11 +2,11 @@
 // a file gets there (its own prepare, or the app's uploadImage / uploadUrl for APIs that only download URLs).
 import { z } from 'zod/mini';
 import { createVideoClient } from '../../core/createVideoClient';
-import { VideoJobError } from '../../core/videoJobError';
 import { createSimulator } from '../../testing/createSimulator';
 import { sampleImageFile } from '../../testing/sampleImage';
 import { defineProvider, type DefinedImageSupport } from '../defineProvider';
 import { acmeWire } from './acmeWire';
+import { failure } from './testContexts';
 
 const generation = z.object({
   generation_id: z.string(),
@@ -35,15 +35,6 @@ function acmeWith(image: DefinedImageSupport | undefined) {
       toStatus: (g) => ({ status: STATES[g.state as keyof typeof STATES] ?? 'running', videoUrl: g.result_url }),
     },
   });
-}
-
-async function failure(promise: Promise<unknown>): Promise<VideoJobError> {
-  const caught = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  expect(caught).toBeInstanceOf(VideoJobError);
-  return caught as VideoJobError;
 }
 
 describe('defineProvider: image', () => {

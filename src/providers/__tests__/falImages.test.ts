@@ -7,14 +7,13 @@ import { createVideoClient } from '../../core/createVideoClient';
 import type { ImageField } from '../../core/imageInput';
 import { readImageHeader } from '../../core/imageHeader';
 import type { SubmitRequest } from '../../core/provider';
-import { VideoJobError } from '../../core/videoJobError';
 import { createSimulator } from '../../testing/createSimulator';
 import { sampleImageBytes, sampleImageFile } from '../../testing/sampleImage';
 import { wireFixture } from '../../../test/fixtures/wire/wireFixtures';
 import { fal } from '../fal';
 import type { FalOptions } from '../fal';
 import { FAL_IMAGE_LIMITS, falImageFields } from '../falStorage';
-import { transportContext } from './testContexts';
+import { transportContext, failure } from './testContexts';
 
 const MODEL = 'fal-ai/kling-video/v2.1/master/image-to-video';
 const PROXY = 'https://app.example/api/video/proxy';
@@ -53,15 +52,6 @@ async function prepare(options: FalOptions, image: Blob, ctx = storageContext())
   const header = readImageHeader(new Uint8Array(await image.arrayBuffer()))!;
   const url = await fal(options).image!.prepare(ctx.ctx, image, { field: 'image', model: MODEL, header });
   return { url, sent: ctx.sent };
-}
-
-async function rejectionOf(promise: Promise<unknown>): Promise<VideoJobError> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(VideoJobError);
-  return error as VideoJobError;
 }
 
 /** fal on the simulator, through a client (the path `generate({ prompt, image })` takes). */
@@ -128,19 +118,19 @@ describe('fal storage upload, as @fal-ai/client does it', () => {
     ['file_url', { ...documented, file_url: 'javascript:alert(1)' }],
   ])('refuses a %s that is not https: before sending the file anywhere', async (field, answer) => {
     const ctx = storageContext(answer);
-    const error = await rejectionOf(prepare({ apiKey: 'k' }, sampleImageFile(), ctx));
+    const error = await failure(prepare({ apiKey: 'k' }, sampleImageFile(), ctx));
     expect(error).toMatchObject({ kind: 'invalid_response', provider: 'fal', field });
     expect(ctx.sent.filter((request) => request.method === 'PUT')).toHaveLength(0);
   });
 
   it('refuses an initiate answer without upload_url, naming the field', async () => {
-    const error = await rejectionOf(prepare({ apiKey: 'k' }, sampleImageFile(), storageContext({ file_url: 'x' })));
+    const error = await failure(prepare({ apiKey: 'k' }, sampleImageFile(), storageContext({ file_url: 'x' })));
     expect(error).toMatchObject({ kind: 'invalid_response', provider: 'fal', field: 'upload_url' });
   });
 
   it('tells a refused PUT as the pre-signed URL failing, not as a bad key', async () => {
     const ctx = storageContext(documented, () => new Response('<Error>AccessDenied</Error>', { status: 403 }));
-    const error = await rejectionOf(prepare({ apiKey: 'k' }, sampleImageFile(), ctx));
+    const error = await failure(prepare({ apiKey: 'k' }, sampleImageFile(), ctx));
     expect(error).toMatchObject({ kind: 'http', provider: 'fal', status: 403 });
     expect(error.message).toMatch(/pre-signed URL may have expired, submit again/);
   });
@@ -236,7 +226,7 @@ describe("fal input images: each model's own field", () => {
   it('refuses an image that would overwrite the same field given in the input, before submitting', async () => {
     const sim = createSimulator();
     const ctx = transportContext('fal', { fetch: sim.fetch });
-    const error = await rejectionOf(
+    const error = await failure(
       fal({ baseUrl: sim.baseUrl('fal') }).submit(ctx, {
         model: MODEL,
         input: { prompt: 'x', image_url: 'https://cdn.example/other.png' },
@@ -333,7 +323,7 @@ describe('fal input images through the client, on the simulator', () => {
     ['too wide', () => sampleImageFile({ width: 1300, height: 500 }), /ratio of at most 2.5:1/],
   ])('refuses an image %s before any request', async (_what, make, message) => {
     const { sim, client } = simulated();
-    const error = await rejectionOf(
+    const error = await failure(
       client.submit({ provider: 'fal', model: MODEL, input: { prompt: 'a', image: make() } }),
     );
     expect(error).toMatchObject({ kind: 'invalid_input', provider: 'fal', field: 'image' });
@@ -346,7 +336,7 @@ describe('fal input images through the client, on the simulator', () => {
     const { sim, client } = simulated();
     const image = sampleImageFile();
     sim.failNext({ status: 403, match: /\/sim-uploads\// });
-    const error = await rejectionOf(client.submit({ provider: 'fal', model: MODEL, input: { prompt: 'a', image } }));
+    const error = await failure(client.submit({ provider: 'fal', model: MODEL, input: { prompt: 'a', image } }));
     expect(error).toMatchObject({ kind: 'http', provider: 'fal', status: 403 });
     expect(sim.jobs()).toHaveLength(0);
     // A failed upload is not remembered: the next submit asks for a new pre-signed URL.
@@ -374,7 +364,7 @@ describe('fal input images through the client, on the simulator', () => {
       providers: { fal: fal({ baseUrl: sim.baseUrl('fal'), apiKey: 'wrong' }) },
       fetch: sim.fetch,
     });
-    const error = await rejectionOf(
+    const error = await failure(
       client.submit({ provider: 'fal', model: MODEL, input: { prompt: 'a', image: sampleImageFile() } }),
     );
     expect(error).toMatchObject({ kind: 'auth', provider: 'fal', status: 401 });
@@ -385,7 +375,7 @@ describe('fal input images through the client, on the simulator', () => {
     const { sim, client } = simulated();
     sim.failNext({ latencyMs: 5000, match: /\/sim-uploads\// });
     const controller = new AbortController();
-    const submitted = rejectionOf(
+    const submitted = failure(
       client.submit({
         provider: 'fal',
         model: MODEL,

@@ -8,7 +8,7 @@ import { createWebhookHandler } from '../../server';
 import { standardHeaders } from '../../../test/server/providerCallbacks';
 import { fixturesOf, loadWireFixtures, wireFixture, type WireFixture } from '../../../test/fixtures/wire/wireFixtures';
 import { kling, type KlingInput } from '../kling';
-import { recordingFetch, snapshotOf, transportContext } from './testContexts';
+import { recordingFetch, snapshotOf, transportContext, failure } from './testContexts';
 
 const NOW = Date.parse('2026-12-01T09:02:00Z');
 const TASK_ID = '860243937658191891';
@@ -28,15 +28,6 @@ function fixtureContext(fixture: WireFixture): {
     });
   const { fetch, sent } = recordingFetch(answer);
   return { ctx: transportContext('kling', { fetch, retry: { baseDelayMs: 1, maxDelayMs: 1 } }, () => NOW), sent };
-}
-
-async function failure(promise: Promise<unknown>): Promise<VideoJobError> {
-  const caught = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  expect(caught).toBeInstanceOf(VideoJobError);
-  return caught as VideoJobError;
 }
 
 /** The submit the fixture's documented request stands for: `model_name` is the job model, `callback_url` the webhook. */

@@ -2,14 +2,13 @@
 // (https://kling.ai/document-api/apiReference/model/imageToVideo), checked against the reference's limits first.
 import { createVideoClient } from '../../core/createVideoClient';
 import type { UploadProgress } from '../../core/imageInput';
-import { VideoJobError } from '../../core/videoJobError';
 import { createProxyHandler } from '../../server/createProxyHandler';
 import { DEFAULT_PROXY_PROVIDERS } from '../../server/proxyProviders';
 import { createSimulator } from '../../testing/createSimulator';
 import { sampleImageBytes, sampleImageFile } from '../../testing/sampleImage';
 import { wireFixture } from '../../../test/fixtures/wire/wireFixtures';
 import { kling } from '../kling';
-import { recordingFetch } from './testContexts';
+import { recordingFetch, failure } from './testContexts';
 
 const MODEL = 'kling-v2-6';
 
@@ -39,15 +38,6 @@ function fromBase64(text: string): Uint8Array<ArrayBuffer> {
 /** Byte equality without a deep-equal walk (slow on megabytes). */
 function sameBytes(actual: Uint8Array | undefined, expected: Uint8Array): boolean {
   return actual !== undefined && Buffer.from(actual).equals(Buffer.from(expected));
-}
-
-async function failure(promise: Promise<unknown>): Promise<VideoJobError> {
-  const caught = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  expect(caught).toBeInstanceOf(VideoJobError);
-  return caught as VideoJobError;
 }
 
 /** A WebP header of the given size (VP8X), enough for the type check. */

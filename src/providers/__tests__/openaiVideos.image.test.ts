@@ -4,13 +4,13 @@
 import { createVideoClient } from '../../core/createVideoClient';
 import type { HttpRequest } from '../../core/transport';
 import type { ProviderContext } from '../../core/provider';
-import { VideoJobError } from '../../core/videoJobError';
 import { createProxyHandler } from '../../server/createProxyHandler';
 import { DEFAULT_PROXY_PROVIDERS } from '../../server/proxyProviders';
 import { createSimulator } from '../../testing/createSimulator';
 import { sampleImageFile } from '../../testing/sampleImage';
 import { wireFixture } from '../../../test/fixtures/wire/wireFixtures';
 import { openaiVideos, type OpenAIVideosOptions } from '../openaiVideos';
+import { failure } from './testContexts';
 
 const GATEWAY = 'https://gateway.example.com/v1';
 const GUIDE = 'https://developers.openai.com/api/docs/guides/video-generation#use-image-references';
@@ -30,15 +30,6 @@ async function sameBytes(actual: Blob | Uint8Array | undefined, expected: Blob):
   if (actual === undefined) return false;
   const bytes = actual instanceof Uint8Array ? actual : new Uint8Array(await actual.arrayBuffer());
   return Buffer.from(bytes).equals(Buffer.from(await expected.arrayBuffer()));
-}
-
-async function failure(promise: Promise<unknown>): Promise<VideoJobError> {
-  const caught = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  expect(caught).toBeInstanceOf(VideoJobError);
-  return caught as VideoJobError;
 }
 
 /** A fetch that records each request's init (the form itself) and answers `answer`. */

@@ -7,7 +7,7 @@ import { createWebhookHandler } from '../../server';
 import { standardHeaders } from '../../../test/server/providerCallbacks';
 import { fixturesOf, wireFixture, type WireFixture } from '../../../test/fixtures/wire/wireFixtures';
 import { replicate } from '../replicate';
-import { recordingFetch, snapshotOf, transportContext } from './testContexts';
+import { recordingFetch, snapshotOf, transportContext, failure } from './testContexts';
 
 const ID = 'gm3qorzdhgbfurvjtvhg6dckhu';
 const VERSION = '5c7d5dc6dd8bf75c1acaa8565735e7986bc5b66206b55cca93cb72c9bf15ccaa';
@@ -26,15 +26,6 @@ function fixtureContext(fixture: WireFixture): {
     });
   const { fetch, sent } = recordingFetch(answer);
   return { ctx: transportContext('replicate', { fetch, retry: { retries: 0 } }, () => NOW), sent };
-}
-
-async function failure(promise: Promise<unknown>): Promise<VideoJobError> {
-  const caught = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  expect(caught).toBeInstanceOf(VideoJobError);
-  return caught as VideoJobError;
 }
 
 describe('replicate fixtures: create a prediction', () => {

@@ -77,3 +77,13 @@ export function settledState<T>(promise: Promise<T>): { value?: T; error?: unkno
   );
   return state;
 }
+
+/** The `VideoJobError` a promise rejects with; fails the test when it resolves or rejects with anything else. */
+export async function failure(promise: Promise<unknown>): Promise<VideoJobError> {
+  const caught = await promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  expect(caught).toBeInstanceOf(VideoJobError);
+  return caught as VideoJobError;
+}

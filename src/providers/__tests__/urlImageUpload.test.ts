@@ -4,13 +4,13 @@
 import { createVideoClient } from '../../core/createVideoClient';
 import type { ProviderAdapter } from '../../core/provider';
 import type { UploadImage } from '../../core/uploadTo';
-import { VideoJobError } from '../../core/videoJobError';
 import { createUploadHandler, type UploadStore } from '../../server/createUploadHandler';
 import { createSimulator, type Simulator } from '../../testing/createSimulator';
 import { sampleImageBytes, sampleImageFile } from '../../testing/sampleImage';
 import { aigateway } from '../aigateway';
 import type { ImageUploadOptions } from '../defineProvider';
 import { visgate } from '../visgate';
+import { failure } from './testContexts';
 
 const UPLOAD_ROUTE = 'https://app.example/api/video/upload';
 const STORED = 'https://files.app.example/u/alice/start.png';
@@ -50,15 +50,6 @@ function recordingUploader(url = STORED) {
 /** What reached the simulator's submit endpoint, as JSON bodies. */
 function submits(sim: Simulator): unknown[] {
   return sim.jobs().map((job) => job.input);
-}
-
-async function failure(promise: Promise<unknown>): Promise<VideoJobError> {
-  const caught = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  expect(caught).toBeInstanceOf(VideoJobError);
-  return caught as VideoJobError;
 }
 
 describe.each(CASES)('$name: an input image from a local file', ({ name, adapter, model }) => {

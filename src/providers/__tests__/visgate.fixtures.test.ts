@@ -6,7 +6,7 @@ import { VideoJobError } from '../../core/videoJobError';
 import { createWebhookHandler } from '../../server';
 import { fixturesOf, wireFixture, type WireFixture } from '../../../test/fixtures/wire/wireFixtures';
 import { visgate } from '../visgate';
-import { recordingFetch, snapshotOf, transportContext } from './testContexts';
+import { recordingFetch, snapshotOf, transportContext, failure } from './testContexts';
 
 const model = 'fal-ai/veo3';
 const NOW = Date.parse('2026-12-01T09:02:00Z');
@@ -29,15 +29,6 @@ function refFor(fixture: WireFixture) {
   const body = fixture.body as Record<string, unknown>;
   const id = String(body.request_id ?? body.requestId ?? 'cbb9da31-6009-4a61-8909-935a6be36e0d');
   return { provider: 'visgate', id, model };
-}
-
-async function failure(promise: Promise<unknown>): Promise<VideoJobError> {
-  const caught = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  expect(caught).toBeInstanceOf(VideoJobError);
-  return caught as VideoJobError;
 }
 
 describe('visgate fixtures: submit (videos.generate with preferAsync)', () => {

@@ -1,3 +1,4 @@
+import { isDownloadableUrl } from '../../core/downloadableUrl';
 import type { WireContext } from '../wireFormat';
 
 /**
@@ -14,8 +15,7 @@ export function imageUrlProblem(value: unknown, ctx: WireContext): string | unde
   } catch {
     return 'image_url must be an absolute URL';
   }
-  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) return 'image_url must be an https: URL';
+  if (!isDownloadableUrl(value)) return 'image_url must be an https: URL';
   if (/^\/sim-uploads(\/|$)/.test(url.pathname) && ctx.upload(value)?.status !== 'stored') {
     return 'image_url could not be downloaded (no such file)';
   }
