@@ -2,7 +2,7 @@ import type { Meta, StoryObj } from '@storybook/react-vite';
 import { useState } from 'react';
 import type { JobSnapshot } from '../src/core/jobSnapshot';
 import { VideoJobError } from '../src/core/videoJobError';
-import type { VideoJobGalleryItem } from '../src/components/jobHistory';
+import type { VideoJobGalleryItem } from '../src/components/VideoJobGallery';
 import { VideoJobGallery } from '../src/components/VideoJobGallery';
 import { completed, job } from './fixtures';
 

@@ -11,45 +11,50 @@ import {
   type ForwardedRef,
 } from 'react';
 import { isTerminalStatus } from '../core/jobStatus';
-import type { StateStorage } from '../react/types';
+import type { JobStorage, TrackedJob } from '../react/types';
 import { useVideoJobs } from '../react/useVideoJobs';
-import {
-  DEFAULT_HISTORY_KEY,
-  defaultHistoryStorage,
-  mergeHistory,
-  readHistory,
-  writeHistory,
-  type VideoJobGalleryItem,
-} from './jobHistory';
+import { useVideoJobsContext } from '../react/VideoJobsProvider';
 import { safeMediaUrl } from './safeMediaUrl';
 import { useNow } from './useNow';
 import { defaultVideoJobGalleryLabels, type VideoJobGalleryLabels } from './videoJobGalleryLabels';
 import { VideoPlayer } from './VideoPlayer';
 import { visuallyHidden } from './visuallyHidden';
 
-export type { VideoJobGalleryItem } from './jobHistory';
-
 export type VideoJobGalleryElement = HTMLDivElement;
+
+/** A job as the gallery lists it: a tracked job, with the input to run it again when that is known. */
+export interface VideoJobGalleryItem extends TrackedJob {
+  /**
+   * The input to submit the job again with. For the jobs of a `<VideoJobsProvider>` it is `ref.input` (the client
+   * keeps it at submit: plain JSON fields, an input image as the URL it was uploaded to; absent when an image went as
+   * bytes or a provider file id); with `jobs`, whatever you put here.
+   */
+  input?: Record<string, unknown>;
+}
 
 /** Where and how much of the gallery's history is kept across reloads. */
 export interface VideoJobGalleryPersistOptions {
   /** Storage key. Defaults to `"react-video-jobs:history"`. */
   key?: string;
-  /** A string store shaped like `localStorage` (sync or async). Defaults to `localStorage` where there is one. */
-  storage?: StateStorage;
+  /**
+   * A JSON storage, as `persist` takes one: `createJSONStorage(() => sessionStorage)`. Defaults to the
+   * `<VideoJobsProvider storage>` (`localStorage`; `storage={null}` keeps no history).
+   */
+  storage?: JobStorage<unknown>;
 }
 
 export interface VideoJobGalleryProps extends Omit<ComponentPropsWithoutRef<'div'>, 'children'> {
   /**
    * The jobs to list. Defaults to the jobs of the nearest `<VideoJobsProvider>` (`useVideoJobs`: active first,
-   * then finished ones), together with the finished jobs kept from earlier visits (see `persist`).
+   * then finished ones), together with the finished jobs kept from earlier visits and other tabs (see `persist`).
    */
   jobs?: readonly VideoJobGalleryItem[];
   /** Lists at most this many jobs, and keeps at most this many finished ones. Defaults to `24`. */
   maxItems?: number;
   /**
-   * Keeps finished jobs (ref, status, video, input when known; never the provider's payload) in storage so the
-   * gallery still shows them after a reload. Only without `jobs`. Defaults to `true` (`localStorage`).
+   * Keeps the provider's finished jobs (ref with the input to run them again, status, video; never the provider's
+   * payload) in storage, so the gallery still shows them after a reload, and in every tab of the app: a job that ends
+   * or is removed in one tab shows in the others. Only without `jobs`. Defaults to `true`.
    */
   persist?: boolean | VideoJobGalleryPersistOptions;
   /** Shows Run again on finished jobs; called with the job, and its `input` when known, to submit it again. */
@@ -63,7 +68,7 @@ export interface VideoJobGalleryProps extends Omit<ComponentPropsWithoutRef<'div
 }
 
 const DEFAULT_MAX_ITEMS = 24;
-const NO_ITEMS: readonly VideoJobGalleryItem[] = [];
+const DEFAULT_HISTORY_KEY = 'react-video-jobs:history';
 
 /**
  * A history of generated videos: each job with its video (or the frame it will appear in), its status, and Run
@@ -82,48 +87,37 @@ type ListProps = Omit<VideoJobGalleryProps, 'jobs' | 'persist' | 'maxItems'> & {
   forwardedRef: ForwardedRef<VideoJobGalleryElement>;
 };
 
-/** The jobs of the nearest `<VideoJobsProvider>`, merged with the stored history and written back to it. */
+/** The jobs of the nearest `<VideoJobsProvider>`, whose store keeps the history while the gallery is mounted. */
 function TrackedGallery({
   persist = true,
   maxItems,
   onRemove,
   ...rest
 }: ListProps & { persist?: VideoJobGalleryProps['persist']; maxItems: number }) {
-  // Every job the store still holds, however long ago it ended: the gallery bounds the list by count instead.
+  const { store, storage: providerStorage } = useVideoJobsContext('VideoJobGallery');
+  // Every job the store holds, however long ago it ended: with a history kept, the store bounds them by count.
   const { jobs, remove } = useVideoJobs({ recentMs: Number.POSITIVE_INFINITY });
   const options = typeof persist === 'object' ? persist : {};
   const key = options.key ?? DEFAULT_HISTORY_KEY;
   const givenStorage = options.storage;
   const off = persist === false;
-  // What the storage held, and under which key: the list is written back only once its key has been read.
-  const [stored, setStored] = useState<{ key: string; items: readonly VideoJobGalleryItem[] }>();
-  // Removed during this visit: the client may still report a removed active job, which would bring it back.
-  const [removed, setRemoved] = useState<ReadonlySet<string>>(() => new Set());
 
   // Storage is looked up and read after mounting only, so a server render and the first client render agree.
   useEffect(() => {
-    let live = true;
-    void readHistory(off ? undefined : (givenStorage ?? defaultHistoryStorage()), key).then((items) => {
-      if (live) setStored({ key, items });
-    });
-    return () => {
-      live = false;
-    };
-  }, [off, givenStorage, key]);
+    const storage = off ? undefined : (givenStorage ?? providerStorage());
+    if (!storage) return;
+    return store.keepHistory({ storage, key, maxJobs: maxItems });
+  }, [store, off, givenStorage, providerStorage, key, maxItems]);
 
-  const storedItems = stored?.key === key ? stored.items : NO_ITEMS;
   const items = useMemo(
-    () => mergeHistory(jobs, storedItems, removed, maxItems),
-    [jobs, storedItems, removed, maxItems],
+    () =>
+      jobs
+        .slice(0, maxItems)
+        .map((job): VideoJobGalleryItem => (job.ref.input ? { ...job, input: job.ref.input } : job)),
+    [jobs, maxItems],
   );
 
-  const loaded = stored?.key === key;
-  useEffect(() => {
-    if (loaded && !off) writeHistory(givenStorage ?? defaultHistoryStorage(), key, items, maxItems);
-  }, [loaded, off, givenStorage, key, items, maxItems]);
-
   function handleRemove(item: VideoJobGalleryItem) {
-    setRemoved((previous) => new Set(previous).add(item.key));
     remove(item.ref);
     onRemove?.(item);
   }

@@ -52,6 +52,11 @@ export function useJobEndNotice(options: UseJobEndNoticeOptions = {}): void {
 
   useEffect(() => {
     for (const entry of jobs) {
+      // A job that ended in another tab (or an earlier visit) is that tab's to tell.
+      if (entry.restored) {
+        told.current.add(entry.key);
+        continue;
+      }
       if (!entry.job || !isTerminalStatus(entry.job.status)) {
         seenActive.current.add(entry.key);
         continue;

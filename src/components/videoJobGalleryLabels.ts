@@ -1,6 +1,6 @@
 import { formatDuration } from '../core/formatDuration';
 import type { JobStatus } from '../core/jobStatus';
-import type { VideoJobGalleryItem } from './jobHistory';
+import type { VideoJobGalleryItem } from './VideoJobGallery';
 
 /** Every string `<VideoJobGallery>` shows. Pass a partial object as `labels` to translate or reword. */
 export interface VideoJobGalleryLabels {

@@ -8,7 +8,7 @@ import type { JobStorage, PersistedJob, StateStorage } from './types';
  *
  * @example createJSONStorage(() => sessionStorage)
  */
-export function createJSONStorage(getStorage: () => StateStorage): JobStorage | undefined {
+export function createJSONStorage<Value = PersistedJob>(getStorage: () => StateStorage): JobStorage<Value> | undefined {
   let storage: StateStorage;
   try {
     storage = getStorage();
@@ -16,10 +16,11 @@ export function createJSONStorage(getStorage: () => StateStorage): JobStorage | 
   } catch {
     return undefined;
   }
-  const parse = (text: string | null): PersistedJob | null => {
+  const parse = (text: string | null): Value | null => {
     if (text === null) return null;
     try {
-      return JSON.parse(text) as PersistedJob;
+      // The caller checks what it reads back (`readPersistedJob`): a hand edit or an older format may sit in the slot.
+      return JSON.parse(text) as Value;
     } catch {
       return null;
     }

@@ -11,10 +11,13 @@ export interface StateStorage {
   removeItem(name: string): unknown;
 }
 
-/** A storage that reads and writes JSON values; made by `createJSONStorage`. Never throws. */
-export interface JobStorage {
-  getItem(name: string): PersistedJob | null | Promise<PersistedJob | null>;
-  setItem(name: string, value: PersistedJob): void;
+/**
+ * A storage that reads and writes JSON values; made by `createJSONStorage`. Never throws. `persist` keeps a
+ * `PersistedJob` per key in it, `<VideoJobGallery>` its job history.
+ */
+export interface JobStorage<Value = PersistedJob> {
+  getItem(name: string): Value | null | Promise<Value | null>;
+  setItem(name: string, value: Value): void;
   removeItem(name: string): void;
 }
 
@@ -148,6 +151,11 @@ export interface TrackedJob {
   since: number;
   /** When the job was seen ending (epoch ms). */
   finishedAt?: number;
+  /**
+   * `true` for a finished job read back from the job history (`<VideoJobGallery persist>`): it ended in an earlier
+   * visit or in another tab, and this app's client has not followed it since.
+   */
+  restored?: boolean;
 }
 
 export interface UseVideoJobsOptions {
@@ -162,6 +170,9 @@ export interface UseVideoJobsResult {
   active: readonly TrackedJob[];
   /** Jobs that ended within `recentMs`. */
   recent: readonly TrackedJob[];
-  /** Removes a job from the list (it is not cancelled). */
+  /**
+   * Removes a job from the list (it is not cancelled); later snapshots of it do not bring it back, and with a job
+   * history kept, it leaves the history in every tab.
+   */
   remove: (ref: JobRef) => void;
 }

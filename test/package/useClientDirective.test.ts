@@ -16,6 +16,8 @@ const SERVER_SAFE: Record<string, string> = {
   'src/react/createJSONStorage.ts': 'storage factory with no hooks; usable where the provider is configured',
   'src/react/jobQueryOptions.ts': 'query options for prefetching a job on the server (queryClient.prefetchQuery)',
   'src/react/persistedJob.ts': 'pure read/write of persisted jobs',
+  'src/react/jobHistory.ts': 'pure read/write of the job history kept by the store',
+  'src/react/historySync.ts': 'browser events that tell tabs the history changed; no React import',
   'src/react/persistedDurationModel.ts':
     'duration model factory with no hooks; called where the client is created, storage read on first use',
   'src/react/types.ts': 'types only',
@@ -26,7 +28,6 @@ const SERVER_SAFE: Record<string, string> = {
   'src/components/videoJobProgressLabels.ts': 'default labels, plain data',
   'src/components/videoJobProgressView.ts': 'pure view model of a snapshot',
   'src/components/videoPlayerLabels.ts': 'default labels, plain data',
-  'src/components/jobHistory.ts': 'pure read/write/merge of the gallery history; no React import',
   'src/components/videoJobGalleryLabels.ts': 'default labels, plain data',
   'src/components/waitEstimate.ts': 'pure wait estimate for a snapshot, also for server-rendered labels',
   'src/components/visuallyHidden.ts': 'a style object; imports only a React type',

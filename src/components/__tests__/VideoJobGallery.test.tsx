@@ -5,11 +5,12 @@ import { createVideoClient } from '../../core/createVideoClient';
 import type { JobSnapshot } from '../../core/jobSnapshot';
 import type { VideoClient } from '../../core/videoClient';
 import { fal } from '../../providers/fal';
+import { createJSONStorage } from '../../react/createJSONStorage';
 import type { StateStorage } from '../../react/types';
 import { VideoJobsProvider } from '../../react/VideoJobsProvider';
 import { createSimulator, type Simulator } from '../../testing/createSimulator';
-import type { VideoJobGalleryItem } from '../jobHistory';
-import { VideoJobGallery } from '../VideoJobGallery';
+import { sampleImageFile } from '../../testing/sampleImage';
+import { VideoJobGallery, type VideoJobGalleryItem } from '../VideoJobGallery';
 import { axeViolations } from './axe';
 import { completedJob, failedJob, makeJob, NOW } from './jobFixture';
 
@@ -23,14 +24,18 @@ const done = (id: string, video: Partial<NonNullable<JobSnapshot['video']>> = {}
   return item({ ...job, ref, id }, { finishedAt: NOW - 180_000 });
 };
 
-function memoryStorage(): StateStorage & { data: Map<string, string> } {
+/** A JSON storage over a Map, as `createJSONStorage(() => localStorage)` is over localStorage. */
+function memoryStorage() {
   const data = new Map<string, string>();
-  return {
-    data,
+  const strings: StateStorage = {
     getItem: (name) => data.get(name) ?? null,
     setItem: (name, value) => void data.set(name, value),
     removeItem: (name) => void data.delete(name),
   };
+  return Object.assign(
+    createJSONStorage(() => strings)!,
+    { data },
+  );
 }
 
 describe('VideoJobGallery, given jobs', () => {
@@ -170,7 +175,9 @@ describe('VideoJobGallery, inside a VideoJobsProvider', () => {
     await act(() => vi.advanceTimersByTimeAsync(0));
     const items = screen.getAllByRole('listitem');
     expect(items).toHaveLength(2);
-    expect(items[0]).toHaveAccessibleName(/Ready/);
+    // Titled with the prompt the client kept in each ref.
+    expect(items[0]).toHaveAccessibleName('three Ready');
+    expect(items[1]).toHaveAccessibleName('two Ready');
     expect(within(items[0]!).getByRole('link', { name: 'Download' })).toHaveAttribute('href');
   });
 
@@ -206,5 +213,102 @@ describe('VideoJobGallery, inside a VideoJobsProvider', () => {
     expect(screen.getAllByRole('listitem')).toHaveLength(1);
     expect(setItem).not.toHaveBeenCalled();
     expect(localStorage.getItem('react-video-jobs:history')).toBeNull();
+  });
+
+  it("keeps the history in the provider's storage by default; a provider with storage={null} keeps none", async () => {
+    const storage = memoryStorage();
+    const { sim, client } = setup();
+    const view = render(
+      <VideoJobsProvider client={client} storage={storage}>
+        <VideoJobGallery />
+      </VideoJobsProvider>,
+    );
+    await runJob(client, 'one');
+    const stored = JSON.parse(storage.data.get('react-video-jobs:history')!) as { jobs: { ref: { input: unknown } }[] };
+    expect(stored.jobs.map((job) => job.ref.input)).toEqual([{ prompt: 'one' }]);
+    view.unmount();
+
+    localStorage.clear();
+    const other = setup(sim);
+    render(
+      <VideoJobsProvider client={other.client} storage={null}>
+        <VideoJobGallery />
+      </VideoJobsProvider>,
+    );
+    await runJob(other.client, 'two');
+    expect(screen.getAllByRole('listitem')).toHaveLength(1);
+    expect(localStorage.length).toBe(0);
+  });
+
+  it('Run again hands over the input: the prompt, and the start image by the URL it was uploaded to', async () => {
+    const { sim, client } = setup();
+    const onRunAgain = vi.fn();
+    render(
+      <VideoJobsProvider client={client} storage={null}>
+        <VideoJobGallery onRunAgain={onRunAgain} />
+      </VideoJobsProvider>,
+    );
+    await act(async () => {
+      const image = sampleImageFile({ width: 640, height: 360 });
+      const model = 'fal-ai/kling-video/v2.1/master/image-to-video';
+      const first = await client.submit({ provider: 'fal', model, input: { prompt: 'a fox', image } });
+      const waiting = client.wait(first.ref);
+      await vi.advanceTimersByTimeAsync(10_000);
+      await waiting;
+    });
+    act(() => screen.getByRole('button', { name: 'Run again' }).click());
+    const url = sim.uploads()[0]!.url;
+    expect(onRunAgain).toHaveBeenCalledWith(expect.objectContaining({ input: { prompt: 'a fox', image: url } }));
+  });
+
+  describe('in two tabs of one browser (one localStorage)', () => {
+    beforeEach(() => localStorage.clear());
+    afterEach(() => vi.unstubAllGlobals());
+
+    function openTabs(sim?: Simulator) {
+      const a = setup(sim);
+      const b = setup(a.sim);
+      const tab = (client: VideoClient, name: string) =>
+        render(
+          <VideoJobsProvider client={client}>
+            <VideoJobGallery aria-label={name} />
+          </VideoJobsProvider>,
+        ).container;
+      return { sim: a.sim, a: { client: a.client, view: tab(a.client, 'Tab A') }, b: tab(b.client, 'Tab B') };
+    }
+
+    // jsdom is one window: the test dispatches the event a browser fires in the other tabs after a write.
+    async function storageEvent() {
+      act(() => void window.dispatchEvent(new StorageEvent('storage', { key: 'react-video-jobs:history' })));
+      await act(() => vi.advanceTimersByTimeAsync(0));
+    }
+
+    it('through the storage event: a job that ends in one tab shows in the other; Remove in that one takes it from both', async () => {
+      vi.stubGlobal('BroadcastChannel', undefined);
+      const { a, b } = openTabs();
+      await act(() => vi.advanceTimersByTimeAsync(0));
+      await runJob(a.client, 'from tab a');
+      expect(within(b).getByText('No videos yet')).toBeInTheDocument();
+      await storageEvent();
+      expect(within(b).getByRole('listitem')).toHaveAccessibleName('from tab a Ready');
+      expect(within(b).getByRole('link', { name: 'Download' })).toHaveAttribute('href');
+
+      act(() => within(b).getByRole('button', { name: 'Remove' }).click());
+      expect(within(a.view).getAllByRole('listitem')).toHaveLength(1);
+      await storageEvent();
+      expect(within(a.view).getByText('No videos yet')).toBeInTheDocument();
+      expect(within(b).getByText('No videos yet')).toBeInTheDocument();
+    });
+
+    it('through BroadcastChannel, where there is one, with no storage event', async () => {
+      if (typeof BroadcastChannel !== 'function') throw new Error('this runtime has no BroadcastChannel');
+      const { a, b } = openTabs();
+      await act(() => vi.advanceTimersByTimeAsync(0));
+      await runJob(a.client, 'from tab a');
+      // A channel message is a task of its own: real time has to pass for it to arrive.
+      vi.useRealTimers();
+      await act(() => new Promise((resolve) => setTimeout(resolve, 50)));
+      expect(within(b).getByRole('listitem')).toHaveAccessibleName('from tab a Ready');
+    });
   });
 });

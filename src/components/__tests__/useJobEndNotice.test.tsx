@@ -3,7 +3,9 @@ import { act, render } from '@testing-library/react';
 import { createVideoClient } from '../../core/createVideoClient';
 import type { VideoClient } from '../../core/videoClient';
 import { fal } from '../../providers/fal';
+import { createJSONStorage } from '../../react/createJSONStorage';
 import { VideoJobsProvider } from '../../react/VideoJobsProvider';
+import { getVideoJobsStore } from '../../react/videoJobsStore';
 import { createSimulator } from '../../testing/createSimulator';
 import { requestJobNotifications, useJobEndNotice, type UseJobEndNoticeOptions } from '../useJobEndNotice';
 
@@ -140,5 +142,41 @@ describe('requestJobNotifications', () => {
     expect(FakeNotification.requestPermission).toHaveBeenCalledTimes(1);
     vi.stubGlobal('Notification', undefined);
     await expect(requestJobNotifications()).resolves.toBe('unsupported');
+  });
+
+  it('leaves a job that ended in another tab to that tab: it shows in the history here, with no badge or notification', async () => {
+    const sim = createSimulator({ job: { queueMs: 0, runMs: 2_000 } });
+    const tab = () =>
+      createVideoClient({
+        providers: { fal: fal({ baseUrl: sim.baseUrl('fal'), streaming: false }) },
+        fetch: sim.fetch,
+        random: () => 0.5,
+      });
+    const storage = createJSONStorage<unknown>(() => localStorage)!;
+    const other = tab();
+    const here = tab();
+    localStorage.clear();
+    const sync = getVideoJobsStore(other)!.keepHistory({ storage, key: 'history', maxJobs: 10 });
+    const kept = getVideoJobsStore(here)!.keepHistory({ storage, key: 'history', maxJobs: 10 });
+    render(
+      <VideoJobsProvider client={here} storage={null}>
+        <Notices />
+      </VideoJobsProvider>,
+    );
+    setVisibility('hidden');
+    await act(async () => {
+      getVideoJobsStore(other)!.connect();
+      const first = await other.submit({ provider: 'fal', model: 'fal-ai/veo3', input: { prompt: 'x' } });
+      const waiting = other.wait(first.ref);
+      await vi.advanceTimersByTimeAsync(10_000);
+      await waiting;
+      window.dispatchEvent(new StorageEvent('storage', { key: 'history' }));
+      await vi.advanceTimersByTimeAsync(0);
+    });
+    expect(getVideoJobsStore(here)!.list().jobs).toEqual([expect.objectContaining({ restored: true })]);
+    expect(document.title).toBe('Studio');
+    expect(shown).toEqual([]);
+    sync();
+    kept();
   });
 });
