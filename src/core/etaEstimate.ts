@@ -78,9 +78,8 @@ export interface EtaStep {
   localMs: number;
   /**
    * Inside a plan's dense window: polls keep exactly this spacing, without jitter. An end falls in a gap with a
-   * chance proportional to its length, so jittered gaps are noticed later at the same request count (the p95 notice
-   * of the bench's workload went from 7.1 to 7.9 s with +/-20 %). Jobs still do not poll in step: each enters its
-   * window at a jittered instant.
+   * chance proportional to its length, so jittered gaps notice later for as many requests (bench/results.md,
+   * section 1c). Jobs still do not poll in step: each enters its window at a jittered instant.
    */
   steady?: boolean;
 }
