@@ -1,4 +1,4 @@
-import { useId, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
 import { VideoJobProgress } from '../../src/components/VideoJobProgress';
 import { VideoPlayer } from '../../src/components/VideoPlayer';
 import type { DurationModel } from '../../src/core/durationModel';
@@ -19,13 +19,22 @@ interface GenerationPanelProps {
   /** The start image, kept by the page so it stays when the provider changes. */
   image: PickedImage | undefined;
   setImage(image: PickedImage | undefined): void;
+  /** A job of the history to run again on this provider, once. */
+  runAgain?: RunAgain;
+  onRunAgainTaken(): void;
+}
+
+/** Run again from the history: the job's input (`ref.input`), or the form's when the client kept none. */
+export interface RunAgain {
+  provider: string;
+  input: Record<string, unknown> | undefined;
 }
 
 const SAMPLE_SIZE = { width: 640, height: 360 };
 
 /** One provider's generation: the form, then the real hook's state shown by the real components. */
 export function GenerationPanel(props: GenerationPanelProps) {
-  const { page, client, durations, provider, settings, update, image, setImage } = props;
+  const { page, client, durations, provider, settings, update, image, setImage, runAgain, onRunAgainTaken } = props;
   const generation = useVideoGeneration({ provider: provider.name, model: provider.model, persist: true });
   const id = useId();
   // The file the last generate sent: the client's refusal is shown for that file only, not for one picked since.
@@ -40,15 +49,15 @@ export function GenerationPanel(props: GenerationPanelProps) {
       ? error.message
       : undefined;
 
-  function start() {
+  /** Submits the form's input, or the one given (Run again from the history). */
+  function start(input?: Record<string, unknown>) {
     page.sim.setFaults(faultsFor(settings));
     page.setNextJobSpec(jobSpecFor(settings));
     page.setUploadSpeed(settings.uploadKbps * 1000);
-    setSentImage(image?.file);
-    generation.generate(
-      { ...provider.input(settings.prompt), ...(image ? { image: image.file } : {}) },
-      { replace: true },
-    );
+    setSentImage(input ? undefined : image?.file);
+    generation.generate(input ?? { ...provider.input(settings.prompt), ...(image ? { image: image.file } : {}) }, {
+      replace: true,
+    });
   }
 
   // Generate disables itself: take focus (and, on a phone, the view) to the job's status instead of <body>.
@@ -57,6 +66,10 @@ export function GenerationPanel(props: GenerationPanelProps) {
     event.preventDefault();
     if (generation.isActive) return;
     start();
+    showProgress();
+  }
+
+  function showProgress() {
     const panel = progressRef.current?.querySelector<HTMLElement>('[data-part="panel"]');
     panel?.focus({ preventScroll: true });
     // After the render that follows, so the card is measured in its new state.
@@ -66,10 +79,23 @@ export function GenerationPanel(props: GenerationPanelProps) {
     });
   }
 
+  const takenRunAgain = useRef<RunAgain>(undefined);
+  useEffect(() => {
+    if (!runAgain || takenRunAgain.current === runAgain) return;
+    takenRunAgain.current = runAgain;
+    onRunAgainTaken();
+    start(runAgain.input);
+    showProgress();
+    // Once per request from the history; the other values are this render's.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [runAgain]);
+
   function resetAll() {
     generation.reset();
     page.reset();
     clearPlaygroundStorage();
+    // The simulator hands out its job ids afresh: a page that still held the old jobs (the history) would mix them up.
+    window.location.reload();
   }
 
   const stats = {
@@ -169,7 +195,7 @@ export function GenerationPanel(props: GenerationPanelProps) {
         <VideoJobProgress
           ref={progressRef}
           state={generation}
-          onRetry={start}
+          onRetry={() => start()}
           onCheckAgain={generation.checkAgain}
           estimate={durations.estimate(`${provider.name}:${provider.model}`)}
         />
@@ -182,6 +208,13 @@ export function GenerationPanel(props: GenerationPanelProps) {
           <div>
             <dt>Status polls</dt>
             <dd data-testid="polls">{stats.polls}</dd>
+          </div>
+          <div>
+            <dt>Start image</dt>
+            {/* What the job's submit named: an upload's URL (Run again from the history sends the same one). */}
+            <dd data-testid="job-image" title={generation.ref?.uploads?.image}>
+              {generation.ref?.uploads?.image?.split('/').pop() ?? '–'}
+            </dd>
           </div>
           <div>
             <dt>Images stored</dt>

@@ -1,10 +1,11 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
+import { VideoJobGallery, type VideoJobGalleryItem } from '../../src/components/VideoJobGallery';
 import { createVideoClient } from '../../src/core/createVideoClient';
 import { createDurationModel, type DurationModel } from '../../src/core/durationModel';
 import type { VideoClient } from '../../src/core/videoClient';
 import { VideoJobsProvider } from '../../src/react/VideoJobsProvider';
-import { GenerationPanel } from './GenerationPanel';
+import { GenerationPanel, type RunAgain } from './GenerationPanel';
 import type { PickedImage } from './ImagePicker';
 import { createPageSimulator, type PageSimulator } from './pageSimulator';
 import { PLAYGROUND_PROVIDERS } from './playgroundProviders';
@@ -53,7 +54,17 @@ function Session({ page }: { page: PageSimulator }) {
     }),
   );
   const [queryClient] = useState(() => new QueryClient());
+  // A job of the history to run again; taken by the panel of its provider (switched to first when it is another).
+  const [runAgain, setRunAgain] = useState<RunAgain>();
+  const historyId = useId();
   const provider = PLAYGROUND_PROVIDERS.find((entry) => entry.name === settings.provider) ?? PLAYGROUND_PROVIDERS[0]!;
+
+  function onRunAgain(item: VideoJobGalleryItem) {
+    if (!PLAYGROUND_PROVIDERS.some((entry) => entry.name === item.ref.provider)) return;
+    if (item.ref.provider !== settings.provider) update({ provider: item.ref.provider });
+    setRunAgain({ provider: item.ref.provider, input: item.input });
+  }
+
   return (
     <QueryClientProvider client={queryClient}>
       <VideoJobsProvider client={client}>
@@ -68,7 +79,18 @@ function Session({ page }: { page: PageSimulator }) {
           update={update}
           image={image}
           setImage={setImage}
+          runAgain={runAgain?.provider === provider.name ? runAgain : undefined}
+          onRunAgainTaken={() => setRunAgain(undefined)}
         />
+        <section className="pg-history" aria-labelledby={historyId}>
+          <h2 id={historyId}>History</h2>
+          <p className="pg-hint">
+            Every job of this page, on every provider, kept across reloads and shared with the playground in other tabs.
+            Run again submits the same input; a start image goes by the URL it was uploaded to, so nothing is uploaded
+            again.
+          </p>
+          <VideoJobGallery onRunAgain={onRunAgain} />
+        </section>
       </VideoJobsProvider>
     </QueryClientProvider>
   );

@@ -95,6 +95,8 @@ export async function createPageSimulator(): Promise<PageSimulator> {
       save(records);
       sim.reset();
       replayed = 0;
+      // The job ids start over: the history's jobs (read after this) would be taken for the new ones.
+      localStorage.removeItem('react-video-jobs:history');
       break;
     }
     if (record.kind === 'submit') replayed++;

@@ -46,13 +46,15 @@ export function componentTests({ base, stories, screenshots, axeSource }) {
     .map((entry) => entry.id);
 
   // Every story at a phone and a desktop width, light and dark, and with Windows' forced colours: axe must find
-  // nothing in any of them. Screenshots at both widths (light), and forced colours at the phone width.
+  // nothing in any of them. Screenshots at both widths (in the story's own theme), and forced colours at the phone width.
   const storyTests = ids.map((id) => ({
     name: `${id}: renders; axe finds no violations at 390 and 1280 px, light, dark and forced colours; screenshots saved`,
     async run(page) {
       await page.setViewportSize({ width: 1280, height: 900 });
       await openStory(page, base, id);
       await settle(page, id);
+      // Screenshots show each story in its own theme (the Dark stories dark), axe checks both.
+      const ownTheme = await page.evaluate(() => document.documentElement.dataset.theme ?? 'light');
       const problems = [];
       for (const width of [1280, 390]) {
         await page.setViewportSize({ width, height: 900 });
@@ -60,7 +62,7 @@ export function componentTests({ base, stories, screenshots, axeSource }) {
           await setTheme(page, theme);
           const violations = await axeViolations(page, axeSource);
           if (violations.length) problems.push(`${width} px, ${theme}:\n${violations.join('\n')}`);
-          if (theme === 'light') {
+          if (theme === ownTheme) {
             await page.waitForTimeout(120);
             await screenshotStory(page, join(screenshots, width === 1280 ? `${id}.png` : `${id}--390.png`));
           }

@@ -56,8 +56,89 @@ export async function expectVideoPlaying(page) {
   );
 }
 
+const HISTORY_ITEMS = '[data-video-job-gallery] [data-part="item"]';
+
+async function historyCount(page) {
+  return page.evaluate((selector) => document.querySelectorAll(selector).length, HISTORY_ITEMS);
+}
+
 export function playgroundTests({ base, screenshots, axeSource }) {
   return [
+    {
+      name: 'Playground history: a job from a start image is listed; Run again re-submits its input with the image by URL (nothing uploaded again); another tab follows the history, and Remove there takes the job out here',
+      timeoutMs: 60_000,
+      async run(page) {
+        await freshPlayground(page, base, { provider: 'fal', queue: 0.3, position: 0, run: 1, upload: 0 });
+        const prompt = 'A lighthouse in a storm, waves breaking over the rocks';
+        await page.getByLabel('Prompt').fill(prompt);
+        await page.getByRole('button', { name: 'Use a sample image' }).click();
+        await page.getByRole('img', { name: 'Start image: sample.png' }).waitFor();
+        // A second tab of the same browser: it shares localStorage (and BroadcastChannel) with this one.
+        const other = await page.context().newPage();
+        try {
+          await other.setViewportSize({ width: 1180, height: 900 });
+          await openStory(other, base, STORY);
+          await other.waitForSelector('[data-video-job-gallery] [data-part="empty"]');
+
+          await generate(page);
+          await waitForStatus(page, 'completed', 20_000);
+          await page.waitForSelector(`${HISTORY_ITEMS}[data-status="completed"]`);
+          const title = await page.textContent(`${HISTORY_ITEMS} [data-part="title"]`);
+          if (title !== prompt) throw new Error(`the history item is titled ${JSON.stringify(title)}`);
+          const image = await page.textContent('[data-testid="job-image"]');
+          if (!image || image === '–') throw new Error('the job names no uploaded start image');
+          const firstId = await page.textContent('[data-testid="job-id"]');
+          // The other tab shows the finished job without a reload.
+          await other.waitForSelector(`${HISTORY_ITEMS}[data-status="completed"]`, { timeout: 5_000 });
+
+          // Another prompt and no image in the form: Run again takes the job's own input, not the form's.
+          await page.getByLabel('Prompt').fill('Something else entirely');
+          await page
+            .locator('form')
+            .getByRole('button', { name: /^Remove/ })
+            .click();
+          await page.locator('[data-video-job-gallery]').getByRole('button', { name: 'Run again' }).click();
+          await page.waitForFunction(
+            (id) => document.querySelector('[data-testid="job-id"]')?.textContent !== id,
+            firstId,
+          );
+          const focused = await page.evaluate(() => document.activeElement?.getAttribute('data-part') ?? 'body');
+          if (focused !== 'panel') throw new Error(`after Run again focus is on ${focused}`);
+          await waitForStatus(page, 'completed', 20_000);
+          await page.waitForFunction((selector) => document.querySelectorAll(selector).length === 2, HISTORY_ITEMS);
+          const titles = await page.$$eval(`${HISTORY_ITEMS} [data-part="title"]`, (nodes) =>
+            nodes.map((node) => node.textContent),
+          );
+          if (titles.some((text) => text !== prompt)) throw new Error(`history titles: ${titles.join(' | ')}`);
+          const again = await page.textContent('[data-testid="job-image"]');
+          if (again !== image) throw new Error(`Run again sent the image ${again}, the first job ${image}`);
+          const stored = await page.textContent('[data-testid="uploads"]');
+          if (stored !== '1') throw new Error(`${stored} images stored: the image was uploaded again`);
+          const violations = await axeViolations(page, axeSource);
+          if (violations.length) throw new Error(`axe violations:\n${violations.join('\n')}`);
+          await page.locator('.pg-history').scrollIntoViewIfNeeded();
+          await page.waitForTimeout(300);
+          await page.locator('.pg-history').screenshot({ path: join(screenshots, 'playground--history.png') });
+          await page.setViewportSize({ width: 390, height: 844 });
+          await page.waitForTimeout(300);
+          await page.locator('.pg-history').screenshot({ path: join(screenshots, 'playground--history--390.png') });
+          const narrow = await axeViolations(page, axeSource);
+          if (narrow.length) throw new Error(`axe violations at 390 px:\n${narrow.join('\n')}`);
+
+          // Remove in the other tab: the job leaves this tab's history too.
+          await other.waitForFunction((selector) => document.querySelectorAll(selector).length === 2, HISTORY_ITEMS, {
+            timeout: 5_000,
+          });
+          await other.locator('[data-video-job-gallery]').getByRole('button', { name: 'Remove' }).first().click();
+          await page.waitForFunction((selector) => document.querySelectorAll(selector).length === 1, HISTORY_ITEMS, {
+            timeout: 5_000,
+          });
+          if ((await historyCount(other)) !== 1) throw new Error('Remove did not take the job out of its own tab');
+        } finally {
+          await other.close();
+        }
+      },
+    },
     {
       name: 'Playground: Generate runs a fal job through queue and run to a finished video that plays',
       async run(page) {
