@@ -1,8 +1,13 @@
 import { createSnapshot, jobKey, type JobSnapshotInit } from '../core/jobSnapshot';
 import { isTerminalStatus } from '../core/jobStatus';
 import { VideoJobError } from '../core/videoJobError';
+import { browserHistorySync } from './historySync';
 import { readPersistedJob, toPersistedJob } from './persistedJob';
 import type { PersistedJob, TrackedJob } from './types';
+import { MAX_REMOVED, newestFinished, type HistoryHost, type JobHistoryOptions } from './videoJobsStore';
+
+// The job history's code, loaded by the store's `keepHistory` with import(): an app that keeps no history (no
+// `<VideoJobGallery>`) does not ship it.
 
 /**
  * What the job history keeps under its key: the newest finished jobs, each as `persist` keeps a job (ref with the
@@ -15,17 +20,6 @@ export interface PersistedJobHistory {
   jobs: PersistedJob[];
   /** `provider:id` of removed jobs, oldest first. */
   removed: string[];
-}
-
-/** Removed keys remembered, in memory and in storage: enough to outlast any job a tab may still report. */
-export const MAX_REMOVED = 200;
-
-/** The finished jobs among `entries`, newest first, at most `maxJobs`. */
-export function newestFinished(entries: Iterable<TrackedJob>, maxJobs: number): TrackedJob[] {
-  return [...entries]
-    .filter((entry) => entry.finishedAt !== undefined && entry.job && isTerminalStatus(entry.job.status))
-    .sort((a, b) => b.finishedAt! - a.finishedAt! || (a.key < b.key ? -1 : 1))
-    .slice(0, maxJobs);
 }
 
 export function toHistory(
@@ -83,4 +77,79 @@ export function historySignature(history: PersistedJobHistory): string {
     history.jobs.map((record) => `${jobKey(record.ref)} ${record.status} ${record.video?.url ?? ''}`).sort(),
     [...history.removed].sort(),
   ]);
+}
+
+/** Takes in a history read from storage; `true` when the list changed. */
+function merge(host: HistoryHost, stored: ReturnType<typeof readHistory>): boolean {
+  let touched = false;
+  for (const key of stored.removed) {
+    if (host.removed.has(key)) continue;
+    host.forget(key);
+    touched = true;
+  }
+  for (const record of stored.jobs) {
+    if (host.removed.has(record.key)) continue;
+    const entry = host.jobs.get(record.key);
+    if (!entry) {
+      host.jobs.set(record.key, record);
+      touched = true;
+    } else if (entry.finishedAt !== undefined && record.finishedAt! < entry.finishedAt) {
+      // Tabs that saw one job end at different moments agree on the earliest, so they keep the same newest ones.
+      host.jobs.set(record.key, { ...entry, finishedAt: record.finishedAt });
+      touched = true;
+    }
+  }
+  return touched;
+}
+
+/**
+ * Keeps the host's finished jobs under `options.key`: reads what is there (and again whenever another tab writes),
+ * takes it in, and writes back whatever the history then says that storage does not, once per change.
+ */
+export function openJobHistory(host: HistoryHost, options: JobHistoryOptions): { save(): void; close(): void } {
+  const { storage, key, maxJobs } = options;
+  // What storage holds as far as this store knows (read or written last); `undefined` until first read.
+  let stored: string | undefined;
+  let closed = false;
+  const read = () => {
+    let value: unknown;
+    try {
+      value = storage.getItem(key);
+    } catch {
+      value = null;
+    }
+    void Promise.resolve(value).then(
+      (text) => {
+        if (closed) return;
+        const found = readHistory(text);
+        stored = historySignature(toHistory(found.jobs, found.removed, maxJobs));
+        // Whatever this store knows that storage does not (a job that ended here meanwhile) is written back.
+        if (merge(host, found)) host.changed();
+        else history.save();
+      },
+      () => undefined,
+    );
+  };
+  const sync = (options.sync ?? browserHistorySync).connect(key, read);
+  const history = {
+    save() {
+      if (stored === undefined || closed) return;
+      const file = toHistory(host.jobs.values(), host.removed, maxJobs);
+      const signature = historySignature(file);
+      if (signature === stored) return;
+      stored = signature;
+      try {
+        storage.setItem(key, file);
+      } catch {
+        // A hand-written storage that throws: the history is not kept, the list goes on.
+      }
+      sync.notify();
+    },
+    close() {
+      closed = true;
+      sync.close();
+    },
+  };
+  read();
+  return history;
 }

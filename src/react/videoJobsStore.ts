@@ -1,12 +1,13 @@
 import { isStoppedLocally, jobKey, type JobRef, type JobSnapshot } from '../core/jobSnapshot';
 import { isTerminalStatus } from '../core/jobStatus';
 import type { VideoClient } from '../core/videoClient';
-import { browserHistorySync, type HistorySync } from './historySync';
-import { historySignature, MAX_REMOVED, newestFinished, readHistory, toHistory } from './jobHistory';
+import type { HistorySync } from './historySync';
 import type { JobStorage, TrackedJob } from './types';
 
 /** Finished jobs older than this leave the in-memory list, unless a job history keeps them (bounded by count). */
 const KEEP_FINISHED_MS = 24 * 60 * 60 * 1000;
+/** Removed keys remembered, in memory and in a history: enough to outlast any job a tab may still report. */
+export const MAX_REMOVED = 200;
 
 /** Where and how much of the store's finished jobs to keep across reloads and share between tabs (`keepHistory`). */
 export interface JobHistoryOptions {
@@ -51,6 +52,33 @@ export interface TrackedJobList {
   at: number;
 }
 
+/** @internal What a job history (`jobHistory.ts`, loaded with the first `keepHistory`) works on. */
+export interface HistoryHost {
+  readonly jobs: Map<string, TrackedJob>;
+  /** Keys of removed jobs, oldest first. */
+  readonly removed: ReadonlySet<string>;
+  /** Takes a job out for good (see `remove`); `true` when it was listed. */
+  forget(key: string): boolean;
+  /** After a change to `jobs`: bounds them, writes every history, tells the listeners. */
+  changed(): void;
+}
+
+/** A history as the store holds it: its code arrives with `import()`, so apps that keep none never ship it. */
+interface KeptHistory {
+  options: JobHistoryOptions;
+  users: number;
+  closed: boolean;
+  open?: { save(): void; close(): void };
+}
+
+/** The finished jobs among `entries`, newest first (the same order in every tab), at most `maxJobs`. */
+export function newestFinished(entries: Iterable<TrackedJob>, maxJobs: number): TrackedJob[] {
+  return [...entries]
+    .filter((entry) => entry.finishedAt !== undefined && entry.job && isTerminalStatus(entry.job.status))
+    .sort((a, b) => b.finishedAt! - a.finishedAt! || (a.key < b.key ? -1 : 1))
+    .slice(0, maxJobs);
+}
+
 /**
  * The client's slot for its store. The store lives on the client it belongs to, outliving any provider mount (a
  * remounted tree must not fire a job's callbacks again or forget its jobs) and going away with the client; this module
@@ -82,7 +110,7 @@ export function createVideoJobsStore(client: VideoClient): VideoJobsStore {
   const reported = new WeakSet<JobSnapshot>();
   // Jobs removed from the list, oldest first: a later snapshot (or another tab's history) does not bring one back.
   const removed = new Set<string>();
-  const histories = new Map<string, History>();
+  const histories = new Map<string, KeptHistory>();
   let snapshot: TrackedJobList = { jobs: [], at: 0 };
   let connections = 0;
   let disconnect: (() => void) | undefined;
@@ -99,7 +127,7 @@ export function createVideoJobsStore(client: VideoClient): VideoJobsStore {
       for (const [key, entry] of jobs) if (entry.finishedAt !== undefined && !kept.has(key)) jobs.delete(key);
     }
     snapshot = { jobs: [...jobs.values()], at: now };
-    for (const history of histories.values()) history.save();
+    for (const history of histories.values()) history.open?.save();
     for (const listener of [...listeners]) listener();
   }
 
@@ -127,85 +155,7 @@ export function createVideoJobsStore(client: VideoClient): VideoJobsStore {
     return jobs.delete(key);
   }
 
-  /** Takes in a history read from storage; `true` when the list changed. */
-  function merge(stored: ReturnType<typeof readHistory>): boolean {
-    let touched = false;
-    for (const key of stored.removed) {
-      if (removed.has(key)) continue;
-      forget(key);
-      touched = true;
-    }
-    for (const record of stored.jobs) {
-      if (removed.has(record.key)) continue;
-      const entry = jobs.get(record.key);
-      if (!entry) {
-        jobs.set(record.key, record);
-        touched = true;
-      } else if (entry.finishedAt !== undefined && record.finishedAt! < entry.finishedAt) {
-        // Tabs that saw one job end at different moments agree on the earliest, so they keep the same newest ones.
-        jobs.set(record.key, { ...entry, finishedAt: record.finishedAt });
-        touched = true;
-      }
-    }
-    return touched;
-  }
-
-  interface History {
-    options: JobHistoryOptions;
-    users: number;
-    save(): void;
-    close(): void;
-  }
-
-  function openHistory(options: JobHistoryOptions): History {
-    const { storage, key, maxJobs } = options;
-    // What storage holds as far as this store knows (read or written last); `undefined` until first read.
-    let stored: string | undefined;
-    let closed = false;
-    const read = () => {
-      let value: unknown;
-      try {
-        value = storage.getItem(key);
-      } catch {
-        value = null;
-      }
-      void Promise.resolve(value).then(
-        (text) => {
-          if (closed) return;
-          const found = readHistory(text);
-          stored = historySignature(toHistory(found.jobs, found.removed, maxJobs));
-          // Whatever this store knows that storage does not (a job that ended here meanwhile) is written back.
-          if (merge(found)) changed();
-          else history.save();
-        },
-        () => undefined,
-      );
-    };
-    const sync = (options.sync ?? browserHistorySync).connect(key, read);
-    const history: History = {
-      options,
-      users: 0,
-      save() {
-        if (stored === undefined || closed) return;
-        const file = toHistory(jobs.values(), removed, maxJobs);
-        const signature = historySignature(file);
-        if (signature === stored) return;
-        stored = signature;
-        try {
-          storage.setItem(key, file);
-        } catch {
-          // A hand-written storage that throws: the history is not kept, the list goes on.
-        }
-        sync.notify();
-      },
-      close() {
-        closed = true;
-        sync.close();
-      },
-    };
-    read();
-    return history;
-  }
+  const host: HistoryHost = { jobs, removed, forget, changed };
 
   return {
     remove(ref) {
@@ -240,15 +190,28 @@ export function createVideoJobsStore(client: VideoClient): VideoJobsStore {
       };
     },
     keepHistory(options) {
-      const history = histories.get(options.key) ?? openHistory(options);
-      histories.set(options.key, history);
-      history.users++;
-      let kept = true;
+      let history = histories.get(options.key);
+      if (!history) {
+        const created: KeptHistory = { options, users: 0, closed: false };
+        history = created;
+        histories.set(options.key, created);
+        void import('./jobHistory').then(
+          ({ openJobHistory }) => {
+            if (!created.closed) created.open = openJobHistory(host, options);
+          },
+          // The code could not be loaded (offline, a deploy replaced the chunk): the list goes on without a history.
+          () => undefined,
+        );
+      }
+      const kept = history;
+      kept.users++;
+      let held = true;
       return () => {
-        if (!kept) return;
-        kept = false;
-        if (--history.users > 0) return;
-        history.close();
+        if (!held) return;
+        held = false;
+        if (--kept.users > 0) return;
+        kept.closed = true;
+        kept.open?.close();
         histories.delete(options.key);
       };
     },

@@ -17,6 +17,7 @@ const QUICK_START = [
   'src/components/VideoPlayer.tsx',
 ];
 const PUSH = ['clientPush', 'pushUpdates', 'jobEventSource', 'snapshotJson'].map((name) => `src/core/${name}.ts`);
+const HISTORY = ['jobHistory', 'historySync'].map((name) => `src/react/${name}.ts`);
 const IMAGES = ['submitImages', 'imageInput', 'imageHeader', 'prepareImages', 'xhrFetch'].map(
   (name) => `src/core/${name}.ts`,
 );
@@ -89,5 +90,12 @@ describe("the Quick start's modules, through static imports", () => {
     expect(reached.map((file) => chain(graph, file))).toEqual([]);
     const client = readFileSync(join(repo, 'src/core/createVideoClient.ts'), 'utf8');
     expect(client).toContain("import('./submitImages')");
+  });
+
+  it('never reach the job history code: the store imports it with the first keepHistory (<VideoJobGallery>)', () => {
+    const reached = HISTORY.map((file) => join(repo, file)).filter((file) => graph.has(file));
+    expect(reached.map((file) => chain(graph, file))).toEqual([]);
+    const store = readFileSync(join(repo, 'src/react/videoJobsStore.ts'), 'utf8');
+    expect(store).toContain("import('./jobHistory')");
   });
 });
