@@ -1,5 +1,5 @@
 import { cancelJob } from './cancelJob';
-import { checkLimits, checkProviders, checkRef, checkSubmit, invalidInput } from './clientInput';
+import { checkLimits, checkProviders, checkRef, invalidInput } from './clientInput';
 import type { PushEvents } from './clientPush';
 import type { ClientRuntime } from './clientRuntime';
 import { createDurationModel } from './durationModel';
@@ -12,13 +12,12 @@ import { fetchStatus, pollDelay } from './pollJob';
 import type { PreparedImages } from './prepareImages';
 import { createProviderRegistry } from './providerRegistry';
 import { refreshJob } from './refreshJob';
-import { rerunInput } from './rerunInput';
 import { resolvePollingOptions } from './schedule';
-import { abortReason } from './sleep';
 import { timeoutError } from './timeoutError';
 import { createTransport } from './transport';
 import type { VideoClient, VideoClientOptions, WatchOptions } from './videoClient';
-import { VideoJobError, toVideoJobError } from './videoJobError';
+import { VideoJobError } from './videoJobError';
+import { submitJob } from './submitJob';
 import { watchJob } from './watchJob';
 
 /**
@@ -86,52 +85,8 @@ export function createVideoClient(options: VideoClientOptions): VideoClient {
     providerNames: registry.names,
     getProvider: registry.adapter,
     async submit(submitOptions) {
-      const name = submitOptions?.provider;
-      const provider = registry.adapter(name);
-      const { model, webhookUrl, idempotencyKey, signal, onUploadProgress } = submitOptions;
-      const raw = checkSubmit(provider, submitOptions, false);
-      const { image, endImage, ...rest } = raw;
-      // The image code loads with the first input image: an app that never passes one does not ship it.
-      const imageCode = isGiven(image) || isGiven(endImage) ? await loadImageCode(name) : undefined;
-      const checked = imageCode ? await imageCode.checkImages(name, provider.image, raw) : { rest, images: [] };
-      const input = checkSubmit(provider, { ...submitOptions, input: checked.rest });
-      if (signal?.aborted) throw abortReason(signal);
-      const context = registry.context(name);
-      const { images, uploads, submitProgress } =
-        imageCode && checked.images.length
-          ? await imageCode.prepareImages(checked.images, {
-              provider: name,
-              model,
-              support: provider.image!,
-              context,
-              memo: preparedImages,
-              signal,
-              onProgress: onUploadProgress,
-            })
-          : { images: undefined, uploads: {}, submitProgress: undefined };
-      if (signal?.aborted) throw abortReason(signal);
-      const sentAt = now();
-      let first: JobSnapshot;
-      try {
-        first = await provider.submit(context, {
-          model,
-          input,
-          webhookUrl,
-          idempotencyKey,
-          signal,
-          ...(images ? { images, onUploadProgress: submitProgress ?? onUploadProgress } : {}),
-        });
-      } catch (error) {
-        throw toVideoJobError(error, { provider: name });
-      }
-      const rerun = rerunInput(raw, uploads);
-      const ref = {
-        ...first.ref,
-        provider: name,
-        ...(Object.keys(uploads).length ? { uploads } : {}),
-        ...(rerun ? { input: rerun } : {}),
-      };
-      checkRef(ref);
+      const { first, ref, sentAt } = await submitJob(registry, preparedImages, now, submitOptions);
+      const provider = registry.adapter(ref.provider);
       const job = cache.add(ref, createPollHistory(sentAt, { providerMinDelayMs: provider.minPollIntervalMs }));
       return job.dispatch({ type: 'pushed', snapshot: first, at: now() })!;
     },
@@ -203,21 +158,4 @@ function checkEvents(events: PushEvents | undefined): PushEvents | undefined {
     'events',
     `events takes ${call}, imported from react-video-jobs, not the route or its options: push updates are opt-in, so an app without them does not ship the stream code`,
   );
-}
-
-/** An input image field that holds something (`checkImages` skips `undefined`, `null` and `''`). */
-function isGiven(value: unknown): boolean {
-  return value !== undefined && value !== null && value !== '';
-}
-
-/** The image code of a submit, fetched with the first input image (a chunk of its own in an app's build). */
-function loadImageCode(provider: string): Promise<typeof import('./submitImages')> {
-  return import('./submitImages').catch((cause: unknown) => {
-    throw new VideoJobError({
-      kind: 'network',
-      provider,
-      message: 'the code that uploads input images could not be loaded; check the connection and submit again',
-      cause,
-    });
-  });
 }

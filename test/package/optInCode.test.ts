@@ -85,11 +85,11 @@ describe("the Quick start's modules, through static imports", () => {
     expect(reached.map((file) => chain(graph, file))).toEqual([]);
   });
 
-  it('never reach the input image code: the client imports it with the first image', () => {
+  it("never reach the input image code: the client's submit imports it with the first image", () => {
     const reached = IMAGES.map((file) => join(repo, file)).filter((file) => graph.has(file));
     expect(reached.map((file) => chain(graph, file))).toEqual([]);
-    const client = readFileSync(join(repo, 'src/core/createVideoClient.ts'), 'utf8');
-    expect(client).toContain("import('./submitImages')");
+    const submit = readFileSync(join(repo, 'src/core/submitJob.ts'), 'utf8');
+    expect(submit).toContain("import('./submitImages')");
   });
 
   it('never reach the job history code: the store imports it with the first keepHistory (<VideoJobGallery>)', () => {
