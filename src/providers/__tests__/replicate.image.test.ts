@@ -4,25 +4,14 @@
 // gets no answer or a 5xx, or when asked to.
 import { wireFixture } from '../../../test/fixtures/wire/wireFixtures';
 import { createVideoClient } from '../../core/createVideoClient';
-import { VideoJobError } from '../../core/videoJobError';
 import { createProxyHandler } from '../../server/createProxyHandler';
 import { createSimulator } from '../../testing/createSimulator';
 import { sampleImageBytes, sampleImageFile } from '../../testing/sampleImage';
 import { replicate } from '../replicate';
 import { MAX_DATA_URI_BYTES, REPLICATE_IMAGE_LIMITS } from '../replicateFiles';
-import { settledState } from './testContexts';
+import { failure, settledState } from './testContexts';
 
 const MODEL = 'bytedance/seedance-2.0';
-
-/** The typed error `promise` rejects with; fails the test when it resolves or rejects with something else. */
-async function refusal(promise: Promise<unknown>): Promise<VideoJobError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(VideoJobError);
-  return error as VideoJobError;
-}
 
 beforeEach(() => vi.useFakeTimers({ now: new Date('2026-12-02T09:00:00Z') }));
 afterEach(() => vi.useRealTimers());
@@ -196,7 +185,7 @@ describe('replicate: an input image', () => {
     ],
   ])('refuses an image that is %s before any request', async (_case, options, image, message) => {
     const { sim, client } = setup(options);
-    const error = await refusal(
+    const error = await failure(
       client.submit({ provider: 'replicate', model: MODEL, input: { prompt: 'a', image: image() } }),
     );
     expect(error).toMatchObject({ kind: 'invalid_input', provider: 'replicate', field: 'image' });
@@ -206,7 +195,7 @@ describe('replicate: an input image', () => {
 
   it('refuses an image given twice (as `image` and in its field) and starts nothing', async () => {
     const { sim, client } = setup();
-    const error = await refusal(
+    const error = await failure(
       client.submit({
         provider: 'replicate',
         model: MODEL,

@@ -3,25 +3,14 @@
 // official SDK's uploadFile does) and its id goes first in `imageFileIds`.
 import { wireFixture } from '../../../test/fixtures/wire/wireFixtures';
 import { createVideoClient } from '../../core/createVideoClient';
-import { VideoJobError } from '../../core/videoJobError';
 import { createProxyHandler } from '../../server/createProxyHandler';
 import { createSimulator } from '../../testing/createSimulator';
 import { sampleImageBytes, sampleImageFile } from '../../testing/sampleImage';
 import { videogen } from '../videogen';
 import { VIDEOGEN_IMAGE_LIMITS } from '../videogenUpload';
-import { recordingFetch, settledState } from './testContexts';
+import { failure, recordingFetch, settledState } from './testContexts';
 
 const MODEL = 'generate-video-clip';
-
-/** The typed error `promise` rejects with; fails the test when it resolves or rejects with something else. */
-async function refusal(promise: Promise<unknown>): Promise<VideoJobError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(VideoJobError);
-  return error as VideoJobError;
-}
 
 beforeEach(() => vi.useFakeTimers({ now: new Date('2026-12-02T09:00:00Z') }));
 afterEach(() => vi.useRealTimers());
@@ -116,7 +105,7 @@ describe('videogen: an input image', () => {
     const failed = { fileId: documentedFileId(), downloadSource: { status: 'failed' }, previewSource: null };
     const api = documentedApi({ hydrated: [failed] });
     const client = createVideoClient({ providers: { videogen: videogen() }, fetch: api.fetch });
-    const error = await refusal(
+    const error = await failure(
       client.submit({ provider: 'videogen', model: MODEL, input: { prompt: 'a', image: sampleImageFile() } }),
     );
     expect(error).toMatchObject({ kind: 'provider_failed', provider: 'videogen', field: 'image' });
@@ -127,7 +116,7 @@ describe('videogen: an input image', () => {
   it('refuses an upload URL that is not https: before sending a byte', async () => {
     const api = documentedApi({ uploadUrl: 'http://storage.example/upload/1' });
     const client = createVideoClient({ providers: { videogen: videogen() }, fetch: api.fetch });
-    const error = await refusal(
+    const error = await failure(
       client.submit({ provider: 'videogen', model: MODEL, input: { prompt: 'a', image: sampleImageFile() } }),
     );
     expect(error).toMatchObject({ kind: 'invalid_response', provider: 'videogen', field: 'uploadUrl' });
@@ -178,7 +167,7 @@ describe('videogen: an input image', () => {
     ['a URL (VideoGen reads only its own uploads)', () => 'https://cdn.example/a.png', /not URLs/],
   ])('refuses an image that is %s before any request', async (_case, image, message) => {
     const { client, sim } = setup();
-    const error = await refusal(
+    const error = await failure(
       client.submit({ provider: 'videogen', model: MODEL, input: { prompt: 'a', image: image() } }),
     );
     expect(error).toMatchObject({ kind: 'invalid_input', provider: 'videogen', field: 'image' });
@@ -188,7 +177,7 @@ describe('videogen: an input image', () => {
 
   it('takes no end frame (VideoGen documents none) and says so before any request', async () => {
     const { client, sim } = setup();
-    const error = await refusal(
+    const error = await failure(
       client.submit({
         provider: 'videogen',
         model: MODEL,
@@ -202,7 +191,7 @@ describe('videogen: an input image', () => {
   it('reports a refused PUT as the pre-signed URL failing, not the API key, and submits nothing', async () => {
     const { client, sim } = setup();
     sim.failNext({ status: 403, match: /\/sim-uploads\// });
-    const error = await refusal(
+    const error = await failure(
       client.submit({ provider: 'videogen', model: MODEL, input: { prompt: 'a', image: sampleImageFile() } }),
     );
     expect(error).toMatchObject({ kind: 'http', status: 403, provider: 'videogen', field: 'image' });
