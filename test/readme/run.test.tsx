@@ -76,24 +76,30 @@ describe('README: Quick start', () => {
   });
 });
 
+/**
+ * The README's `Animate` inside the providers the Quick start sets up. The page's fetch is given to the client: without
+ * one, a browser client uploads over XMLHttpRequest (for its progress events), which jsdom would send to the network.
+ */
+async function renderAnimate(sim: Simulator, seen: string[]) {
+  const { Animate } = (await load(RUN.imageInput)) as { Animate: ComponentType };
+  const client = createVideoClient({
+    providers: { fal: fal({ proxyUrl: '/api/video/proxy' }) },
+    fetch: pageFetch(sim, seen),
+  });
+  return render(
+    <QueryClientProvider client={new QueryClient()}>
+      <VideoJobsProvider client={client}>
+        <Animate />
+      </VideoJobsProvider>
+    </QueryClientProvider>,
+  );
+}
+
 describe('README: Start from an image', () => {
   it('uploads the picked photo through the proxy route, shows the upload, then plays the video', async () => {
     const sim = createSimulator({ job: { queueMs: 2000, runMs: 8000 } });
     const seen: string[] = [];
-    const { Animate } = (await load(RUN.imageInput)) as { Animate: ComponentType };
-    // The page's fetch, given to the client: without one, a browser client uploads over XMLHttpRequest (for its
-    // progress events), which jsdom would send to the network.
-    const client = createVideoClient({
-      providers: { fal: fal({ proxyUrl: '/api/video/proxy' }) },
-      fetch: pageFetch(sim, seen),
-    });
-    const { container } = render(
-      <QueryClientProvider client={new QueryClient()}>
-        <VideoJobsProvider client={client}>
-          <Animate />
-        </VideoJobsProvider>
-      </QueryClientProvider>,
-    );
+    const { container } = await renderAnimate(sim, seen);
     const photo = sampleImageFile({ width: 640, height: 360 });
     act(() => fireEvent.change(screen.getByLabelText('Photo to animate'), { target: { files: [photo] } }));
     await advanceUntil(() => sim.jobs().length > 0, 5000);
@@ -116,18 +122,7 @@ describe('README: Start from an image', () => {
 
   it('refuses a photo over the limit before sending anything, naming the limit', async () => {
     const sim = createSimulator();
-    const { Animate } = (await load(RUN.imageInput)) as { Animate: ComponentType };
-    const client = createVideoClient({
-      providers: { fal: fal({ proxyUrl: '/api/video/proxy' }) },
-      fetch: pageFetch(sim, []),
-    });
-    const { container } = render(
-      <QueryClientProvider client={new QueryClient()}>
-        <VideoJobsProvider client={client}>
-          <Animate />
-        </VideoJobsProvider>
-      </QueryClientProvider>,
-    );
+    const { container } = await renderAnimate(sim, []);
     const tooSmall = sampleImageFile({ width: 200, height: 200 });
     act(() => fireEvent.change(screen.getByLabelText('Photo to animate'), { target: { files: [tooSmall] } }));
     await advanceUntil(() => container.querySelector('[data-status="failed"]') !== null, 2000);
