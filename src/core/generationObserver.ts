@@ -9,6 +9,7 @@ import {
 import { toVideoJobState, withTrackedElapsed, type VideoJobState } from './jobState';
 import { isStoppedLocally, jobKey, type JobRef, type JobSnapshot } from './jobSnapshot';
 import type { UploadProgress } from './imageInput';
+import { isBlob } from './isBlob';
 import { isTerminalStatus, type JobStatus } from './jobStatus';
 import type { VideoClient } from './videoClient';
 import { VideoJobError, toVideoJobError } from './videoJobError';
@@ -428,9 +429,7 @@ function imageBytes(input: Record<string, unknown>): number {
   for (const value of [input.image, input.endImage]) {
     if (typeof value === 'string' && value.startsWith('data:'))
       bytes += Math.floor(((value.length - value.indexOf(',') - 1) * 3) / 4);
-    else if (typeof Blob !== 'undefined' && value instanceof Blob) bytes += value.size;
-    else if (typeof value === 'object' && value !== null && typeof (value as Blob).size === 'number')
-      bytes += (value as Blob).size;
+    else if (isBlob(value)) bytes += value.size;
   }
   return bytes;
 }

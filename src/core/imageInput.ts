@@ -1,4 +1,5 @@
 import { isDownloadableUrl } from './downloadableUrl';
+import { isBlob } from './isBlob';
 import { formatBytes } from './formatBytes';
 import { IMAGE_HEADER_BYTES, readImageHeader, type ImageHeader } from './imageHeader';
 import type { ProviderContext } from './provider';
@@ -241,18 +242,6 @@ function isRawBase64(value: string): boolean {
   return value.length >= 64 && !value.includes(':') && /^[A-Za-z0-9+/\s]+={0,2}\s*$/.test(value);
 }
 
-export function isBlob(value: unknown): value is Blob {
-  return (
-    typeof Blob !== 'undefined' &&
-    (value instanceof Blob ||
-      (typeof value === 'object' &&
-        value !== null &&
-        typeof (value as Blob).arrayBuffer === 'function' &&
-        typeof (value as Blob).size === 'number' &&
-        typeof (value as Blob).slice === 'function'))
-  );
-}
-
 /** An `invalid_input` naming the field and the limit; the page documenting it goes in `docsUrl`. */
 function imageError(
   provider: string,
@@ -273,3 +262,5 @@ function describeTypes(types: readonly string[]): string {
 function formatRatio(ratio: number): string {
   return ratio >= 1 ? `${Number(ratio.toFixed(2))}:1` : `1:${Number((1 / ratio).toFixed(2))}`;
 }
+
+export { isBlob };

@@ -7,7 +7,8 @@ import {
   type VideoResult,
 } from '../core/jobSnapshot';
 import { IMAGE_HEADER_BYTES, readImageHeader } from '../core/imageHeader';
-import { isBlob, type ImageLimits } from '../core/imageInput';
+import type { ImageLimits } from '../core/imageInput';
+import { isBlob } from '../core/isBlob';
 import type { JobStatus } from '../core/jobStatus';
 import { UNCHANGED, type CancelOutcome, type ProviderAdapter, type ProviderContext } from '../core/provider';
 import { VideoJobError } from '../core/videoJobError';
