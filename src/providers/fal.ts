@@ -14,7 +14,6 @@ import {
   falImageFields,
   falInitiateUrl,
   isFalFileUrl,
-  uploadToFal,
 } from './falStorage';
 import type { FalImageFieldsOption } from './falStorage';
 import {
@@ -53,7 +52,7 @@ import type { ApiRequest, CommonProviderOptions, EndpointOptions } from './share
 // - Cancel is PUT: 202 `CANCELLATION_REQUESTED` (a running job may still finish), 400 `ALREADY_COMPLETED`.
 // - Browsers go through a proxy that reads the real URL from `x-fal-target-url`, as fal's own client and
 //   `@fal-ai/server-proxy` do, so this adapter works with an existing fal proxy route.
-// - Input images (`image`, `endImage`) are uploaded to fal's CDN the way @fal-ai/client does (falStorage.ts) and
+// - Input images (`image`, `endImage`) are uploaded to fal's CDN the way @fal-ai/client does (falUpload.ts) and
 //   their URLs go in the model's own fields (`image_url`, `start_image_url`, `tail_image_url`...).
 
 export interface FalOptions extends CommonProviderOptions {
@@ -355,8 +354,13 @@ export function fal(options: FalOptions = {}): ProviderAdapter<FalInput> {
   const image: ProviderImageSupport = {
     fields: ['image', 'endImage'],
     limits: imageLimits,
-    prepare: (ctx, blob, request) =>
-      uploadToFal(ctx, blob, { ...request, initiateUrl: falInitiateUrl(storageUrl), send }),
+    // The upload code loads with the first image (an app without image input never ships it).
+    prepare: async (ctx, blob, request) =>
+      (await import('./falUpload')).uploadToFal(ctx, blob, {
+        ...request,
+        initiateUrl: falInitiateUrl(storageUrl),
+        send,
+      }),
   };
 
   const adapter: ProviderAdapter<FalInput> = {

@@ -21,6 +21,8 @@ const HISTORY = ['jobHistory', 'historySync'].map((name) => `src/react/${name}.t
 const IMAGES = ['submitImages', 'imageInput', 'imageHeader', 'prepareImages', 'xhrFetch'].map(
   (name) => `src/core/${name}.ts`,
 );
+/** fal's storage upload (initiate, then the PUT): it loads with fal's first input image. */
+const FAL_UPLOAD = 'src/providers/falUpload.ts';
 
 function resolveRelative(from: string, specifier: string): string {
   const base = resolve(dirname(from), specifier);
@@ -90,6 +92,12 @@ describe("the Quick start's modules, through static imports", () => {
     expect(reached.map((file) => chain(graph, file))).toEqual([]);
     const submit = readFileSync(join(repo, 'src/core/submitJob.ts'), 'utf8');
     expect(submit).toContain("import('./submitImages')");
+  });
+
+  it("never reach fal's upload code: the adapter imports it with the first input image", () => {
+    expect(graph.has(join(repo, FAL_UPLOAD)) ? chain(graph, join(repo, FAL_UPLOAD)) : undefined).toBeUndefined();
+    const adapter = readFileSync(join(repo, 'src/providers/fal.ts'), 'utf8');
+    expect(adapter).toContain("import('./falUpload')");
   });
 
   it('never reach the job history code: the store imports it with the first keepHistory (<VideoJobGallery>)', () => {
