@@ -3,6 +3,7 @@ import { elapsedOf, toVideoJobState, withTrackedElapsed, type VideoJobState } fr
 import { isStoppedLocally, jobKey, type JobRef, type JobSnapshot } from './jobSnapshot';
 import { isTerminalStatus, type JobStatus } from './jobStatus';
 import type { PollingOptions } from './schedule';
+import { timeoutError } from './timeoutError';
 import type { VideoClient } from './videoClient';
 import { VideoJobError, toVideoJobError } from './videoJobError';
 
@@ -338,7 +339,7 @@ export class JobObserver {
     const timeoutMs = this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const timer = setTimeout(() => {
       this.#timeout = undefined;
-      this.#timedOut = { key, error: followTimeout(ref, timeoutMs) };
+      this.#timedOut = { key, error: timeoutError(ref, timeoutMs) };
       this.#update();
     }, timeoutMs);
     this.#timeout = { key, timer };
@@ -369,16 +370,6 @@ export function cancelWith(source: JobSource, client: VideoClient, ref: JobRef):
 /** Options objects written inline are new on every render: compare what they say. */
 function samePolling(a: PollingOptions | undefined, b: PollingOptions | undefined): boolean {
   return a === b || JSON.stringify(a) === JSON.stringify(b);
-}
-
-function followTimeout(ref: JobRef, timeoutMs: number): VideoJobError {
-  const minutes = Math.round(timeoutMs / 6000) / 10;
-  return new VideoJobError({
-    kind: 'timeout',
-    provider: ref.provider,
-    jobId: ref.id,
-    message: `stopped following after ${minutes} min without an end; the job may still finish, resume(ref) follows it again`,
-  });
 }
 
 /**
