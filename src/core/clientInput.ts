@@ -62,15 +62,8 @@ export function checkRef(ref: JobRef): void {
   }
 }
 
-/**
- * The submit's model and input, checked and passed through the adapter's own validation (`validate: false` checks
- * the model and the input's shape only, e.g. before the images are taken out of it).
- */
-export function checkSubmit(
-  provider: ProviderAdapter,
-  options: SubmitOptions,
-  validate = true,
-): Record<string, unknown> {
+/** The submit's model and the input's shape (an object), checked before anything else, the images included. */
+export function checkSubmit(options: SubmitOptions): Record<string, unknown> {
   const { provider: name, model } = options;
   if (typeof model !== 'string' || model.trim() === '') {
     throw invalidInput(
@@ -83,11 +76,23 @@ export function checkSubmit(
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw invalidInput('input', `input must be an object of model parameters, got ${describe(input)}`, name);
   }
-  if (!validate || !provider.validateInput) return input;
+  return input;
+}
+
+/**
+ * The submit checked (`checkSubmit`), then passed through the adapter's own validation, which may load its schemas
+ * first (fal's come with its first request).
+ */
+export async function validateSubmit(
+  provider: ProviderAdapter,
+  options: SubmitOptions,
+): Promise<Record<string, unknown>> {
+  const input = checkSubmit(options);
+  if (!provider.validateInput) return input;
   try {
-    return provider.validateInput(model, input) as Record<string, unknown>;
+    return (await provider.validateInput(options.model, input)) as Record<string, unknown>;
   } catch (error) {
-    throw asInvalidInput(error, name);
+    throw asInvalidInput(error, options.provider);
   }
 }
 

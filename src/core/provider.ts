@@ -79,7 +79,7 @@ export interface ProviderAdapter<Input = Record<string, unknown>> {
    * Validates (and normalises) the input before any request is sent; throws `VideoJobError` of kind
    * `invalid_input` naming the field.
    */
-  validateInput?(model: string, input: unknown): Input;
+  validateInput?(model: string, input: unknown): Input | Promise<Input>;
   submit(ctx: ProviderContext, request: SubmitRequest<Input>): Promise<JobSnapshot>;
   /**
    * Reads the job. Must have no side effect: the client makes its requests idempotent whatever their method

@@ -1,6 +1,6 @@
 // The image code of a submit (checks read from the bytes, uploads, progress), loaded by the client's submit with the
 // first input that carries an image: an app that never passes one never loads it, and bundlers split it out.
-import { checkSubmit } from './clientInput';
+import { validateSubmit } from './clientInput';
 import type { ImageField, PreparedImage, UploadProgress } from './imageInput';
 import { checkImages } from './imageInput';
 import { prepareImages, type PreparedImages } from './prepareImages';
@@ -30,7 +30,7 @@ export async function submitImages(
 ): Promise<SubmitImages> {
   const { provider: name, model, signal, onUploadProgress } = options;
   const checked = await checkImages(name, provider.image, raw);
-  const input = checkSubmit(provider, { ...options, input: checked.rest });
+  const input = await validateSubmit(provider, { ...options, input: checked.rest });
   if (signal?.aborted) throw abortReason(signal);
   if (checked.images.length === 0) return { input, images: {}, uploads: {} };
   const prepared = await prepareImages(checked.images, {

@@ -1,4 +1,4 @@
-import { checkRef, checkSubmit } from './clientInput';
+import { checkRef, checkSubmit, validateSubmit } from './clientInput';
 import type { JobSnapshot } from './jobSnapshot';
 import type { PreparedImages } from './prepareImages';
 import type { ProviderRegistry } from './providerRegistry';
@@ -22,14 +22,14 @@ export async function submitJob(
   const name = options?.provider;
   const provider = registry.adapter(name);
   const { model, webhookUrl, idempotencyKey, signal } = options;
-  const raw = checkSubmit(provider, options, false);
+  const raw = checkSubmit(options);
   const context = registry.context(name);
   // The image code loads with the first input image: an app that never passes one does not ship it.
   const withImages: SubmitImages | undefined =
     isGiven(raw.image) || isGiven(raw.endImage)
       ? await (await loadImageCode(name)).submitImages(provider, options, raw, context, memo)
       : undefined;
-  const input = withImages?.input ?? checkSubmit(provider, options);
+  const input = withImages?.input ?? (await validateSubmit(provider, options));
   if (signal?.aborted) throw abortReason(signal);
   const sentAt = now();
   let first: JobSnapshot;

@@ -6,15 +6,14 @@ import { VideoJobError } from '../core/videoJobError';
 import { defineProvider, type DefinedSchema, type DefinedStatus, type ImageUploadOptions } from './defineProvider';
 import {
   cancelOutcomeOf,
-  httpsUrlSchema,
   invalidResponse,
   lookupStatus,
-  matches,
   requirePlayableUrl,
   signedUrlExpiry,
   toEpochMs,
   type CommonProviderOptions,
 } from './shared';
+import { httpsUrlSchema, matches } from './zodChecks';
 
 /**
  * `apiKey` is the `sk-aig-...` key, sent as a bearer token. The gateway only downloads input images from URLs (it has no

@@ -1,11 +1,9 @@
-import * as z from 'zod/mini';
 import type { ImageField, ImageLimits, PreparedImage, ProviderImageSupport } from '../core/imageInput';
 import { createSnapshot } from '../core/jobSnapshot';
 import type { JobRef, JobSnapshot, VideoResult } from '../core/jobSnapshot';
 import { UNCHANGED } from '../core/provider';
 import type { CancelOutcome, ProviderAdapter, ProviderContext, StatusRequest, SubmitRequest } from '../core/provider';
 import { VideoJobError } from '../core/videoJobError';
-import { falStatusSchema } from './falStatus';
 import type { FalStatus } from './falStatus';
 import {
   FAL_IMAGE_LIMITS,
@@ -107,49 +105,21 @@ const IMAGE_FIELDS = [
   'last_frame_url',
 ];
 
-const inputSchema = z.looseObject({
-  prompt: z.optional(z.string()),
-  negative_prompt: z.optional(z.string()),
-  duration: z.optional(z.union([z.string(), z.number()])),
-  aspect_ratio: z.optional(z.string()),
-});
-
-const submitSchema = z.looseObject({
-  request_id: z.string(),
-  status_url: z.optional(z.string()),
-  response_url: z.optional(z.string()),
-  cancel_url: z.optional(z.string()),
-  queue_position: z.optional(z.nullable(z.number())),
-});
-
-/** What the submit answer may hold, as the adapter reads it (checked against @fal-ai/client's types). */
-export type FalSubmitAnswer = z.input<typeof submitSchema>;
-
-const resultSchema = z.looseObject({
-  video: z.looseObject({
-    url: z.string(),
-    content_type: z.optional(z.nullable(z.string())),
-    file_name: z.optional(z.nullable(z.string())),
-    file_size: z.optional(z.nullable(z.number())),
-    width: z.optional(z.nullable(z.number())),
-    height: z.optional(z.nullable(z.number())),
-    duration: z.optional(z.nullable(z.number())),
-  }),
-});
-
 /** What the result fetch may answer for a request that ended badly (request errors, model errors, 4xx). */
 const RESULT_FAILURE_STATUS = [400, 409, 410, 413, 415, 422, 499, 500, 502, 503, 504];
 
-const errorBodySchema = z.looseObject({
-  detail: z.optional(z.unknown()),
-  error: z.optional(z.unknown()),
-  error_type: z.optional(z.nullable(z.string())),
-});
+/** The schemas (zod/mini), loaded with the first request: a failed load is tried again by the next one. */
+let wire: Promise<typeof import('./falWire')> | undefined;
+function loadWire(): Promise<typeof import('./falWire')> {
+  wire ??= import('./falWire').catch((error: unknown) => {
+    wire = undefined;
+    throw error;
+  });
+  return wire;
+}
 
-const cancelSchema = z.looseObject({ status: z.optional(z.string()) });
-
-/** A video model's output as the adapter reads it (`video` or `videos[0]`). */
-export type FalVideoResult = z.input<typeof resultSchema>;
+export type { FalSubmitAnswer, FalVideoResult } from './falWire';
+type ErrorBody = import('./falWire').FalErrorBody;
 
 /** The fal queue adapter. */
 export function fal(options: FalOptions = {}): ProviderAdapter<FalInput> {
@@ -243,6 +213,7 @@ export function fal(options: FalOptions = {}): ProviderAdapter<FalInput> {
     now: number,
     known?: KnownFailure,
   ): Promise<JobSnapshot> {
+    const { resultSchema, errorBodySchema } = await loadWire();
     // A finished run's failure comes back as the result fetch's answer (see the rule at the top of this file).
     let response: Awaited<ReturnType<typeof send>>;
     try {
@@ -258,7 +229,8 @@ export function fal(options: FalOptions = {}): ProviderAdapter<FalInput> {
       if (known && !request.signal?.aborted) return failed(ref, base, known.error, known.errorType, now);
       throw error;
     }
-    if (response.status >= 400) return endedBadly(ref, base, response, now, known);
+    if (response.status >= 400)
+      return endedBadly(ref, base, errorBodySchema.safeParse(response.data), response, now, known);
     const data = normaliseResult(response.data);
     const result = parseWith(resultSchema, data, { provider: name, jobId: ref.id, what: 'result' });
     // No thumbnail: the documented video results hold `video` (a File) only, e.g. the Output Example of
@@ -295,12 +267,12 @@ export function fal(options: FalOptions = {}): ProviderAdapter<FalInput> {
   function endedBadly(
     ref: JobRef,
     base: { ref: JobRef; logs: readonly string[]; raw: unknown },
-    response: { status: number; headers: Headers; data: unknown },
+    parsed: { success: true; data: ErrorBody } | { success: false },
+    response: { status: number; headers: Headers },
     now: number,
     known: KnownFailure | undefined,
   ): JobSnapshot {
     const { status } = response;
-    const parsed = errorBodySchema.safeParse(response.data);
     const body = parsed.success ? parsed.data : {};
     const errorType = response.headers.get('x-fal-error-type') ?? body.error_type ?? known?.errorType;
     if (errorType === 'client_cancelled' || (status === 499 && !errorType)) return cancelled(base, now);
@@ -368,7 +340,8 @@ export function fal(options: FalOptions = {}): ProviderAdapter<FalInput> {
     capabilities: { cancel: true, progress: false, queuePosition: true, webhooks: true, streaming },
     image,
 
-    validateInput(model, input) {
+    async validateInput(model, input) {
+      const { inputSchema } = await loadWire();
       if (!model || model.split('/').filter(Boolean).length < 2) {
         throw new VideoJobError({
           kind: 'invalid_input',
@@ -394,6 +367,7 @@ export function fal(options: FalOptions = {}): ProviderAdapter<FalInput> {
     },
 
     async submit(ctx, request) {
+      const { submitSchema } = await loadWire();
       const submitUrl = withQuery(joinUrl(baseUrl, request.model), { fal_webhook: request.webhookUrl });
       const response = await send(ctx, {
         method: 'POST',
@@ -426,6 +400,7 @@ export function fal(options: FalOptions = {}): ProviderAdapter<FalInput> {
     },
 
     async getStatus(ctx, ref, request) {
+      const { falStatusSchema } = await loadWire();
       const response = await send(ctx, {
         method: 'GET',
         url: withQuery(urls(ref).status, { logs: logs ? '1' : '0' }),
@@ -439,6 +414,7 @@ export function fal(options: FalOptions = {}): ProviderAdapter<FalInput> {
     },
 
     async cancel(ctx, ref, request): Promise<CancelOutcome> {
+      const { cancelSchema, errorBodySchema } = await loadWire();
       const response = await send(ctx, {
         method: 'PUT',
         url: urls(ref).cancel,

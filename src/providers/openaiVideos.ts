@@ -14,10 +14,8 @@ import { UNCHANGED, type CancelOutcome, type ProviderAdapter, type ProviderConte
 import { VideoJobError } from '../core/videoJobError';
 import { toMultipartForm } from './multipartForm';
 import {
-  httpsUrlSchema,
   joinUrl,
   lookupStatus,
-  matches,
   mediaUrl,
   requirePlayableUrl,
   parseWith,
@@ -27,6 +25,7 @@ import {
   validateWith,
   type CommonProviderOptions,
 } from './shared';
+import { httpsUrlSchema, matches } from './zodChecks';
 
 export interface OpenAIVideosOptions extends CommonProviderOptions {
   /**

@@ -15,7 +15,6 @@ import {
   isAbsoluteHttpsUrl,
   joinUrl,
   lookupStatus,
-  matches,
   requirePlayableUrl,
   parseWith,
   sendRequest,
@@ -23,6 +22,7 @@ import {
   validateWith,
   type CommonProviderOptions,
 } from './shared';
+import { matches } from './zodChecks';
 
 export type ReplicateWebhookEvent = 'start' | 'output' | 'logs' | 'completed';
 

@@ -7,15 +7,13 @@ import { defineProvider, type DefinedSchema, type DefinedStatus, type DefinedSta
 import { uploadVideoGenImage, VIDEOGEN_IMAGE_LIMITS } from './videogenUpload';
 import {
   cancelOutcomeOf,
-  anyObject,
   lookupStatus,
-  matches,
   parseWith,
   requirePlayableUrl,
   toEpochMs,
-  wholeNumber,
   type CommonProviderOptions,
 } from './shared';
+import { anyObject, matches, wholeNumber } from './zodChecks';
 
 /** `apiKey` is sent as a bearer token. */
 export interface VideoGenOptions extends CommonProviderOptions {

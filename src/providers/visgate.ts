@@ -4,14 +4,8 @@ import type { JobStatus } from '../core/jobStatus';
 import type { ProviderAdapter } from '../core/provider';
 import { VideoJobError } from '../core/videoJobError';
 import { defineProvider, type DefinedSchema, type DefinedStatus, type ImageUploadOptions } from './defineProvider';
-import {
-  anyObject,
-  httpsUrlSchema,
-  invalidResponse,
-  lookupStatus,
-  requirePlayableUrl,
-  type CommonProviderOptions,
-} from './shared';
+import { invalidResponse, lookupStatus, requirePlayableUrl, type CommonProviderOptions } from './shared';
+import { anyObject, httpsUrlSchema } from './zodChecks';
 
 /**
  * visgate only downloads input images from URLs (it has no upload API): give `uploadUrl` (your `createUploadHandler`

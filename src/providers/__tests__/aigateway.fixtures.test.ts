@@ -141,7 +141,7 @@ describe('aigateway: every documented example through the adapter', () => {
       return new Response(JSON.stringify(fixture.body), { status: fixture.http.status });
     };
     const ctx = transportContext(PROVIDER, { fetch, retry: { retries: 0 } }, () => NOW);
-    const input = adapter.validateInput!(request.model, { prompt: request.prompt });
+    const input = await adapter.validateInput!(request.model, { prompt: request.prompt });
 
     // What the client hands the adapter for `image: 'https://...'` (a URL passes as it is; a file is uploaded first).
     const snapshot = await adapter.submit(ctx, { model: request.model, input, images: { image: request.image_url } });

@@ -330,23 +330,22 @@ describe('fal adapter credentials', () => {
 });
 
 describe('fal input validation', () => {
-  it('accepts a plain input and rejects bad fields before any request', () => {
+  it('accepts a plain input and rejects bad fields before any request', async () => {
     const adapter = fal();
-    expect(adapter.validateInput!(MODEL, { prompt: 'x', image_url: 'https://cdn.example/a.png', seed: 3 })).toEqual({
-      prompt: 'x',
-      image_url: 'https://cdn.example/a.png',
-      seed: 3,
+    await expect(
+      adapter.validateInput!(MODEL, { prompt: 'x', image_url: 'https://cdn.example/a.png', seed: 3 }),
+    ).resolves.toEqual({ prompt: 'x', image_url: 'https://cdn.example/a.png', seed: 3 });
+    await expect(adapter.validateInput!(MODEL, { prompt: 42 })).rejects.toMatchObject({
+      kind: 'invalid_input',
+      field: 'prompt',
     });
-    expect(() => adapter.validateInput!(MODEL, { prompt: 42 })).toThrow(
-      expect.objectContaining({ kind: 'invalid_input', field: 'prompt' }),
+    await expect(
+      adapter.validateInput!(MODEL, { prompt: 'x', image_url: 'http://cdn.example/a.png' }),
+    ).rejects.toMatchObject({ kind: 'invalid_input', field: 'image_url' });
+    await expect(adapter.validateInput!(MODEL, { prompt: 'x', start_image_url: '/local/a.png' })).rejects.toMatchObject(
+      { field: 'start_image_url' },
     );
-    expect(() => adapter.validateInput!(MODEL, { prompt: 'x', image_url: 'http://cdn.example/a.png' })).toThrow(
-      expect.objectContaining({ kind: 'invalid_input', field: 'image_url' }),
-    );
-    expect(() => adapter.validateInput!(MODEL, { prompt: 'x', start_image_url: '/local/a.png' })).toThrow(
-      expect.objectContaining({ field: 'start_image_url' }),
-    );
-    expect(() => adapter.validateInput!('veo3', { prompt: 'x' })).toThrow(expect.objectContaining({ field: 'model' }));
+    await expect(adapter.validateInput!('veo3', { prompt: 'x' })).rejects.toMatchObject({ field: 'model' });
   });
 });
 

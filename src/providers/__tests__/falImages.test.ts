@@ -237,15 +237,14 @@ describe("fal input images: each model's own field", () => {
     expect(sim.requests).toHaveLength(0);
   });
 
-  it('checks the renamed fields like the built-in ones: an https: URL (http: only on this machine)', () => {
+  it('checks the renamed fields like the built-in ones: an https: URL (http: only on this machine)', async () => {
     const adapter = fal({ imageFields: { image: 'reference_image_url' } });
-    expect(() =>
+    await expect(
       adapter.validateInput!(MODEL, { prompt: 'x', reference_image_url: 'http://cdn.example/a.png' }),
-    ).toThrow(expect.objectContaining({ kind: 'invalid_input', field: 'reference_image_url' }));
-    expect(adapter.validateInput!(MODEL, { prompt: 'x', image_url: 'http://127.0.0.1:4010/sim-uploads/ab' })).toEqual({
-      prompt: 'x',
-      image_url: 'http://127.0.0.1:4010/sim-uploads/ab',
-    });
+    ).rejects.toMatchObject({ kind: 'invalid_input', field: 'reference_image_url' });
+    await expect(
+      adapter.validateInput!(MODEL, { prompt: 'x', image_url: 'http://127.0.0.1:4010/sim-uploads/ab' }),
+    ).resolves.toEqual({ prompt: 'x', image_url: 'http://127.0.0.1:4010/sim-uploads/ab' });
   });
 });
 

@@ -50,7 +50,7 @@ describe('kling fixtures: submit', () => {
       const { ctx, sent } = fixtureContext(fixture);
       const adapter = kling();
       const request = submitOf(fixture);
-      const input = adapter.validateInput!(request.model, request.input);
+      const input = await adapter.validateInput!(request.model, request.input);
 
       const snapshot = await adapter.submit(ctx, { ...request, input });
 
@@ -320,7 +320,7 @@ describe('kling fixtures: durations per model (issue 10.5)', () => {
     expect(adapter.validateInput!('kling-v3', multiShot)).toMatchObject({ duration: '15', shot_type: 'customize' });
     // Without custom shots a prompt is needed unless there is a frame, which the client takes out of the input before
     // validateInput runs (`image`, `endImage`): the submit refuses it, before any request.
-    const intelligence = adapter.validateInput!('kling-v3', { ...multiShot, shot_type: 'intelligence' });
+    const intelligence = await adapter.validateInput!('kling-v3', { ...multiShot, shot_type: 'intelligence' });
     const { ctx, sent } = fixtureContext(wireFixture('kling', 'submit'));
     const refused = await failure(adapter.submit(ctx, { model: 'kling-v3', input: intelligence }));
     expect(refused).toMatchObject({ kind: 'invalid_input', field: 'prompt' });

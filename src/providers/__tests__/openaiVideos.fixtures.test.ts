@@ -70,7 +70,7 @@ describe('openaiVideos against OpenAI’s documented video objects', () => {
       const { ctx, sent, adapter } = setup({}, fixture);
       const request = fixture.request!.body as { model: string } & Record<string, unknown>;
       const { model, ...rest } = request;
-      const input = adapter.validateInput!(model, rest);
+      const input = await adapter.validateInput!(model, rest);
       const snapshot = await adapter.submit(ctx, { model, input });
       const body = fixture.body as { id: string; created_at: number };
       expect(sent).toHaveLength(1);
@@ -228,7 +228,7 @@ describe('openaiVideos against OpenRouter’s documented job records', () => {
     const { model, ...input } = fixture.request!.body as { model: string } & Record<string, unknown>;
     const snapshot = await adapter.submit(ctx, {
       model,
-      input: adapter.validateInput!(model, input),
+      input: await adapter.validateInput!(model, input),
       webhookUrl: 'https://app.example.com/hook',
     });
     expect(sent[0]).toMatchObject({

@@ -58,7 +58,7 @@ describe('openaiVideos adapter', () => {
 
   it('submits the JSON body OpenAI documents: seconds as a string, image_url as input_reference', async () => {
     const { sent, ctx, adapter } = setup();
-    const input = adapter.validateInput!('sora-2', {
+    const input = await adapter.validateInput!('sora-2', {
       prompt: 'A calico cat playing a piano',
       seconds: 8,
       size: '1280x720',

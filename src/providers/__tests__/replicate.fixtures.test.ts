@@ -33,7 +33,7 @@ describe('replicate fixtures: create a prediction', () => {
     const fixture = wireFixture('replicate', 'submit');
     const { ctx, sent } = fixtureContext(fixture);
     const adapter = replicate();
-    const input = adapter.validateInput!(VERSION, { text: 'Alice' });
+    const input = await adapter.validateInput!(VERSION, { text: 'Alice' });
 
     const snapshot = await adapter.submit(ctx, { model: VERSION, input });
 

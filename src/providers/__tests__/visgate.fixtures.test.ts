@@ -36,7 +36,7 @@ describe('visgate fixtures: submit (videos.generate with preferAsync)', () => {
     const fixture = wireFixture('visgate', 'submit');
     const { ctx, sent } = fixtureContext(fixture);
     const adapter = visgate();
-    const input = adapter.validateInput!(model, {
+    const input = await adapter.validateInput!(model, {
       prompt: 'Cinematic drone over Istanbul',
       duration_seconds: 5,
       aspect_ratio: '16:9',
@@ -64,7 +64,7 @@ describe('visgate fixtures: submit (videos.generate with preferAsync)', () => {
     const { ctx, sent } = fixtureContext(fixture);
     const adapter = visgate();
     const body = fixture.request!.body as { prompt: string; duration_seconds: number; image_url: string };
-    const input = adapter.validateInput!(model, { prompt: body.prompt, duration_seconds: body.duration_seconds });
+    const input = await adapter.validateInput!(model, { prompt: body.prompt, duration_seconds: body.duration_seconds });
 
     // What the client hands the adapter for `image: 'https://...'` (a URL passes as it is; a file is uploaded first).
     const snapshot = await adapter.submit(ctx, { model, input, images: { image: body.image_url } });

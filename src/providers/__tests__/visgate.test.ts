@@ -59,7 +59,7 @@ describe('visgate adapter', () => {
 
   it('submits asynchronously with the body visgate documents, and passes webhookUrl and callback_id through', async () => {
     const { sim, sent, ctx, adapter } = setup();
-    const input = adapter.validateInput!(model, {
+    const input = await adapter.validateInput!(model, {
       prompt: 'a bird flying over mountains',
       duration_seconds: 6,
       image_url: 'https://example.com/bird.png',
