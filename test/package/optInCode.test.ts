@@ -100,6 +100,23 @@ describe("the Quick start's modules, through static imports", () => {
     expect(adapter).toContain("import('./falUpload')");
   });
 
+  it("never import zod: fal's schemas (falWire.ts) come with its first request, the shared checks live in zodChecks.ts", () => {
+    const importers = [...graph.keys()].filter((file) => {
+      const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
+      return source.statements.some(
+        (statement) =>
+          (ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) &&
+          statement.moduleSpecifier !== undefined &&
+          ts.isStringLiteral(statement.moduleSpecifier) &&
+          statement.moduleSpecifier.text.startsWith('zod') &&
+          importsValues(statement),
+      );
+    });
+    expect(importers.map((file) => chain(graph, file))).toEqual([]);
+    const adapter = readFileSync(join(repo, 'src/providers/fal.ts'), 'utf8');
+    expect(adapter).toContain("import('./falWire')");
+  });
+
   it('never reach the job history code: the store imports it with the first keepHistory (<VideoJobGallery>)', () => {
     const reached = HISTORY.map((file) => join(repo, file)).filter((file) => graph.has(file));
     expect(reached.map((file) => chain(graph, file))).toEqual([]);
