@@ -100,6 +100,8 @@ function asInvalidInput(error: unknown, provider: string): VideoJobError {
   if (error instanceof VideoJobError && error.kind === 'invalid_input') {
     return error.provider ? error : error.withJob(provider);
   }
+  // Not about the input: the adapter could not check it (its schemas did not load), so asking again may work.
+  if (error instanceof VideoJobError && error.retryable) return error.provider ? error : error.withJob(provider);
   if (error instanceof VideoJobError) {
     return invalidInput(error.field ?? 'input', error.detail, error.provider ?? provider, error);
   }

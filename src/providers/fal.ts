@@ -108,12 +108,21 @@ const IMAGE_FIELDS = [
 /** What the result fetch may answer for a request that ended badly (request errors, model errors, 4xx). */
 const RESULT_FAILURE_STATUS = [400, 409, 410, 413, 415, 422, 499, 500, 502, 503, 504];
 
-/** The schemas (zod/mini), loaded with the first request: a failed load is tried again by the next one. */
+/**
+ * The schemas (zod/mini), loaded with the first request. A load that fails (the app's chunk cannot be fetched) is a
+ * retryable `network` error, and the next request loads them again.
+ */
 let wire: Promise<typeof import('./falWire')> | undefined;
 function loadWire(): Promise<typeof import('./falWire')> {
   wire ??= import('./falWire').catch((error: unknown) => {
     wire = undefined;
-    throw error;
+    throw new VideoJobError({
+      kind: 'network',
+      retryable: true,
+      provider: 'fal',
+      message: `the fal adapter's schemas (a chunk of this app) could not be loaded (${error instanceof Error ? error.message : String(error)}); check the connection, the next request loads them again`,
+      cause: error,
+    });
   });
   return wire;
 }
