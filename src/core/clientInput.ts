@@ -81,19 +81,26 @@ export function checkSubmit(options: SubmitOptions): Record<string, unknown> {
 
 /**
  * The submit checked (`checkSubmit`), then passed through the adapter's own validation, which may load its schemas
- * first (fal's come with its first request).
+ * first (fal's come with its first request): a Promise then, else the input at once.
  */
-export async function validateSubmit(
+export function validateSubmit(
   provider: ProviderAdapter,
   options: SubmitOptions,
-): Promise<Record<string, unknown>> {
+): Record<string, unknown> | Promise<Record<string, unknown>> {
   const input = checkSubmit(options);
   if (!provider.validateInput) return input;
-  try {
-    return (await provider.validateInput(options.model, input)) as Record<string, unknown>;
-  } catch (error) {
+  const refused = (error: unknown) => {
     throw asInvalidInput(error, options.provider);
+  };
+  let validated: unknown;
+  try {
+    validated = provider.validateInput(options.model, input);
+  } catch (error) {
+    refused(error);
   }
+  return validated instanceof Promise
+    ? validated.then((value) => value as Record<string, unknown>, refused)
+    : (validated as Record<string, unknown>);
 }
 
 function asInvalidInput(error: unknown, provider: string): VideoJobError {

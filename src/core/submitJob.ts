@@ -29,7 +29,12 @@ export async function submitJob(
     isGiven(raw.image) || isGiven(raw.endImage)
       ? await (await loadImageCode(name)).submitImages(provider, options, raw, context, memo)
       : undefined;
-  const input = withImages?.input ?? (await validateSubmit(provider, options));
+  let input = withImages?.input;
+  if (!input) {
+    // Awaited only when the adapter's validation is asynchronous: a synchronous one adds no turn before the submit.
+    const validated = validateSubmit(provider, options);
+    input = validated instanceof Promise ? await validated : validated;
+  }
   if (signal?.aborted) throw abortReason(signal);
   const sentAt = now();
   let first: JobSnapshot;

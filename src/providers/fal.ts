@@ -109,22 +109,28 @@ const IMAGE_FIELDS = [
 const RESULT_FAILURE_STATUS = [400, 409, 410, 413, 415, 422, 499, 500, 502, 503, 504];
 
 /**
- * The schemas (zod/mini), loaded with the first request. A load that fails (the app's chunk cannot be fetched) is a
- * retryable `network` error, and the next request loads them again.
+ * The schemas (zod/mini), loaded with the first request and then used as they are (a later request waits on nothing).
+ * A load that fails (the app's chunk cannot be fetched) is a retryable `network` error, and the next request loads
+ * them again.
  */
-let wire: Promise<typeof import('./falWire')> | undefined;
-function loadWire(): Promise<typeof import('./falWire')> {
-  wire ??= import('./falWire').catch((error: unknown) => {
-    wire = undefined;
-    throw new VideoJobError({
-      kind: 'network',
-      retryable: true,
-      provider: 'fal',
-      message: `the fal adapter's schemas (a chunk of this app) could not be loaded (${error instanceof Error ? error.message : String(error)}); check the connection, the next request loads them again`,
-      cause: error,
-    });
-  });
-  return wire;
+type Wire = typeof import('./falWire');
+let wire: Wire | undefined;
+let loading: Promise<Wire> | undefined;
+function loadWire(): Promise<Wire> {
+  loading ??= import('./falWire').then(
+    (module) => (wire = module),
+    (error: unknown) => {
+      loading = undefined;
+      throw new VideoJobError({
+        kind: 'network',
+        retryable: true,
+        provider: 'fal',
+        message: `the fal adapter's schemas (a chunk of this app) could not be loaded (${error instanceof Error ? error.message : String(error)}); check the connection, the next request loads them again`,
+        cause: error,
+      });
+    },
+  );
+  return loading;
 }
 
 export type { FalSubmitAnswer, FalVideoResult } from './falWire';
@@ -222,7 +228,7 @@ export function fal(options: FalOptions = {}): ProviderAdapter<FalInput> {
     now: number,
     known?: KnownFailure,
   ): Promise<JobSnapshot> {
-    const { resultSchema, errorBodySchema } = await loadWire();
+    const { resultSchema, errorBodySchema } = wire ?? (await loadWire());
     // A finished run's failure comes back as the result fetch's answer (see the rule at the top of this file).
     let response: Awaited<ReturnType<typeof send>>;
     try {
@@ -344,39 +350,44 @@ export function fal(options: FalOptions = {}): ProviderAdapter<FalInput> {
       }),
   };
 
+  /** fal's input checks: the model id, the shared fields (falWire's input schema), the image URL fields. */
+  function validate({ inputSchema }: Wire, model: string, input: unknown): FalInput {
+    if (!model || model.split('/').filter(Boolean).length < 2) {
+      throw new VideoJobError({
+        kind: 'invalid_input',
+        provider: name,
+        field: 'model',
+        message: `model ${JSON.stringify(model)} is not a fal endpoint id; use "owner/app[/sub-path]", e.g. "fal-ai/veo3"`,
+      });
+    }
+    const parsed = validateWith(name, model, inputSchema, input) as FalInput;
+    const fields = new Set([...IMAGE_FIELDS, ...Object.values(falImageFields(model, options.imageFields))]);
+    for (const field of fields) {
+      const value = parsed[field];
+      if (value !== undefined && !isFalFileUrl(value)) {
+        throw new VideoJobError({
+          kind: 'invalid_input',
+          provider: name,
+          field,
+          message: `input for ${model} is invalid: ${field} must be an absolute https: URL fal can download (got ${JSON.stringify(value).slice(0, 60)}); upload the image first, nothing was sent`,
+        });
+      }
+    }
+    return parsed;
+  }
+
   const adapter: ProviderAdapter<FalInput> = {
     name,
     capabilities: { cancel: true, progress: false, queuePosition: true, webhooks: true, streaming },
     image,
 
-    async validateInput(model, input) {
-      const { inputSchema } = await loadWire();
-      if (!model || model.split('/').filter(Boolean).length < 2) {
-        throw new VideoJobError({
-          kind: 'invalid_input',
-          provider: name,
-          field: 'model',
-          message: `model ${JSON.stringify(model)} is not a fal endpoint id; use "owner/app[/sub-path]", e.g. "fal-ai/veo3"`,
-        });
-      }
-      const parsed = validateWith(name, model, inputSchema, input) as FalInput;
-      const fields = new Set([...IMAGE_FIELDS, ...Object.values(falImageFields(model, options.imageFields))]);
-      for (const field of fields) {
-        const value = parsed[field];
-        if (value !== undefined && !isFalFileUrl(value)) {
-          throw new VideoJobError({
-            kind: 'invalid_input',
-            provider: name,
-            field,
-            message: `input for ${model} is invalid: ${field} must be an absolute https: URL fal can download (got ${JSON.stringify(value).slice(0, 60)}); upload the image first, nothing was sent`,
-          });
-        }
-      }
-      return parsed;
+    validateInput(model, input) {
+      const loaded = wire;
+      return loaded ? validate(loaded, model, input) : loadWire().then((schemas) => validate(schemas, model, input));
     },
 
     async submit(ctx, request) {
-      const { submitSchema } = await loadWire();
+      const { submitSchema } = wire ?? (await loadWire());
       const submitUrl = withQuery(joinUrl(baseUrl, request.model), { fal_webhook: request.webhookUrl });
       const response = await send(ctx, {
         method: 'POST',
@@ -409,7 +420,7 @@ export function fal(options: FalOptions = {}): ProviderAdapter<FalInput> {
     },
 
     async getStatus(ctx, ref, request) {
-      const { falStatusSchema } = await loadWire();
+      const { falStatusSchema } = wire ?? (await loadWire());
       const response = await send(ctx, {
         method: 'GET',
         url: withQuery(urls(ref).status, { logs: logs ? '1' : '0' }),
@@ -423,7 +434,7 @@ export function fal(options: FalOptions = {}): ProviderAdapter<FalInput> {
     },
 
     async cancel(ctx, ref, request): Promise<CancelOutcome> {
-      const { cancelSchema, errorBodySchema } = await loadWire();
+      const { cancelSchema, errorBodySchema } = wire ?? (await loadWire());
       const response = await send(ctx, {
         method: 'PUT',
         url: urls(ref).cancel,

@@ -10,6 +10,10 @@ import { fal } from '../fal';
 import type { FalOptions } from '../fal';
 import { settledState } from './testContexts';
 
+/** The adapter's validation as a promise: it throws at once when fal's schemas are loaded, else rejects. */
+async function validated(adapter: ReturnType<typeof fal>, model: string, input: unknown): Promise<unknown> {
+  return adapter.validateInput!(model, input);
+}
 const MODEL = 'fal-ai/kling-video/v2/master/text-to-video';
 const INPUT = { prompt: 'a red fox running through snow', duration: '5' };
 
@@ -333,19 +337,19 @@ describe('fal input validation', () => {
   it('accepts a plain input and rejects bad fields before any request', async () => {
     const adapter = fal();
     await expect(
-      adapter.validateInput!(MODEL, { prompt: 'x', image_url: 'https://cdn.example/a.png', seed: 3 }),
+      validated(adapter, MODEL, { prompt: 'x', image_url: 'https://cdn.example/a.png', seed: 3 }),
     ).resolves.toEqual({ prompt: 'x', image_url: 'https://cdn.example/a.png', seed: 3 });
-    await expect(adapter.validateInput!(MODEL, { prompt: 42 })).rejects.toMatchObject({
+    await expect(validated(adapter, MODEL, { prompt: 42 })).rejects.toMatchObject({
       kind: 'invalid_input',
       field: 'prompt',
     });
     await expect(
-      adapter.validateInput!(MODEL, { prompt: 'x', image_url: 'http://cdn.example/a.png' }),
+      validated(adapter, MODEL, { prompt: 'x', image_url: 'http://cdn.example/a.png' }),
     ).rejects.toMatchObject({ kind: 'invalid_input', field: 'image_url' });
-    await expect(adapter.validateInput!(MODEL, { prompt: 'x', start_image_url: '/local/a.png' })).rejects.toMatchObject(
-      { field: 'start_image_url' },
-    );
-    await expect(adapter.validateInput!('veo3', { prompt: 'x' })).rejects.toMatchObject({ field: 'model' });
+    await expect(validated(adapter, MODEL, { prompt: 'x', start_image_url: '/local/a.png' })).rejects.toMatchObject({
+      field: 'start_image_url',
+    });
+    await expect(validated(adapter, 'veo3', { prompt: 'x' })).rejects.toMatchObject({ field: 'model' });
   });
 });
 

@@ -15,6 +15,10 @@ import type { FalOptions } from '../fal';
 import { FAL_IMAGE_LIMITS, falImageFields } from '../falStorage';
 import { transportContext, failure } from './testContexts';
 
+/** The adapter's validation as a promise: it throws at once when fal's schemas are loaded, else rejects. */
+async function validated(adapter: ReturnType<typeof fal>, model: string, input: unknown): Promise<unknown> {
+  return adapter.validateInput!(model, input);
+}
 const MODEL = 'fal-ai/kling-video/v2.1/master/image-to-video';
 const PROXY = 'https://app.example/api/video/proxy';
 const initiate = wireFixture('fal', 'upload-initiate');
@@ -240,10 +244,10 @@ describe("fal input images: each model's own field", () => {
   it('checks the renamed fields like the built-in ones: an https: URL (http: only on this machine)', async () => {
     const adapter = fal({ imageFields: { image: 'reference_image_url' } });
     await expect(
-      adapter.validateInput!(MODEL, { prompt: 'x', reference_image_url: 'http://cdn.example/a.png' }),
+      validated(adapter, MODEL, { prompt: 'x', reference_image_url: 'http://cdn.example/a.png' }),
     ).rejects.toMatchObject({ kind: 'invalid_input', field: 'reference_image_url' });
     await expect(
-      adapter.validateInput!(MODEL, { prompt: 'x', image_url: 'http://127.0.0.1:4010/sim-uploads/ab' }),
+      validated(adapter, MODEL, { prompt: 'x', image_url: 'http://127.0.0.1:4010/sim-uploads/ab' }),
     ).resolves.toEqual({ prompt: 'x', image_url: 'http://127.0.0.1:4010/sim-uploads/ab' });
   });
 });
