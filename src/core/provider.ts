@@ -76,8 +76,9 @@ export interface ProviderAdapter<Input = Record<string, unknown>> {
   /** How the API takes a start image or end frame (`generate({ prompt, image })`); absent when it takes none. */
   readonly image?: ProviderImageSupport;
   /**
-   * Validates (and normalises) the input before any request is sent; throws `VideoJobError` of kind
-   * `invalid_input` naming the field.
+   * Validates (and normalises) the input before any request is sent; throws (or rejects with) a `VideoJobError` of
+   * kind `invalid_input` naming the field. May return a Promise, e.g. while the adapter loads its schemas on first use
+   * (fal); a retryable error from it (the schemas could not be loaded) reaches the caller as it is.
    */
   validateInput?(model: string, input: unknown): Input | Promise<Input>;
   submit(ctx: ProviderContext, request: SubmitRequest<Input>): Promise<JobSnapshot>;
