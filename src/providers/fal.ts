@@ -133,6 +133,9 @@ function loadWire(): Promise<Wire> {
   return loading;
 }
 
+/** The status stream reader once loaded: later streams start without waiting on `import()` again. */
+let streamReader: typeof import('./falStream') | undefined;
+
 export type { FalSubmitAnswer, FalVideoResult } from './falWire';
 type ErrorBody = import('./falWire').FalErrorBody;
 
@@ -462,7 +465,7 @@ export function fal(options: FalOptions = {}): ProviderAdapter<FalInput> {
     // The stream reader loads with the first `watch(ref, { stream: true })`: the hooks poll, so most apps never load
     // it. A chunk that fails to load ends the stream like a dropped one: the client polls.
     adapter.streamStatus = async function* (ctx, ref, request) {
-      const { readFalStream } = await import('./falStream');
+      const { readFalStream } = (streamReader ??= await import('./falStream'));
       yield* readFalStream({
         ctx,
         ref,
