@@ -1,7 +1,7 @@
 import type { JobRef } from './jobSnapshot';
 import type { ProviderAdapter } from './provider';
 import type { SubmitOptions, VideoClientOptions } from './videoClient';
-import { VideoJobError } from './videoJobError';
+import { VideoJobError, toVideoJobError } from './videoJobError';
 
 /** The checks a client makes before sending anything: each throws an `invalid_input` naming the field and the fix. */
 
@@ -80,35 +80,33 @@ export function checkSubmit(options: SubmitOptions): Record<string, unknown> {
 }
 
 /**
- * The submit checked (`checkSubmit`), then passed through the adapter's own validation, which may load its schemas
- * first (fal's come with its first request): a Promise then, else the input at once.
+ * The checked input (`checkSubmit`, its images taken out) through the adapter's own validation, which may load its
+ * schemas first (fal's come with its first request): a Promise then, else the input at once.
  */
 export function validateSubmit(
   provider: ProviderAdapter,
-  options: SubmitOptions,
+  options: Pick<SubmitOptions, 'provider' | 'model'>,
+  input: Record<string, unknown>,
 ): Record<string, unknown> | Promise<Record<string, unknown>> {
-  const input = checkSubmit(options);
   if (!provider.validateInput) return input;
-  const refused = (error: unknown) => {
+  const refused = (error: unknown): never => {
     throw asInvalidInput(error, options.provider);
   };
-  let validated: unknown;
   try {
-    validated = provider.validateInput(options.model, input);
+    const validated = provider.validateInput(options.model, input) as
+      Record<string, unknown> | Promise<Record<string, unknown>>;
+    return validated instanceof Promise ? validated.catch(refused) : validated;
   } catch (error) {
-    refused(error);
+    return refused(error);
   }
-  return validated instanceof Promise
-    ? validated.then((value) => value as Record<string, unknown>, refused)
-    : (validated as Record<string, unknown>);
 }
 
 function asInvalidInput(error: unknown, provider: string): VideoJobError {
-  if (error instanceof VideoJobError && error.kind === 'invalid_input') {
-    return error.provider ? error : error.withJob(provider);
+  // Input errors stand as they are, and so do retryable ones: the adapter could not check the input (its schemas did
+  // not load), so asking again may work.
+  if (error instanceof VideoJobError && (error.kind === 'invalid_input' || error.retryable)) {
+    return toVideoJobError(error, { provider });
   }
-  // Not about the input: the adapter could not check it (its schemas did not load), so asking again may work.
-  if (error instanceof VideoJobError && error.retryable) return error.provider ? error : error.withJob(provider);
   if (error instanceof VideoJobError) {
     return invalidInput(error.field ?? 'input', error.detail, error.provider ?? provider, error);
   }

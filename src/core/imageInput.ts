@@ -1,6 +1,7 @@
 import { isDownloadableUrl } from './downloadableUrl';
 import { isBlob } from './isBlob';
 import { formatBytes } from './formatBytes';
+import { IMAGE_FIELDS, isGiven } from './imageFields';
 import { IMAGE_HEADER_BYTES, readImageHeader, type ImageHeader } from './imageHeader';
 import type { ProviderContext } from './provider';
 import { VideoJobError } from './videoJobError';
@@ -15,9 +16,6 @@ export type ImageInput = Blob | string;
 export type ImageField = 'image' | 'endImage';
 
 // Also here for the code that took it from this module before it had its own.
-export { formatBytes };
-
-export const IMAGE_FIELDS: readonly ImageField[] = ['image', 'endImage'];
 
 /** A provider's documented limits on an input image, checked before any byte is sent. */
 export interface ImageLimits {
@@ -102,7 +100,7 @@ export async function checkImages(
   for (const field of IMAGE_FIELDS) {
     const value = rest[field];
     delete rest[field];
-    if (value === undefined || value === null || value === '') continue;
+    if (!isGiven(value)) continue;
     if (!support) {
       throw imageError(provider, field, `${provider} takes no image input; remove ${field} or use another provider`);
     }
@@ -262,5 +260,3 @@ function describeTypes(types: readonly string[]): string {
 function formatRatio(ratio: number): string {
   return ratio >= 1 ? `${Number(ratio.toFixed(2))}:1` : `1:${Number((1 / ratio).toFixed(2))}`;
 }
-
-export { isBlob };

@@ -1,8 +1,9 @@
+import { IMAGE_FIELDS, isGiven } from './imageFields';
+import type { ImageField } from './imageInput';
 import type { JobRef } from './jobSnapshot';
 
 /** The most of a job's input a ref keeps, as JSON text: refs are stored and passed around, so a larger input stays out. */
 const MAX_INPUT_CHARS = 8192;
-const IMAGE_FIELDS = ['image', 'endImage'] as const;
 
 /**
  * The input to submit a job again with (`JobRef.input`): the fields as they were given, and each input image as the URL
@@ -17,8 +18,9 @@ export function rerunInput(
   const rerun: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(input)) {
     if (value === undefined) continue;
-    if ((IMAGE_FIELDS as readonly string[]).includes(field) && value !== null && value !== '') {
-      const kept = uploads[field as (typeof IMAGE_FIELDS)[number]];
+    if ((IMAGE_FIELDS as readonly string[]).includes(field)) {
+      if (!isGiven(value)) continue;
+      const kept = uploads[field as ImageField];
       const url = typeof value === 'string' && /^https?:\/\//.test(value) ? value : kept;
       if (url === undefined || !/^https?:\/\//.test(url)) return undefined;
       rerun[field] = url;

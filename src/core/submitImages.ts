@@ -30,9 +30,8 @@ export async function submitImages(
 ): Promise<SubmitImages> {
   const { provider: name, model, signal, onUploadProgress } = options;
   const checked = await checkImages(name, provider.image, raw);
-  const input = await validateSubmit(provider, { ...options, input: checked.rest });
+  const input = await validateSubmit(provider, options, checked.rest);
   if (signal?.aborted) throw abortReason(signal);
-  if (checked.images.length === 0) return { input, images: {}, uploads: {} };
   const prepared = await prepareImages(checked.images, {
     provider: name,
     model,

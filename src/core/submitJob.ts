@@ -1,4 +1,6 @@
 import { checkRef, checkSubmit, validateSubmit } from './clientInput';
+import { IMAGE_FIELDS, isGiven, withoutImages } from './imageFields';
+import { lazyModule } from './lazyModule';
 import type { JobSnapshot } from './jobSnapshot';
 import type { PreparedImages } from './prepareImages';
 import type { ProviderRegistry } from './providerRegistry';
@@ -25,14 +27,14 @@ export async function submitJob(
   const raw = checkSubmit(options);
   const context = registry.context(name);
   // The image code loads with the first input image: an app that never passes one does not ship it.
-  const withImages: SubmitImages | undefined =
-    isGiven(raw.image) || isGiven(raw.endImage)
-      ? await (await loadImageCode(name)).submitImages(provider, options, raw, context, memo)
-      : undefined;
-  let input = withImages?.input;
-  if (!input) {
+  const withImages: SubmitImages | undefined = IMAGE_FIELDS.some((field) => isGiven(raw[field]))
+    ? await (await loadImageCode(name)).submitImages(provider, options, raw, context, memo)
+    : undefined;
+  let input: Record<string, unknown>;
+  if (withImages) input = withImages.input;
+  else {
     // Awaited only when the adapter's validation is asynchronous: a synchronous one adds no turn before the submit.
-    const validated = validateSubmit(provider, options);
+    const validated = validateSubmit(provider, options, withoutImages(raw));
     input = validated instanceof Promise ? await validated : validated;
   }
   if (signal?.aborted) throw abortReason(signal);
@@ -62,14 +64,11 @@ export async function submitJob(
   return { first, ref, sentAt };
 }
 
-/** An input image field that holds something (`checkImages` skips `undefined`, `null` and `''`). */
-function isGiven(value: unknown): boolean {
-  return value !== undefined && value !== null && value !== '';
-}
+const imageCode = lazyModule(() => import('./submitImages'));
 
 /** The image code of a submit, fetched with the first input image (a chunk of its own in an app's build). */
 function loadImageCode(provider: string): Promise<typeof import('./submitImages')> {
-  return import('./submitImages').catch((cause: unknown) => {
+  return imageCode.load().catch((cause: unknown) => {
     throw new VideoJobError({
       kind: 'network',
       provider,

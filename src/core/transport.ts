@@ -1,6 +1,10 @@
 import type { UploadProgress } from './imageInput';
+import { lazyModule } from './lazyModule';
 import { abortReason, sleep } from './sleep';
 import { VideoJobError, isAbortError } from './videoJobError';
+
+/** The XMLHttpRequest fetch of uploads that report progress, loaded with the first one. */
+const xhrCode = lazyModule(() => import('./xhrFetch'));
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -136,7 +140,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
         // Loaded with the first upload that reports progress: an app that never uploads does not ship it.
         const fetchFn: (url: string, init: RequestInit) => Promise<Response> =
           upload && options.xhr
-            ? (await import('./xhrFetch')).xhrFetch(options.xhr, upload)
+            ? (xhrCode.loaded ?? (await xhrCode.load())).xhrFetch(options.xhr, upload)
             : (options.fetch ?? globalThis.fetch);
         response = await fetchFn(req.url, init);
       } catch (error) {

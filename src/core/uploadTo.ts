@@ -102,5 +102,3 @@ function describeRoute(url: string): string {
     return url;
   }
 }
-
-export { isDownloadableUrl };

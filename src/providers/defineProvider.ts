@@ -18,7 +18,8 @@ import {
   type ProviderContext,
 } from '../core/provider';
 import type { HttpMethod } from '../core/transport';
-import { isDownloadableUrl, uploadTo, type UploadImage } from '../core/uploadTo';
+import { isDownloadableUrl } from '../core/downloadableUrl';
+import { uploadTo, type UploadImage } from '../core/uploadTo';
 import { isAbortError, VideoJobError } from '../core/videoJobError';
 import {
   invalidResponse,

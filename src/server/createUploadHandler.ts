@@ -1,5 +1,5 @@
 import { IMAGE_HEADER_BYTES, readImageHeader, type ImageHeader } from '../core/imageHeader';
-import { isDownloadableUrl } from '../core/uploadTo';
+import { isDownloadableUrl } from '../core/downloadableUrl';
 import { type Authorize, defaultEnv, runAuthorize } from './authorize';
 import type { FetchHandler } from './createProxyHandler';
 import { resolveSimulator, type ProxySimulatorOption } from './proxyTarget';

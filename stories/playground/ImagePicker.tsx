@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useId, useRef, useState, type DragEvent } from 'react';
-import { formatBytes, type ImageLimits } from '../../src/core/imageInput';
+import { formatBytes } from '../../src/core/formatBytes';
+import type { ImageLimits } from '../../src/core/imageInput';
 import { sampleImageFile } from '../../src/testing/sampleImage';
 
 /** The chosen start image and the `blob:` URL of its preview (made when it was picked, revoked when replaced). */

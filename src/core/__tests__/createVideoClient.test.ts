@@ -81,6 +81,80 @@ describe('createVideoClient: providers and submit', () => {
     }
   });
 
+  it("takes the adapter's validation as it comes: at once, as a Promise, and its failures by kind", async () => {
+    const cases: Array<{
+      validate: (input: Record<string, unknown>) => unknown;
+      expected: Record<string, unknown>;
+      sent: boolean;
+    }> = [
+      { validate: (input) => Promise.resolve({ ...input, checked: true }), expected: { ok: true }, sent: true },
+      {
+        validate: () =>
+          Promise.reject(new VideoJobError({ kind: 'invalid_input', field: 'seed', message: 'bad seed' })),
+        expected: { kind: 'invalid_input', field: 'seed', provider: 'fake' },
+        sent: false,
+      },
+      {
+        validate: () => Promise.reject(new Error('duration must be 5 or 10')),
+        expected: { kind: 'invalid_input', field: 'input', provider: 'fake' },
+        sent: false,
+      },
+      {
+        // The adapter could not check the input (its schemas did not load): retryable, not an input error.
+        validate: () => {
+          throw new VideoJobError({ kind: 'network', retryable: true, message: 'chunk failed to load' });
+        },
+        expected: { kind: 'network', retryable: true, provider: 'fake' },
+        sent: false,
+      },
+    ];
+    for (const { validate, expected, sent } of cases) {
+      const fake = createFakeProvider();
+      fake.adapter.validateInput = (_model, input) => validate(input as Record<string, unknown>) as never;
+      const client = createVideoClient({ providers: { fake: fake.adapter } });
+      const outcome = await client.submit({ provider: 'fake', model: 'm', input: { prompt: 'x' } }).then(
+        () => ({ ok: true }),
+        (error: unknown) => error,
+      );
+      expect(outcome).toMatchObject(expected);
+      expect(fake.count('submit')).toBe(sent ? 1 : 0);
+    }
+  });
+
+  it("calls a synchronous adapter's submit without an extra turn after its validation", async () => {
+    const { client, fake } = setup();
+    const submitted = client.submit({ provider: 'fake', model: 'm', input: { prompt: 'x' } });
+    expect(fake.count('submit')).toBe(1);
+    await submitted;
+  });
+
+  it('treats an empty image field as no image: the adapter neither validates nor receives it', async () => {
+    for (const empty of ['', null, undefined]) {
+      const fake = createFakeProvider();
+      const validated: unknown[] = [];
+      const sent: unknown[] = [];
+      const validate = fake.adapter.validateInput!.bind(fake.adapter);
+      fake.adapter.validateInput = (model, input) => {
+        validated.push(input);
+        return validate(model, input);
+      };
+      const submit = fake.adapter.submit.bind(fake.adapter);
+      fake.adapter.submit = (ctx, request) => {
+        sent.push(request.input);
+        return submit(ctx, request);
+      };
+      const client = createVideoClient({ providers: { fake: fake.adapter } });
+      const first = await client.submit({
+        provider: 'fake',
+        model: 'm',
+        input: { prompt: 'x', image: empty, endImage: empty },
+      });
+      expect(validated).toEqual([{ prompt: 'x' }]);
+      expect(sent).toEqual([{ prompt: 'x' }]);
+      expect(first.ref.input).toEqual({ prompt: 'x' });
+    }
+  });
+
   it('never retries a submit that failed, even with a retryable error', async () => {
     const { client, fake } = setup();
     fake.failNext('submit', new VideoJobError({ kind: 'http', status: 503, retryable: true, message: 'unavailable' }));

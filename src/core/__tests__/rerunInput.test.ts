@@ -23,11 +23,8 @@ describe('rerunInput', () => {
       prompt: 'a',
       image: 'https://cdn.example/start.png',
     });
-    expect(rerunInput({ prompt: 'a', image: null, endImage: '' }, {})).toEqual({
-      prompt: 'a',
-      image: null,
-      endImage: '',
-    });
+    // An empty image field is no image: the job ran without one, so running it again passes none.
+    expect(rerunInput({ prompt: 'a', image: null, endImage: '' }, {})).toEqual({ prompt: 'a' });
   });
 
   it('gives nothing when JSON cannot rebuild the job', () => {
