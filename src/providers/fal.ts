@@ -3,16 +3,11 @@ import { createSnapshot } from '../core/jobSnapshot';
 import type { JobRef, JobSnapshot, VideoResult } from '../core/jobSnapshot';
 import { UNCHANGED } from '../core/provider';
 import type { CancelOutcome, ProviderAdapter, ProviderContext, StatusRequest, SubmitRequest } from '../core/provider';
+import { isDownloadableUrl } from '../core/downloadableUrl';
+import { lazyModule } from '../core/lazyModule';
 import { VideoJobError } from '../core/videoJobError';
 import type { FalStatus } from './falStatus';
-import {
-  FAL_IMAGE_LIMITS,
-  FAL_MULTIPART_THRESHOLD,
-  FAL_REST_URL,
-  falImageFields,
-  falInitiateUrl,
-  isFalFileUrl,
-} from './falStorage';
+import { FAL_IMAGE_LIMITS, FAL_MULTIPART_THRESHOLD, FAL_REST_URL, falImageFields, falInitiateUrl } from './falStorage';
 import type { FalImageFieldsOption } from './falStorage';
 import {
   buildRequest,
@@ -109,32 +104,26 @@ const IMAGE_FIELDS = [
 const RESULT_FAILURE_STATUS = [400, 409, 410, 413, 415, 422, 499, 500, 502, 503, 504];
 
 /**
- * The schemas (zod/mini), loaded with the first request and then used as they are (a later request waits on nothing).
- * A load that fails (the app's chunk cannot be fetched) is a retryable `network` error, and the next request loads
- * them again.
+ * Code that loads on first use: the schemas (zod/mini) with the first request, the upload with the first image, the
+ * stream reader with the first stream. Each is kept once loaded, so later uses wait on nothing.
  */
+const schemas = lazyModule(() => import('./falWire'));
+const uploadCode = lazyModule(() => import('./falUpload'));
+const streamCode = lazyModule(() => import('./falStream'));
 type Wire = typeof import('./falWire');
-let wire: Wire | undefined;
-let loading: Promise<Wire> | undefined;
-function loadWire(): Promise<Wire> {
-  loading ??= import('./falWire').then(
-    (module) => (wire = module),
-    (error: unknown) => {
-      loading = undefined;
-      throw new VideoJobError({
-        kind: 'network',
-        retryable: true,
-        provider: 'fal',
-        message: `the fal adapter's schemas (a chunk of this app) could not be loaded (${error instanceof Error ? error.message : String(error)}); check the connection, the next request loads them again`,
-        cause: error,
-      });
-    },
-  );
-  return loading;
-}
 
-/** The status stream reader once loaded: later streams start without waiting on `import()` again. */
-let streamReader: typeof import('./falStream') | undefined;
+/** The schemas; a load that fails is a retryable `network` error, and the next request loads them again. */
+function loadWire(): Promise<Wire> {
+  return schemas.load().catch((error: unknown) => {
+    throw new VideoJobError({
+      kind: 'network',
+      retryable: true,
+      provider: 'fal',
+      message: `the fal adapter's schemas (a chunk of this app) could not be loaded (${error instanceof Error ? error.message : String(error)}); check the connection, the next request loads them again`,
+      cause: error,
+    });
+  });
+}
 
 export type { FalSubmitAnswer, FalVideoResult } from './falWire';
 type ErrorBody = import('./falWire').FalErrorBody;
@@ -231,7 +220,7 @@ export function fal(options: FalOptions = {}): ProviderAdapter<FalInput> {
     now: number,
     known?: KnownFailure,
   ): Promise<JobSnapshot> {
-    const { resultSchema, errorBodySchema } = wire ?? (await loadWire());
+    const { resultSchema, errorBodySchema } = schemas.loaded ?? (await loadWire());
     // A finished run's failure comes back as the result fetch's answer (see the rule at the top of this file).
     let response: Awaited<ReturnType<typeof send>>;
     try {
@@ -247,8 +236,10 @@ export function fal(options: FalOptions = {}): ProviderAdapter<FalInput> {
       if (known && !request.signal?.aborted) return failed(ref, base, known.error, known.errorType, now);
       throw error;
     }
-    if (response.status >= 400)
-      return endedBadly(ref, base, errorBodySchema.safeParse(response.data), response, now, known);
+    if (response.status >= 400) {
+      const parsed = errorBodySchema.safeParse(response.data);
+      return endedBadly(ref, base, parsed.success ? parsed.data : {}, response, now, known);
+    }
     const data = normaliseResult(response.data);
     const result = parseWith(resultSchema, data, { provider: name, jobId: ref.id, what: 'result' });
     // No thumbnail: the documented video results hold `video` (a File) only, e.g. the Output Example of
@@ -285,13 +276,12 @@ export function fal(options: FalOptions = {}): ProviderAdapter<FalInput> {
   function endedBadly(
     ref: JobRef,
     base: { ref: JobRef; logs: readonly string[]; raw: unknown },
-    parsed: { success: true; data: ErrorBody } | { success: false },
+    body: ErrorBody,
     response: { status: number; headers: Headers },
     now: number,
     known: KnownFailure | undefined,
   ): JobSnapshot {
     const { status } = response;
-    const body = parsed.success ? parsed.data : {};
     const errorType = response.headers.get('x-fal-error-type') ?? body.error_type ?? known?.errorType;
     if (errorType === 'client_cancelled' || (status === 499 && !errorType)) return cancelled(base, now);
     const modelError = Array.isArray(body.detail);
@@ -320,7 +310,7 @@ export function fal(options: FalOptions = {}): ProviderAdapter<FalInput> {
     for (const [field, value] of Object.entries(images) as Array<[ImageField, PreparedImage | undefined]>) {
       if (value === undefined) continue;
       const target = fields[field];
-      if (!isFalFileUrl(value)) {
+      if (!isDownloadableUrl(value)) {
         throw new VideoJobError({
           kind: 'invalid_input',
           provider: name,
@@ -346,7 +336,7 @@ export function fal(options: FalOptions = {}): ProviderAdapter<FalInput> {
     limits: imageLimits,
     // The upload code loads with the first image (an app without image input never ships it).
     prepare: async (ctx, blob, request) =>
-      (await import('./falUpload')).uploadToFal(ctx, blob, {
+      (uploadCode.loaded ?? (await uploadCode.load())).uploadToFal(ctx, blob, {
         ...request,
         initiateUrl: falInitiateUrl(storageUrl),
         send,
@@ -367,7 +357,7 @@ export function fal(options: FalOptions = {}): ProviderAdapter<FalInput> {
     const fields = new Set([...IMAGE_FIELDS, ...Object.values(falImageFields(model, options.imageFields))]);
     for (const field of fields) {
       const value = parsed[field];
-      if (value !== undefined && !isFalFileUrl(value)) {
+      if (value !== undefined && !isDownloadableUrl(value)) {
         throw new VideoJobError({
           kind: 'invalid_input',
           provider: name,
@@ -385,12 +375,12 @@ export function fal(options: FalOptions = {}): ProviderAdapter<FalInput> {
     image,
 
     validateInput(model, input) {
-      const loaded = wire;
-      return loaded ? validate(loaded, model, input) : loadWire().then((schemas) => validate(schemas, model, input));
+      const loaded = schemas.loaded;
+      return loaded ? validate(loaded, model, input) : loadWire().then((wire) => validate(wire, model, input));
     },
 
     async submit(ctx, request) {
-      const { submitSchema } = wire ?? (await loadWire());
+      const { submitSchema } = schemas.loaded ?? (await loadWire());
       const submitUrl = withQuery(joinUrl(baseUrl, request.model), { fal_webhook: request.webhookUrl });
       const response = await send(ctx, {
         method: 'POST',
@@ -423,7 +413,7 @@ export function fal(options: FalOptions = {}): ProviderAdapter<FalInput> {
     },
 
     async getStatus(ctx, ref, request) {
-      const { falStatusSchema } = wire ?? (await loadWire());
+      const { falStatusSchema } = schemas.loaded ?? (await loadWire());
       const response = await send(ctx, {
         method: 'GET',
         url: withQuery(urls(ref).status, { logs: logs ? '1' : '0' }),
@@ -437,7 +427,7 @@ export function fal(options: FalOptions = {}): ProviderAdapter<FalInput> {
     },
 
     async cancel(ctx, ref, request): Promise<CancelOutcome> {
-      const { cancelSchema, errorBodySchema } = wire ?? (await loadWire());
+      const { cancelSchema, errorBodySchema } = schemas.loaded ?? (await loadWire());
       const response = await send(ctx, {
         method: 'PUT',
         url: urls(ref).cancel,
@@ -465,7 +455,7 @@ export function fal(options: FalOptions = {}): ProviderAdapter<FalInput> {
     // The stream reader loads with the first `watch(ref, { stream: true })`: the hooks poll, so most apps never load
     // it. A chunk that fails to load ends the stream like a dropped one: the client polls.
     adapter.streamStatus = async function* (ctx, ref, request) {
-      const { readFalStream } = (streamReader ??= await import('./falStream'));
+      const { readFalStream } = streamCode.loaded ?? (await streamCode.load());
       yield* readFalStream({
         ctx,
         ref,

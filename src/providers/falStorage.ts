@@ -1,4 +1,3 @@
-import { isDownloadableUrl } from '../core/downloadableUrl';
 import type { ImageField, ImageLimits } from '../core/imageInput';
 import { joinUrl, withQuery } from './shared';
 
@@ -84,9 +83,6 @@ export function falImageFields(model: string, option: FalImageFieldsOption | und
   const chosen = typeof option === 'function' ? option(id) : option;
   return { ...known, ...chosen };
 }
-
-/** `https:` anywhere; `http:` only on this machine (the simulator): what fal may download and we may PUT to. */
-export const isFalFileUrl = isDownloadableUrl;
 
 /** The initiate URL under a storage root (`https://rest.fal.ai`, or a simulator's `.../fal`). */
 export function falInitiateUrl(storageUrl: string): string {

@@ -3,7 +3,7 @@ import type { PrepareImageRequest } from '../core/imageInput';
 import type { ProviderContext } from '../core/provider';
 import type { HttpResponse } from '../core/transport';
 import { VideoJobError } from '../core/videoJobError';
-import { isFalFileUrl } from './falStorage';
+import { isDownloadableUrl } from '../core/downloadableUrl';
 import { parseWith } from './shared';
 import type { ApiRequest } from './shared';
 
@@ -18,9 +18,6 @@ import type { ApiRequest } from './shared';
 // largest documented input image is 30 MB), so there is none, and a larger `imageLimits.maxBytes` is refused.
 
 const initiateSchema = z.looseObject({ upload_url: z.string(), file_url: z.string() });
-
-/** The initiate answer, as @fal-ai/client types it (`InitiateUploadResult`). */
-export type FalInitiateUploadAnswer = z.input<typeof initiateSchema>;
 
 export interface FalUploadOptions extends PrepareImageRequest {
   /** `{rest}/storage/upload/initiate?storage_type=fal-cdn-v3` */
@@ -63,7 +60,7 @@ export async function uploadToFal(ctx: ProviderContext, image: Blob, options: Fa
 }
 
 function fileUrl(field: 'upload_url' | 'file_url', value: string): string {
-  if (isFalFileUrl(value)) return value;
+  if (isDownloadableUrl(value)) return value;
   throw new VideoJobError({
     kind: 'invalid_response',
     provider: 'fal',

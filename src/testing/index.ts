@@ -5,10 +5,6 @@
 //   const client = createVideoClient({ providers: { fal: fal({ baseUrl: sim.baseUrl('fal') }) }, fetch: sim.fetch });
 //   sim.failNext({ status: 429, retryAfter: 2 }); sim.count({ endpoint: 'status' });
 //   createSimulator({ webhooks: { secrets: { replicate: 'whsec_...' } } }) POSTs each job's signed callback.
-// fal's adapter imports its schemas with its first request (providers/falWire.ts). Loaded here with the simulator, so
-// that import is already done when a test's first request runs under fake timers, which do not wait for a module load.
-import '../providers/falWire';
-
 export { createSimulator } from './createSimulator';
 export type {
   Simulator,

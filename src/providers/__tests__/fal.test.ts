@@ -350,6 +350,9 @@ describe('fal input validation', () => {
       field: 'start_image_url',
     });
     await expect(validated(adapter, 'veo3', { prompt: 'x' })).rejects.toMatchObject({ field: 'model' });
+    // Once its schemas are loaded (above), the validation answers at once: no Promise, so the submit waits on nothing.
+    expect(adapter.validateInput!(MODEL, { prompt: 'x' })).toEqual({ prompt: 'x' });
+    expect(() => adapter.validateInput!(MODEL, { prompt: 42 })).toThrow(expect.objectContaining({ field: 'prompt' }));
   });
 });
 

@@ -193,19 +193,33 @@ describe('kling image input: encoding, failures and reuse', () => {
   });
 
   it('stops encoding when aborted, and sends nothing', async () => {
-    const { client, sim } = setup();
+    const { client, sim, prepare } = setup();
     const controller = new AbortController();
+    // The encoding's own steps, as prepare reports them (the submit reports Kling's bytes as it sends them).
+    const encoded: number[] = [];
+    const real = kling().image!.prepare;
+    prepare.mockImplementation((ctx, blob, request) =>
+      real(ctx, blob, {
+        ...request,
+        onProgress: (update) => {
+          request.onProgress?.(update);
+          if (update.loaded === 0) return;
+          encoded.push(update.loaded);
+          controller.abort();
+        },
+      }),
+    );
     const error = await failure(
       client.submit({
         provider: 'kling',
         model: MODEL,
         input: { image: sampleImageFile({ width: 1280, height: 720 }) },
         signal: controller.signal,
-        // The first report comes as the encoding starts: abort there.
-        onUploadProgress: () => controller.abort(),
       }),
     );
     expect(error.kind).toBe('cancelled');
+    // The first of four 768 KB steps, and no other.
+    expect(encoded).toEqual([3 * 256 * 1024]);
     expect(sim.requests).toHaveLength(0);
   });
 
