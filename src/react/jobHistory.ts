@@ -30,9 +30,8 @@ export function toHistory(
   return {
     version: 2,
     jobs: newestFinished(entries, maxJobs).map((entry) => ({
+      // Saved "at" its end, so the same job gives the same record however often the history is written.
       ...toPersistedJob(entry.ref, entry.job, entry.finishedAt!),
-      // Written again and again as the history changes: the same job gives the same record.
-      savedAt: entry.finishedAt!,
       finishedAt: entry.finishedAt!,
     })),
     removed: [...removed].slice(-MAX_REMOVED),
@@ -69,12 +68,15 @@ export function readHistory(value: unknown): { jobs: TrackedJob[]; removed: stri
 }
 
 /**
- * What a history says, for telling whether two say the same: which jobs, in which state, and which were removed, in
- * no particular order (two tabs may list the same jobs in another order; neither must write for that).
+ * What a history says, for telling whether two say the same: which jobs, in which state, ended when, and which were
+ * removed, in no particular order (two tabs may list the same jobs in another order; neither must write for that). The
+ * end is in it so that a tab that saw a job end earlier writes that back, and every tab settles on the earliest.
  */
 export function historySignature(history: PersistedJobHistory): string {
   return JSON.stringify([
-    history.jobs.map((record) => `${jobKey(record.ref)} ${record.status} ${record.video?.url ?? ''}`).sort(),
+    history.jobs
+      .map((record) => `${jobKey(record.ref)} ${record.status} ${record.finishedAt} ${record.video?.url ?? ''}`)
+      .sort(),
     [...history.removed].sort(),
   ]);
 }

@@ -200,19 +200,19 @@ describe('VideoJobGallery, inside a VideoJobsProvider', () => {
     expect(cancel).not.toHaveBeenCalled();
   });
 
-  it('with persist={false} stores nothing', async () => {
+  it('with persist={false} stores nothing, though the provider has a storage', async () => {
     const storage = memoryStorage();
     const setItem = vi.spyOn(storage, 'setItem');
     const { client } = setup();
     render(
-      <VideoJobsProvider client={client} storage={null}>
+      <VideoJobsProvider client={client} storage={storage}>
         <VideoJobGallery persist={false} />
       </VideoJobsProvider>,
     );
     await runJob(client, 'one');
     expect(screen.getAllByRole('listitem')).toHaveLength(1);
-    expect(setItem).not.toHaveBeenCalled();
-    expect(localStorage.getItem('react-video-jobs:history')).toBeNull();
+    expect(storage.data.has('react-video-jobs:history')).toBe(false);
+    expect(setItem.mock.calls.filter(([key]) => key === 'react-video-jobs:history')).toEqual([]);
   });
 
   it("keeps the history in the provider's storage by default; a provider with storage={null} keeps none", async () => {

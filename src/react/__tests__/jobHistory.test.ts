@@ -1,12 +1,12 @@
 import { createVideoClient } from '../../core/createVideoClient';
 import { createFakeProvider } from '../../core/__tests__/fakeProvider';
-import type { JobSnapshot } from '../../core/jobSnapshot';
+import { createSnapshot, type JobSnapshot } from '../../core/jobSnapshot';
 import type { VideoClient } from '../../core/videoClient';
 import { createJSONStorage } from '../createJSONStorage';
 import type { HistorySync } from '../historySync';
-import type { PersistedJobHistory } from '../jobHistory';
-import type { StateStorage } from '../types';
-import { createVideoJobsStore, type VideoJobsStore } from '../videoJobsStore';
+import { openJobHistory, type PersistedJobHistory } from '../jobHistory';
+import type { StateStorage, TrackedJob } from '../types';
+import { createVideoJobsStore, type HistoryHost, type VideoJobsStore } from '../videoJobsStore';
 
 const KEY = 'react-video-jobs:history';
 const DAY = 24 * 60 * 60 * 1000;
@@ -153,6 +153,29 @@ describe('VideoJobsStore.keepHistory', () => {
     await vi.advanceTimersByTimeAsync(1_000);
     expect(setItem.mock.calls.length).toBe(writes);
     expect(writes).toBeLessThanOrEqual(4);
+  });
+
+  it('tabs that saw one job end at different moments agree on the earliest end, in storage too', async () => {
+    const { storage, read } = memoryStorage();
+    const sync = syncBus();
+    // A provider that reports no end time: each tab's end is when it saw the job end.
+    const ref = { provider: 'fake', id: 'job-1', model: 'm' };
+    const tab = (finishedAt: number): HistoryHost => {
+      const job = createSnapshot({ ref, status: 'completed', progress: 1 }, finishedAt);
+      const jobs = new Map<string, TrackedJob>([['fake:job-1', { key: 'fake:job-1', ref, job, since: 0, finishedAt }]]);
+      const host: HistoryHost = { jobs, removed: new Set(), forget: () => false, changed: () => history.save() };
+      const history = openJobHistory(host, { storage, key: KEY, maxJobs: 24, sync });
+      return host;
+    };
+    // a writes first, having seen the end at 100 s; b saw it at 90 s.
+    const a = tab(100_000);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(read()!.jobs[0]!.finishedAt).toBe(100_000);
+    const b = tab(90_000);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(read()!.jobs[0]!.finishedAt).toBe(90_000);
+    expect(a.jobs.get('fake:job-1')!.finishedAt).toBe(90_000);
+    expect(b.jobs.get('fake:job-1')!.finishedAt).toBe(90_000);
   });
 
   it('two tabs that wrote at once end with the union of their jobs once they hear of each other', async () => {
