@@ -19,20 +19,37 @@ export async function flows({ browser, appUrl, sim, check, assert, until, output
     return { seen, stop: () => page.off('request', listen) };
   }
 
-  async function generate(provider, prompt) {
-    await page.selectOption('select', provider);
-    await page.fill('input', prompt);
-    const before = sim.jobs().length;
-    await page.click('button[type=submit]');
-    const job = await until(
+  /** The first job of `provider` the simulator got after the first `before` jobs. */
+  function newJob(provider, before, ms, what) {
+    return until(
       () =>
         sim
           .jobs()
           .slice(before)
           .find((j) => j.provider === provider),
-      15_000,
-      'a submit',
+      ms,
+      what,
     );
+  }
+
+  /** The player's video, muted, plays for `ms`: resolves whether its time moved. */
+  async function plays(ms) {
+    await page.waitForSelector('[data-video-player][data-status=ready] video');
+    return page.evaluate(async (wait) => {
+      const video = document.querySelector('[data-video-player] video');
+      video.muted = true;
+      await video.play();
+      await new Promise((done) => setTimeout(done, wait));
+      return video.readyState >= 2 && video.currentTime > 0;
+    }, ms);
+  }
+
+  async function generate(provider, prompt) {
+    await page.selectOption('select', provider);
+    await page.fill('input', prompt);
+    const before = sim.jobs().length;
+    await page.click('button[type=submit]');
+    const job = await newJob(provider, before, 15_000, 'a submit');
     await until(async () => (await page.textContent('[data-testid=job-id]')) === job.id, 15_000, 'the job id shown');
     return job;
   }
@@ -68,15 +85,7 @@ export async function flows({ browser, appUrl, sim, check, assert, until, output
       console.log(`    notice ${noticedMs} ms; requests after the submit: ${followUps.join(', ') || 'none'}`);
       assert(noticedMs <= 1000, `the end was noticed after ${noticedMs} ms (budget 1 s)`);
       assert(followUps.length <= 2, `${followUps.length} requests after the submit (budget 2)`);
-      await page.waitForSelector('[data-video-player][data-status=ready] video');
-      const played = await page.evaluate(async () => {
-        const video = document.querySelector('[data-video-player] video');
-        video.muted = true;
-        await video.play();
-        await new Promise((done) => setTimeout(done, 800));
-        return video.currentTime;
-      });
-      assert(played > 0, `the video did not play (currentTime ${played})`);
+      assert(await plays(800), 'the video did not play');
       await page.screenshot({ path: `${output}/completed.png`, fullPage: true });
     },
   );
@@ -184,15 +193,7 @@ export async function flows({ browser, appUrl, sim, check, assert, until, output
         });
         await cdp.detach();
       }
-      const job = await until(
-        () =>
-          sim
-            .jobs()
-            .slice(jobsBefore)
-            .find((j) => j.provider === 'fal'),
-        20_000,
-        'the submit',
-      );
+      const job = await newJob('fal', jobsBefore, 20_000, 'the submit');
       requests.stop();
       const upload = sim.uploads().slice(uploadsBefore)[0];
       assert(upload?.status === 'stored' && upload.provider === 'fal', 'no stored fal upload in the simulator');
@@ -203,15 +204,7 @@ export async function flows({ browser, appUrl, sim, check, assert, until, output
         `requests through the app: ${requests.seen.join(', ')}`,
       );
       await until(async () => (await status()) === 'completed', 30_000, 'the page to show completed');
-      await page.waitForSelector('[data-video-player][data-status=ready] video');
-      const played = await page.evaluate(async () => {
-        const video = document.querySelector('[data-video-player] video');
-        video.muted = true;
-        await video.play();
-        await new Promise((done) => setTimeout(done, 600));
-        return video.readyState >= 2 && video.currentTime > 0;
-      });
-      assert(played, 'the video did not play');
+      assert(await plays(600), 'the video did not play');
       await page.screenshot({ path: `${output}/image-completed.png`, fullPage: true });
     },
   );
@@ -227,15 +220,7 @@ export async function flows({ browser, appUrl, sim, check, assert, until, output
       await page.waitForSelector('img[alt="Start image: start.png"]');
       const jobsBefore = sim.jobs().length;
       await page.click('button[type=submit]');
-      const job = await until(
-        () =>
-          sim
-            .jobs()
-            .slice(jobsBefore)
-            .find((j) => j.provider === 'kling'),
-        20_000,
-        'the submit',
-      );
+      const job = await newJob('kling', jobsBefore, 20_000, 'the submit');
       // The simulated Kling decodes the base64 it got and keeps it as a file: the same bytes as the PNG picked.
       const upload = sim.uploads().find((candidate) => candidate.url === job.input?.image);
       assert(upload?.provider === 'kling', `the submit's image is ${String(job.input?.image).slice(0, 80)}`);

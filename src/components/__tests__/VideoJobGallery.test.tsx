@@ -5,8 +5,7 @@ import { createVideoClient } from '../../core/createVideoClient';
 import type { JobSnapshot } from '../../core/jobSnapshot';
 import type { VideoClient } from '../../core/videoClient';
 import { fal } from '../../providers/fal';
-import { createJSONStorage } from '../../react/createJSONStorage';
-import type { StateStorage } from '../../react/types';
+import { memoryJSONStorage } from '../../react/__tests__/jsonStorage';
 import { VideoJobsProvider } from '../../react/VideoJobsProvider';
 import { createSimulator, type Simulator } from '../../testing/createSimulator';
 import { sampleImageFile } from '../../testing/sampleImage';
@@ -24,18 +23,10 @@ const done = (id: string, video: Partial<NonNullable<JobSnapshot['video']>> = {}
   return item({ ...job, ref, id }, { finishedAt: NOW - 180_000 });
 };
 
-/** A JSON storage over a Map, as `createJSONStorage(() => localStorage)` is over localStorage. */
+/** A JSON storage over a Map; `data` holds the text. */
 function memoryStorage() {
-  const data = new Map<string, string>();
-  const strings: StateStorage = {
-    getItem: (name) => data.get(name) ?? null,
-    setItem: (name, value) => void data.set(name, value),
-    removeItem: (name) => void data.delete(name),
-  };
-  return Object.assign(
-    createJSONStorage(() => strings)!,
-    { data },
-  );
+  const { data, storage } = memoryJSONStorage();
+  return Object.assign(storage, { data });
 }
 
 describe('VideoJobGallery, given jobs', () => {

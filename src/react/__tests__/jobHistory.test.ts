@@ -2,10 +2,10 @@ import { createVideoClient } from '../../core/createVideoClient';
 import { createFakeProvider } from '../../core/__tests__/fakeProvider';
 import { createSnapshot, type JobSnapshot } from '../../core/jobSnapshot';
 import type { VideoClient } from '../../core/videoClient';
-import { createJSONStorage } from '../createJSONStorage';
 import type { HistorySync } from '../historySync';
 import { openJobHistory, type PersistedJobHistory } from '../jobHistory';
-import type { StateStorage, TrackedJob } from '../types';
+import type { TrackedJob } from '../types';
+import { memoryJSONStorage, throwingStorage } from './jsonStorage';
 import { createVideoJobsStore, type HistoryHost, type VideoJobsStore } from '../videoJobsStore';
 
 const KEY = 'react-video-jobs:history';
@@ -20,13 +20,7 @@ afterEach(() => {
 
 /** One browser's localStorage, shared by the "tabs" of a test. */
 function memoryStorage() {
-  const data = new Map<string, string>();
-  const strings: StateStorage = {
-    getItem: (name) => data.get(name) ?? null,
-    setItem: (name, value) => void data.set(name, value),
-    removeItem: (name) => void data.delete(name),
-  };
-  const storage = createJSONStorage<unknown>(() => strings)!;
+  const { data, storage } = memoryJSONStorage<unknown>();
   const setItem = vi.spyOn(storage, 'setItem');
   const read = () => JSON.parse(data.get(KEY) ?? 'null') as PersistedJobHistory | null;
   return { data, storage, setItem, read };
@@ -235,15 +229,7 @@ describe('VideoJobsStore.keepHistory', () => {
     expect(read()!.jobs).toHaveLength(1);
 
     const broken = openTab();
-    const throwing = {
-      getItem: () => {
-        throw new Error('SecurityError');
-      },
-      setItem: () => {
-        throw new Error('QuotaExceededError');
-      },
-      removeItem: () => undefined,
-    };
+    const throwing = throwingStorage<unknown>();
     broken.store.keepHistory({ storage: throwing, key: KEY, maxJobs: 24 });
     await vi.advanceTimersByTimeAsync(0);
     await runJob(broken.client, 'still listed');

@@ -2,21 +2,16 @@
 import { createVideoClient } from '../../core/createVideoClient';
 import { createDurationModel, type DurationModelState } from '../../core/durationModel';
 import { createFakeProvider } from '../../core/__tests__/fakeProvider';
-import { createJSONStorage } from '../createJSONStorage';
 import { createPersistedDurationModel, DEFAULT_DURATIONS_KEY } from '../persistedDurationModel';
-import type { StateStorage } from '../types';
+import { createJSONStorage } from '../createJSONStorage';
+import { memoryJSONStorage, throwingStorage } from './jsonStorage';
 
 const T0 = Date.UTC(2026, 10, 23, 12, 0, 0);
 
 /** A string storage in memory, like `localStorage`. */
 function memoryStorage(initial: Record<string, string> = {}) {
-  const items = new Map(Object.entries(initial));
-  const storage: StateStorage = {
-    getItem: (name) => items.get(name) ?? null,
-    setItem: (name, value) => void items.set(name, value),
-    removeItem: (name) => void items.delete(name),
-  };
-  return { items, storage: createJSONStorage(() => storage)! };
+  const { data, storage } = memoryJSONStorage(initial);
+  return { items: data, storage };
 }
 
 function saved(models: Record<string, number[]>): string {
@@ -85,15 +80,7 @@ describe('createPersistedDurationModel', () => {
       const foreign = memoryStorage({ [DEFAULT_DURATIONS_KEY]: value });
       expect(createPersistedDurationModel({ storage: foreign.storage }).estimate('fake:m')).toBeUndefined();
     }
-    const throwing = {
-      getItem: () => {
-        throw new Error('denied');
-      },
-      setItem: () => {
-        throw new Error('quota');
-      },
-      removeItem: () => undefined,
-    };
+    const throwing = throwingStorage();
     const model = createPersistedDurationModel({ storage: throwing });
     expect(() => model.record('fake:m', 10_000)).not.toThrow();
     expect(model.estimate('fake:m')).toMatchObject({ count: 1 });
